@@ -1,0 +1,1 @@
+export type { RunResult } from "./run-result.js";

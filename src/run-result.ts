@@ -1,0 +1,166 @@
+/**
+ * RunResult: the one versioned record of a run. Every report writer renders it, so every
+ * format says the same thing. `null` means "no data" and renders as "n/a", never as 0.
+ */
+
+export interface Interval {
+  lo: number;
+  hi: number;
+}
+
+export interface LatencySummary {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** One critic call (or cache hit) for one (item, candidate, rubric, critic). */
+export interface Judgment {
+  item: string;
+  candidate: string;
+  rubric: string;
+  /** Critic id, e.g. `openai:gpt-4o-mini`. */
+  critic: string;
+  kind: "score" | "abstain" | "failed";
+  /** Integer level on the rubric scale; null when abstained or failed. */
+  level: number | null;
+  /** Probability-weighted score from top logprobs (G-Eval), when the provider returned them. */
+  expected: number | null;
+  /** Why it abstained or failed (parse_failure, http_500, timeout, ...). */
+  reason: string | null;
+  /** The critic's raw reply text (last attempt), truncated for reports. */
+  raw: string;
+  cached: boolean;
+  /** HTTP attempts made for this judgment (0 when cached). */
+  attempts: number;
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Dollars; null when the model has no known price. Cache hits cost 0. */
+  costUsd: number | null;
+  at: string;
+}
+
+/** A generated candidate output (when the config lists candidates). */
+export interface Generation {
+  item: string;
+  candidate: string;
+  output: string;
+  cached: boolean;
+  attempts: number;
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  failed: string | null;
+}
+
+/** One row per item x candidate x rubric. */
+export interface ScoreRow {
+  item: string;
+  candidate: string;
+  rubric: string;
+  /** Length of the judged output in characters. */
+  outputChars: number;
+  /** First characters of the judged output, for reports. */
+  outputPreview: string;
+  /** Level given by each critic (null = abstained/failed/not judged), keyed by critic id. */
+  byCritic: Record<string, number | null>;
+  /** Label-model posterior mean (or the single critic's score); null when nothing usable. */
+  score: number | null;
+  /** Posterior over levels 1..K (index 0 = level 1); null when nothing usable. */
+  posterior: number[] | null;
+  /** Human gold label when the dataset carries `gold:<rubric>`. */
+  gold: number | null;
+}
+
+/** Per candidate x rubric. */
+export interface CellSummary {
+  candidate: string;
+  rubric: string;
+  /** Items with a usable score. */
+  n: number;
+  mean: number | null;
+  ci95: Interval | null;
+  /** Counts of the (rounded) score at levels 1..K, index 0 = level 1. */
+  distribution: number[];
+  abstentions: number;
+  failed: number;
+  /** Each critic's own mean over the items it scored. */
+  criticMeans: Record<string, number | null>;
+  /** Which estimator produced `mean` (e.g. "single critic", "ds", "ordinal"). */
+  method: string;
+}
+
+export interface UsageSummary {
+  /** Critic id or candidate id. */
+  id: string;
+  role: "critic" | "candidate";
+  calls: number;
+  cacheHits: number;
+  abstentions: number;
+  failed: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  latencyMs: LatencySummary;
+}
+
+export interface PairwiseResult {
+  a: string;
+  b: string;
+  rubric: string;
+  /** P(A beats B) averaged over items, ties split. */
+  winRate: number;
+  /** Mean of score(A) - score(B) over items both have, with a 95% interval. */
+  meanDiff: number | null;
+  diffCi95: Interval | null;
+  n: number;
+}
+
+export interface RankingEntry {
+  candidate: string;
+  rubric: string;
+  /** Bradley-Terry strength on the log scale, mean 0. */
+  theta: number;
+  ci95: Interval | null;
+  rank: number;
+}
+
+export interface RunTotals {
+  judgments: number;
+  calls: number;
+  cacheHits: number;
+  abstentions: number;
+  failed: number;
+  costUsd: number | null;
+  latencyMs: LatencySummary;
+}
+
+export interface RunResult {
+  version: 1;
+  run: string;
+  startedAt: string;
+  finishedAt: string;
+  /** False when the run was interrupted or stopped at a budget cap. */
+  complete: boolean;
+  stopReason: string | null;
+  /** True when the critics are the built-in simulator: every number is simulated. */
+  simulated: boolean;
+  dataset: string;
+  rubrics: { id: string; title: string; scale: number }[];
+  critics: string[];
+  candidates: string[];
+  /** Rubric ids that have `gold:<rubric>` labels in the dataset. */
+  goldRubrics: string[];
+  totals: RunTotals;
+  cells: CellSummary[];
+  usage: UsageSummary[];
+  pairwise: PairwiseResult[];
+  ranking: RankingEntry[];
+  scores: ScoreRow[];
+  judgments: Judgment[];
+  generations: Generation[];
+  notes: string[];
+}
