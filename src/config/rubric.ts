@@ -6,17 +6,38 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError, InputError, fieldPath } from "../errors.js";
 
-const level = z.string().trim().min(1, "level description is empty");
+/** Messages say what is wrong in the user's terms: "is missing", "must be text", not zod's type names. */
+const text = (what: string) =>
+  z
+    .string({ error: (iss) =>
+        iss.input === undefined ? "is missing" : iss.input === null ? `${what} is empty` : `must be text, got ${typeName(iss.input)}`,
+    })
+    .trim()
+    .min(1, `${what} is empty`);
+
+const level = text("level description");
+
+const FIELDS = ["id", "title", "question", "inputs", "scale"];
 
 /** A rubric file: exactly seven described levels, 7 best. */
 export const RubricSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "id must be lower-case letters, digits, - or _"),
-    title: z.string().trim().min(1),
-    question: z.string().trim().min(1),
-    inputs: z.array(z.enum(["input", "output", "reference"])).default(["input", "output"]),
-    scale: z.record(z.string(), level),
-  })
+  .object(
+    {
+      id: text("id").pipe(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "id must be lower-case letters, digits, - or _")),
+      title: text("title"),
+      question: text("question"),
+      inputs: z
+        .array(z.enum(["input", "output", "reference"], { error: "must be one of input, output, reference" }), {
+          error: "must be a list such as [input, output, reference]",
+        })
+        .default(["input", "output"]),
+      scale: z.record(z.string(), level, {
+        error: (iss) =>
+          iss.input === undefined ? "is missing" : "must map each level 1..7 to its description (1: ..., 7: ...)",
+      }),
+    },
+    { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown field (a rubric has ${FIELDS.join(", ")})` : undefined) },
+  )
   .strict()
   .superRefine((r, ctx) => {
     const keys = Object.keys(r.scale);
@@ -29,12 +50,19 @@ export const RubricSchema = z
     }
     const seen = new Map<string, string>();
     for (const [k, v] of Object.entries(r.scale)) {
-      const norm = v.trim().toLowerCase();
+      // Whitespace and case differences do not make two levels distinct for a critic.
+      const norm = v.replace(/\s+/g, " ").trim().toLowerCase();
       const other = seen.get(norm);
       if (other) ctx.addIssue({ code: "custom", path: ["scale", k], message: `description duplicates level ${other}` });
       seen.set(norm, k);
     }
   });
+
+function typeName(v: unknown): string {
+  if (v === null) return "an empty value";
+  if (Array.isArray(v)) return "a list";
+  return typeof v === "object" ? "a mapping" : `a ${typeof v}`;
+}
 
 export interface Rubric {
   id: string;
@@ -55,17 +83,25 @@ export function parseRubric(text: string, file: string): Rubric {
   try {
     doc = parseYaml(text);
   } catch (e) {
-    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new InputError({ file, line }, `not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    // The yaml message repeats "at line L, column C:"; the location already leads the message.
+    const msg = (e as Error).message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new InputError({ file, line: pos?.line }, `not valid YAML${pos ? ` (column ${pos.col})` : ""}: ${msg}`);
   }
-  // YAML reads `1:` keys as numbers and may read duplicate keys as an error above; normalise keys to strings.
-  if (doc && typeof doc === "object" && "scale" in doc && doc.scale && typeof doc.scale === "object") {
-    doc = { ...doc, scale: Object.fromEntries(Object.entries(doc.scale as object).map(([k, v]) => [String(k), v])) };
+  if (doc == null) throw new InputError({ file }, "rubric file is empty");
+  if (typeof doc !== "object" || Array.isArray(doc)) {
+    throw new InputError({ file }, `a rubric is a mapping with ${FIELDS.join(", ")}; this file holds ${typeName(doc)}`);
+  }
+  // A YAML list has keys 0..6 once read as a record; say what is wrong instead of "level 0 is not one of 1..7".
+  if ("scale" in doc && Array.isArray(doc.scale)) {
+    throw new InputError({ file, field: "scale" }, "must map each level to its description (1: ..., 7: ...), not be a list");
   }
   const parsed = RubricSchema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new InputError({ file, field: fieldPath(issue.path) || undefined }, issue.message);
+    // An unknown key is reported on the object; name the key itself as the field.
+    const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
+    throw new InputError({ file, field: fieldPath(path) || undefined }, issue.message);
   }
   const r = parsed.data;
   return {

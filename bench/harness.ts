@@ -1,0 +1,76 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { BenchRow } from "./row.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, "../..");
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once("line", (l) => resolve(l));
+    child.once("exit", (code) => reject(new Error(`child exited ${code}`)));
+  });
+}
+
+async function throughput(judgments: number, concurrency: number, latencyMs: number) {
+  const sim = spawn(process.execPath, [join(HERE, "sim-child.js"), String(latencyMs)], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const { openaiBaseURL } = JSON.parse(await firstLine(sim)) as { openaiBaseURL: string };
+    const out = execFileSync(process.execPath, [join(HERE, "harness-child.js"), openaiBaseURL, String(judgments), String(concurrency)], { encoding: "utf8" });
+    return JSON.parse(out.trim().split("\n").pop()!) as { wallMs: number; cpuMs: number; maxRssKb: number; judgments: number; failed: number };
+  } finally {
+    sim.kill("SIGTERM");
+  }
+}
+
+function coldStartMs(): number {
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [join(ROOT, "bin/critic.js"), "--version"]);
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[3]!;
+}
+
+function duBytes(path: string): number {
+  return Number(execFileSync("du", ["-sb", path], { encoding: "utf8" }).split("\t")[0]);
+}
+
+/** What `npm ci --omit=dev` installs, plus the package's own shipped files. */
+function productionInstallBytes(): number {
+  const dir = mkdtempSync(join(tmpdir(), "critic-prod-"));
+  try {
+    cpSync(join(ROOT, "package.json"), join(dir, "package.json"));
+    cpSync(join(ROOT, "package-lock.json"), join(dir, "package-lock.json"));
+    execFileSync("npm", ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir, stdio: "ignore" });
+    return duBytes(join(dir, "node_modules")) + ["dist/src", "rubrics", "datasets", "bin"].reduce((t, p) => t + duBytes(join(ROOT, p)), 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function rows(): Promise<BenchRow[]> {
+  const n = 5000;
+  const c = 64;
+  const latency = 50;
+  const r = await throughput(n, c, latency);
+  const ideal = Math.ceil(n / c) * latency;
+  const ratio = r.wallMs / ideal;
+  const cpuPer = r.cpuMs / n;
+  const rssMb = r.maxRssKb / 1024;
+  const cold = coldStartMs() / 1000;
+  const prod = productionInstallBytes() / 2 ** 20;
+  return [
+    { area: "runner", metric: `wall / ideal (${n} judgments, c=${c}, ${latency} ms)`, value: `${ratio.toFixed(3)} (${(r.wallMs / 1000).toFixed(2)} s vs ${(ideal / 1000).toFixed(2)} s; ${r.failed} failed)`, target: "<= 1.10", ok: ratio <= 1.1 },
+    { area: "runner", metric: "harness CPU per judgment", value: `${cpuPer.toFixed(3)} ms`, target: "<= 0.3 ms", ok: cpuPer <= 0.3 },
+    { area: "runner", metric: "harness peak RSS", value: `${rssMb.toFixed(0)} MB`, target: "<= 250 MB", ok: rssMb <= 250 },
+    { area: "cli", metric: "cold start `critic --version` (median of 7)", value: `${cold.toFixed(3)} s`, target: "<= 0.3 s", ok: cold <= 0.3 },
+    { area: "install", metric: "production install (npm ci --omit=dev + package files)", value: `${prod.toFixed(1)} MiB`, target: "<= 40 MiB", ok: prod <= 40 },
+  ];
+}

@@ -1,0 +1,102 @@
+import { relative } from "node:path";
+import { type SuiteFlags, loadSuite } from "../config/load.js";
+import { ConfigError } from "../errors.js";
+import { renderConsole } from "../report/console.js";
+import { runSuite } from "../runner/run-suite.js";
+import { type Command, type CommandIO, type FlagValues, bool, str, strs } from "./command.js";
+import { createProgress } from "./progress.js";
+
+function num(values: FlagValues, name: string): number | undefined {
+  const v = str(values, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new ConfigError(`--${name} must be a number, got "${v}"`);
+  return n;
+}
+
+export function suiteFlags(values: FlagValues): SuiteFlags {
+  return {
+    config: str(values, "config"),
+    dataset: str(values, "dataset"),
+    rubrics: strs(values, "rubric"),
+    critics: strs(values, "critic"),
+    baseURL: str(values, "base-url"),
+    concurrency: num(values, "concurrency"),
+    budgetUsd: num(values, "budget-usd"),
+    maxCalls: num(values, "max-calls"),
+    out: str(values, "out"),
+    timeoutMs: num(values, "timeout-ms"),
+    maxRetries: num(values, "max-retries"),
+    logprobs: bool(values, "logprobs") || undefined,
+    seed: num(values, "seed"),
+  };
+}
+
+export const SUITE_FLAGS = {
+  config: { type: "string" },
+  dataset: { type: "string" },
+  rubric: { type: "string", multiple: true },
+  critic: { type: "string", multiple: true },
+  "base-url": { type: "string" },
+  concurrency: { type: "string" },
+  "budget-usd": { type: "string" },
+  "max-calls": { type: "string" },
+  out: { type: "string" },
+  "timeout-ms": { type: "string" },
+  "max-retries": { type: "string" },
+  logprobs: { type: "boolean" },
+  seed: { type: "string" },
+} as const;
+
+export const SUITE_FLAG_HELP: Record<string, string> = {
+  config: "suite config (default: critic.config.{ts,js,json,yaml} in the current directory)",
+  dataset: "CSV or JSONL dataset (overrides the config)",
+  rubric: "rubric id (bundled or rubrics/<id>.yaml) or path to a rubric YAML",
+  critic: "critic model, provider:model, e.g. openai:gpt-4o-mini or anthropic:claude-3-5-haiku-latest",
+  "base-url": "OpenAI-compatible base URL, e.g. http://localhost:11434/v1 (default: OPENAI_BASE_URL)",
+  concurrency: "parallel calls per provider (default 8)",
+  "budget-usd": "stop cleanly once this many dollars are spent",
+  "max-calls": "stop cleanly after this many API calls",
+  out: "report directory (default reports/<run>)",
+  "timeout-ms": "per-call timeout (default 60000)",
+  "max-retries": "retries per call on 429, 5xx, timeouts (default 6)",
+  logprobs: "ask OpenAI-compatible critics for top logprobs and record the probability-weighted score",
+  seed: "seed for sampling and bootstrap (default 1)",
+  resume: "continue run RUN without repeating a completed call",
+  "no-cache": "do not read or write the response cache",
+  quiet: "no progress display",
+};
+
+/** Shared by `run` and `demo`: run the suite with a progress display, print the summary and the report paths. */
+export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<typeof loadSuite>>, opts: { resume?: string; noCache?: boolean; quiet?: boolean; simulated?: boolean }): Promise<number> {
+  const progress = opts.quiet ? undefined : createProgress((s) => process.stderr.write(s), { tty: io.isTTY });
+  const { result, files } = await runSuite(suite, {
+    cwd: io.cwd,
+    resume: opts.resume,
+    noCache: opts.noCache,
+    replay: io.env.CRITIC_REPLAY === "1",
+    signal: io.signal,
+    onEvent: progress?.onEvent,
+    simulated: opts.simulated,
+  });
+  io.stdout(renderConsole(result, { color: io.isTTY }));
+  io.stdout(`\nReports (run ${result.run}):`);
+  for (const f of files) io.stdout(`  ${relative(io.cwd, f) || f}`);
+  if (!result.complete) {
+    io.stdout(`\nThe run stopped early (${result.stopReason}); the reports are marked incomplete. Continue with: critic run --resume ${result.run}`);
+    return result.stopReason === "interrupted" ? 130 : 0;
+  }
+  return 0;
+}
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "judge a dataset with one or more critics and write the reports",
+  usage: "[--config FILE] [--dataset F] [--rubric R]... [--critic provider:model]... [flags]",
+  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" } },
+  flagHelp: SUITE_FLAG_HELP,
+  async run({ values }, io) {
+    const suite = await loadSuite(suiteFlags(values), io.cwd, io.env);
+    return runAndReport(io, suite, { resume: str(values, "resume"), noCache: bool(values, "no-cache"), quiet: bool(values, "quiet") });
+  },
+};

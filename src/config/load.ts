@@ -1,0 +1,206 @@
+import { existsSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, extname, isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, fieldPath } from "../errors.js";
+import { type Rubric, resolveRubric } from "./rubric.js";
+import { type CandidateSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
+
+export type ProviderKind = "openai" | "anthropic";
+
+export interface ModelTarget {
+  id: string;
+  provider: ProviderKind;
+  model: string;
+}
+
+export interface CriticTarget extends ModelTarget {
+  logprobs: boolean;
+}
+
+export interface CandidateTarget extends ModelTarget {
+  prompt: string;
+  system?: string;
+  maxTokens: number;
+  temperature: number;
+}
+
+export interface ProviderSettings {
+  baseURL?: string;
+  /** Resolved from the environment; never written anywhere. */
+  apiKey?: string;
+  concurrency: number;
+}
+
+/** A fully resolved suite: precedence flags > config file > environment > defaults is applied here and only here. */
+export interface Suite {
+  name: string;
+  configFile: string | null;
+  baseDir: string;
+  dataset: string;
+  rubrics: Rubric[];
+  critics: CriticTarget[];
+  candidates: CandidateTarget[];
+  providers: Record<ProviderKind, ProviderSettings>;
+  timeoutMs: number;
+  maxRetries: number;
+  maxOutputChars: number;
+  prices: Record<string, Price>;
+  budget: { usd?: number; calls?: number };
+  out?: string;
+  cacheDir: string;
+  seed: number;
+}
+
+/** What the command line can override. */
+export interface SuiteFlags {
+  config?: string;
+  dataset?: string;
+  rubrics?: string[];
+  critics?: string[];
+  baseURL?: string;
+  concurrency?: number;
+  budgetUsd?: number;
+  maxCalls?: number;
+  out?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  logprobs?: boolean;
+  seed?: number;
+}
+
+const CONFIG_NAMES = ["critic.config.ts", "critic.config.mts", "critic.config.js", "critic.config.mjs", "critic.config.json", "critic.config.yaml", "critic.config.yml"];
+
+export function findConfig(cwd: string): string | null {
+  for (const name of CONFIG_NAMES) {
+    const file = join(cwd, name);
+    if (existsSync(file)) return file;
+  }
+  return null;
+}
+
+/** TypeScript configs are stripped of types with sucrase (Node 20 cannot import .ts), written beside the original so relative imports resolve, then imported. */
+async function importModule(file: string): Promise<unknown> {
+  const ext = extname(file);
+  if (ext === ".ts" || ext === ".mts") {
+    const { transform } = await import("sucrase");
+    const code = transform(await readFile(file, "utf8"), { transforms: ["typescript"], filePath: file }).code;
+    const tmp = join(dirname(file), `.critic-config-${process.pid}-${Date.now()}.mjs`);
+    await writeFile(tmp, code);
+    try {
+      return ((await import(pathToFileURL(tmp).href)) as { default?: unknown }).default;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+  return ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+}
+
+export async function readConfigFile(file: string): Promise<unknown> {
+  if (!existsSync(file)) throw new ConfigError("config file not found", { file });
+  const ext = extname(file);
+  try {
+    if (ext === ".json") return JSON.parse(await readFile(file, "utf8"));
+    if (ext === ".yaml" || ext === ".yml") return parseYaml(await readFile(file, "utf8"));
+    return await importModule(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`cannot load: ${(e as Error).message.split("\n")[0]}`, { file });
+  }
+}
+
+function parseModelRef(ref: string): { provider: ProviderKind; model: string } {
+  const i = ref.indexOf(":");
+  return { provider: ref.slice(0, i) as ProviderKind, model: ref.slice(i + 1) };
+}
+
+function criticTarget(spec: CriticSpec, logprobsDefault: boolean): CriticTarget {
+  const ref = typeof spec === "string" ? spec : spec.model;
+  const { provider, model } = parseModelRef(ref);
+  const id = typeof spec === "string" ? ref : (spec.id ?? ref);
+  const logprobs = typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault);
+  return { id, provider, model, logprobs: provider === "openai" && logprobs };
+}
+
+function candidateTarget(spec: CandidateSpec): CandidateTarget {
+  return { id: spec.id, ...parseModelRef(spec.model), prompt: spec.prompt, system: spec.system, maxTokens: spec.maxTokens, temperature: spec.temperature };
+}
+
+function rejectDuplicates(ids: string[], field: string, file?: string): void {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new ConfigError(`"${id}" is listed twice`, { file, field });
+    seen.add(id);
+  }
+}
+
+/** Build the suite from an optional config file, flags and the environment. */
+export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.ProcessEnv, inline?: SuiteConfigInput): Promise<Suite> {
+  const configFile = inline ? null : flags.config ? resolve(cwd, flags.config) : findConfig(cwd);
+  const raw = inline ?? (configFile ? await readConfigFile(configFile) : {});
+  if (raw === null || typeof raw !== "object") throw new ConfigError("the config must be an object", { file: configFile ?? undefined });
+  const merged: SuiteConfigInput = {
+    ...(raw as SuiteConfigInput),
+    ...(flags.dataset ? { dataset: flags.dataset } : {}),
+    ...(flags.rubrics?.length ? { rubrics: flags.rubrics } : {}),
+    ...(flags.critics?.length ? { critics: flags.critics } : {}),
+  };
+  const parsed = SuiteConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = fieldPath(issue.path);
+    const hint = !configFile && ["dataset", "rubrics", "critics"].includes(field) ? ` (give --${field === "rubrics" ? "rubric" : field === "critics" ? "critic" : field} or a critic.config file)` : "";
+    throw new ConfigError(`${issue.message}${hint}`, { file: configFile ?? undefined, field: field || undefined });
+  }
+  const c = parsed.data;
+  const baseDir = configFile ? dirname(configFile) : cwd;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  for (const [name, v] of [["--concurrency", flags.concurrency], ["--budget-usd", flags.budgetUsd], ["--max-calls", flags.maxCalls], ["--timeout-ms", flags.timeoutMs]] as const) {
+    if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new ConfigError(`${name} must be a positive number, got ${v}`);
+  }
+
+  const concurrency = flags.concurrency ?? c.concurrency ?? 8;
+  const provider = (kind: ProviderKind): ProviderSettings => {
+    const s = c.providers?.[kind];
+    const envBase = kind === "openai" ? env.OPENAI_BASE_URL : env.ANTHROPIC_BASE_URL;
+    const baseURL = (kind === "openai" ? flags.baseURL : undefined) ?? s?.baseURL ?? envBase ?? undefined;
+    const keyVar = s?.apiKeyEnv ?? (kind === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY");
+    return { baseURL, apiKey: env[keyVar] || undefined, concurrency: flags.concurrency ?? s?.concurrency ?? concurrency };
+  };
+  const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? false));
+  const candidates = (c.candidates ?? []).map(candidateTarget);
+  rejectDuplicates(critics.map((x) => x.id), "critics", configFile ?? undefined);
+  rejectDuplicates(candidates.map((x) => x.id), "candidates", configFile ?? undefined);
+  const providers = { openai: provider("openai"), anthropic: provider("anthropic") };
+  for (const t of [...critics, ...candidates]) {
+    const p = providers[t.provider];
+    if (!p.apiKey && !p.baseURL) {
+      const envName = t.provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY";
+      throw new ConfigError(`${t.id} needs ${envName} in the environment (or a base URL for a local server)`, { field: "critics" });
+    }
+  }
+  const rubricDirs = [join(baseDir, "rubrics")];
+  const rubrics: Rubric[] = [];
+  for (const ref of c.rubrics) rubrics.push(await resolveRubric(ref.includes("/") ? abs(ref) : ref, rubricDirs));
+  rejectDuplicates(rubrics.map((r) => r.id), "rubrics", configFile ?? undefined);
+
+  return {
+    name: c.name ?? (configFile ? "suite" : "ad-hoc"),
+    configFile,
+    baseDir,
+    dataset: abs(c.dataset),
+    rubrics,
+    critics,
+    candidates,
+    providers,
+    timeoutMs: flags.timeoutMs ?? c.timeoutMs ?? 60_000,
+    maxRetries: flags.maxRetries ?? c.maxRetries ?? 6,
+    maxOutputChars: c.maxOutputChars ?? 20_000,
+    prices: c.prices ?? {},
+    budget: { usd: flags.budgetUsd ?? c.budget?.usd, calls: flags.maxCalls ?? c.budget?.calls },
+    out: flags.out ? resolve(cwd, flags.out) : c.out ? abs(c.out) : undefined,
+    cacheDir: c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic"),
+    seed: flags.seed ?? c.seed ?? 1,
+  };
+}

@@ -1,0 +1,42 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { toProviderError } from "./errors.js";
+import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
+
+export function anthropicProvider(opts: ProviderOptions): Provider {
+  const client = new Anthropic({
+    apiKey: opts.apiKey ?? "not-needed",
+    baseURL: opts.baseURL,
+    timeout: opts.timeoutMs,
+    maxRetries: 0,
+  });
+  return {
+    kind: "anthropic",
+    async complete(req: CompletionRequest, signal?: AbortSignal): Promise<ProviderReply> {
+      const started = performance.now();
+      const system = req.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
+      const messages = req.messages
+        .filter((m) => m.role !== "system")
+        .map((m) => ({ role: m.role as "user" | "assistant", content: m.content }));
+      let res: Anthropic.Messages.Message;
+      try {
+        res = await client.messages.create(
+          // This SDK major no longer takes `temperature` (current Claude models fix sampling server-side).
+          { model: req.model, max_tokens: req.maxTokens, messages, ...(system ? { system } : {}) },
+          { signal },
+        );
+      } catch (e) {
+        throw toProviderError(e, "anthropic");
+      }
+      const text = res.content
+        .filter((b): b is Anthropic.Messages.TextBlock => b.type === "text")
+        .map((b) => b.text)
+        .join("");
+      return {
+        text,
+        inputTokens: res.usage?.input_tokens ?? null,
+        outputTokens: res.usage?.output_tokens ?? null,
+        latencyMs: performance.now() - started,
+      };
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { ProviderError } from "../errors.js";
+
+interface SdkApiErrorLike {
+  status?: number;
+  headers?: Headers;
+  message: string;
+  name: string;
+}
+
+/** Read `retry-after-ms`, then `retry-after` (seconds or an HTTP date), as the SDKs do. */
+export function retryAfterMs(headers: Headers | undefined): number | undefined {
+  if (!headers) return undefined;
+  const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const raw = headers.get("retry-after");
+  if (raw == null) return undefined;
+  const secs = Number.parseFloat(raw);
+  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
+  const date = Date.parse(raw);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/**
+ * SDK error -> ProviderError. Both official SDKs share the same error class shapes
+ * (APIError with status and headers; APIConnectionTimeoutError; APIConnectionError).
+ * The message never includes request headers, so API keys cannot leak through it.
+ */
+export function toProviderError(e: unknown, provider: string): ProviderError {
+  const err = e as SdkApiErrorLike;
+  if (err?.name === "APIConnectionTimeoutError") return new ProviderError(`${provider}: request timed out`, { kind: "timeout", cause: e });
+  if (err?.name === "APIConnectionError") return new ProviderError(`${provider}: connection failed`, { kind: "network", cause: e });
+  if (typeof err?.status === "number") {
+    return new ProviderError(`${provider}: HTTP ${err.status}: ${err.message.slice(0, 300)}`, {
+      kind: "http",
+      status: err.status,
+      retryAfterMs: retryAfterMs(err.headers),
+      cause: e,
+    });
+  }
+  // Truncated or non-JSON bodies surface as SyntaxError or similar from the SDK.
+  return new ProviderError(`${provider}: bad response: ${String(err?.message ?? e).slice(0, 300)}`, { kind: "bad_response", cause: e });
+}

@@ -1,0 +1,43 @@
+import OpenAI from "openai";
+import { toProviderError } from "./errors.js";
+import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
+
+/** Any OpenAI-compatible chat-completions endpoint: OpenAI, vLLM, Ollama, llama.cpp, TGI, the simulator. */
+export function openaiProvider(opts: ProviderOptions): Provider {
+  const client = new OpenAI({
+    apiKey: opts.apiKey ?? "not-needed",
+    baseURL: opts.baseURL,
+    timeout: opts.timeoutMs,
+    maxRetries: 0,
+  });
+  return {
+    kind: "openai",
+    async complete(req: CompletionRequest, signal?: AbortSignal): Promise<ProviderReply> {
+      const started = performance.now();
+      let res: OpenAI.Chat.Completions.ChatCompletion;
+      try {
+        res = await client.chat.completions.create(
+          {
+            model: req.model,
+            messages: req.messages,
+            temperature: req.temperature,
+            max_tokens: req.maxTokens,
+            ...(req.topLogprobs ? { logprobs: true, top_logprobs: req.topLogprobs } : {}),
+          },
+          { signal },
+        );
+      } catch (e) {
+        throw toProviderError(e, "openai");
+      }
+      const choice = res.choices?.[0];
+      const first = choice?.logprobs?.content?.[0];
+      return {
+        text: choice?.message?.content ?? "",
+        firstTokenTop: first?.top_logprobs?.map((t) => ({ token: t.token, logprob: t.logprob })),
+        inputTokens: res.usage?.prompt_tokens ?? null,
+        outputTokens: res.usage?.completion_tokens ?? null,
+        latencyMs: performance.now() - started,
+      };
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { Price } from "../config/schema.js";
+
+/**
+ * Dollars per million tokens for common models (list prices; a config's `prices` extends
+ * or overrides this). A model not listed has an unknown cost, reported as n/a, never 0.
+ */
+export const PRICES: Record<string, Price> = {
+  "gpt-4o": { input: 2.5, output: 10 },
+  "gpt-4o-mini": { input: 0.15, output: 0.6 },
+  "gpt-4.1": { input: 2, output: 8 },
+  "gpt-4.1-mini": { input: 0.4, output: 1.6 },
+  "gpt-4.1-nano": { input: 0.1, output: 0.4 },
+  "gpt-5": { input: 1.25, output: 10 },
+  "gpt-5-mini": { input: 0.25, output: 2 },
+  "gpt-5-nano": { input: 0.05, output: 0.4 },
+  "o4-mini": { input: 1.1, output: 4.4 },
+  "o3": { input: 2, output: 8 },
+  "claude-3-5-haiku-latest": { input: 0.8, output: 4 },
+  "claude-3-5-sonnet-latest": { input: 3, output: 15 },
+  "claude-3-7-sonnet-latest": { input: 3, output: 15 },
+  "claude-haiku-4-5": { input: 1, output: 5 },
+  "claude-sonnet-4-0": { input: 3, output: 15 },
+  "claude-sonnet-4-5": { input: 3, output: 15 },
+  "claude-opus-4-1": { input: 15, output: 75 },
+  // The simulator's models are priced like small hosted models so the demo shows realistic dollars.
+  "sim-critic-strong": { input: 0.4, output: 1.6 },
+  "sim-critic-fast": { input: 0.1, output: 0.4 },
+  "sim-critic-lenient": { input: 0.15, output: 0.6 },
+  "sim-small": { input: 0.1, output: 0.4 },
+  "sim-medium": { input: 0.4, output: 1.6 },
+  "sim-large": { input: 2, output: 8 },
+};
+
+/** Batch APIs (OpenAI Batch, Anthropic Message Batches) bill at half the list price. */
+export const BATCH_DISCOUNT = 0.5;
+
+export function priceFor(model: string, extra?: Record<string, Price>): Price | null {
+  return extra?.[model] ?? PRICES[model] ?? null;
+}
+
+/** Dollars for one call; null when the price or the token counts are unknown. */
+export function costUsd(price: Price | null, inputTokens: number | null, outputTokens: number | null): number | null {
+  if (!price || inputTokens == null || outputTokens == null) return null;
+  return (inputTokens * price.input + outputTokens * price.output) / 1e6;
+}

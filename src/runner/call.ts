@@ -1,0 +1,74 @@
+import { BudgetExhausted, ProviderError } from "../errors.js";
+import type { ModelTarget, ProviderKind } from "../config/load.js";
+import type { Price } from "../config/schema.js";
+import { costUsd, priceFor } from "../providers/prices.js";
+import type { CompletionRequest, Provider, ProviderReply } from "../providers/provider.js";
+import type { ResponseCache } from "../store/cache.js";
+import { requestKey } from "../store/key.js";
+import type { Budget } from "./budget.js";
+import type { RunEventListener } from "./events.js";
+import type { Limiter } from "./limiter.js";
+import { type RetryPolicy, withRetry } from "./retry.js";
+
+export interface CallResult {
+  reply: ProviderReply;
+  cached: boolean;
+  /** HTTP attempts made (0 on a cache hit). */
+  attempts: number;
+  costUsd: number | null;
+}
+
+export interface CallerDeps {
+  providers: Record<ProviderKind, Provider>;
+  limiters: Record<ProviderKind, Limiter>;
+  cache: ResponseCache;
+  budget: Budget;
+  retry: RetryPolicy;
+  prices: Record<string, Price>;
+  signal: AbortSignal;
+  onEvent?: RunEventListener;
+  /** CRITIC_REPLAY: a cache miss is an error instead of an API call. */
+  replay?: boolean;
+}
+
+/** The path of every model call: cache, budget, limiter, retries, provider, accounting, cache. */
+export function createCaller(deps: CallerDeps) {
+  return async function call(target: ModelTarget, req: CompletionRequest): Promise<CallResult> {
+    const key = requestKey(target.provider, req);
+    const hit = await deps.cache.get(key);
+    if (hit) return { reply: hit, cached: true, attempts: 0, costUsd: 0 };
+    if (deps.replay) throw new ProviderError(`cache miss for ${target.id} in replay mode (CRITIC_REPLAY=1): refusing to call the API`, { kind: "bad_response" });
+    const price = priceFor(target.model, deps.prices);
+    const limiter = deps.limiters[target.provider];
+    let spent: number | null = 0;
+    const { value, attempts } = await withRetry(
+      () =>
+        limiter.run(async () => {
+          if (!deps.budget.allows()) throw new BudgetExhausted(deps.budget.stopReason ?? "budget");
+          try {
+            const reply = await deps.providers[target.provider].complete(req, deps.signal);
+            const cost = costUsd(price, reply.inputTokens, reply.outputTokens);
+            deps.budget.charge(cost);
+            spent = spent == null || cost == null ? null : spent + cost;
+            limiter.succeeded();
+            return reply;
+          } catch (e) {
+            // A failed attempt is charged as a call (it may have been billed); its dollars are unknown to us.
+            deps.budget.charge(0);
+            if (e instanceof ProviderError && e.status === 429) limiter.rateLimited();
+            throw e;
+          }
+        }),
+      deps.retry,
+      {
+        signal: deps.signal,
+        onRetry: (e, attempt, delayMs) =>
+          deps.onEvent?.({ type: "retried", target: target.id, attempt, delayMs, reason: e instanceof Error ? e.message : String(e) }),
+      },
+    );
+    await deps.cache.set(key, value);
+    return { reply: value, cached: false, attempts, costUsd: spent };
+  };
+}
+
+export type Caller = ReturnType<typeof createCaller>;

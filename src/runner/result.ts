@@ -1,0 +1,207 @@
+import type { Suite } from "../config/load.js";
+import type { Dataset } from "../data/dataset.js";
+import type { CellSummary, Generation, Judgment, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
+import { bradleyTerryWithIntervals } from "../stats/bootstrap.js";
+import { meanCi, pairedDiff, percentiles } from "../stats/intervals.js";
+import { aggregateLevels } from "./aggregate.js";
+import type { ExecutedRun } from "./run.js";
+import { generationKey } from "./run.js";
+import { createRng } from "../stats/rng.js";
+
+const SCALE = 7;
+const PREVIEW = 160;
+
+function latency(values: (number | null)[]): LatencySummary {
+  const xs = values.filter((v): v is number => v != null);
+  if (!xs.length) return { p50: null, p95: null, p99: null, max: null };
+  const [p50, p95, p99] = percentiles(xs, [0.5, 0.95, 0.99]);
+  return { p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null, max: Math.max(...xs) };
+}
+
+/** Sum dollars; null only when nothing had a known price (a partial sum is flagged in the notes). */
+function sumCost(values: (number | null)[]): { usd: number | null; unknown: number } {
+  let usd = 0;
+  let known = 0;
+  let unknown = 0;
+  for (const v of values) {
+    if (v == null) unknown++;
+    else {
+      usd += v;
+      known++;
+    }
+  }
+  return { usd: known ? usd : unknown ? null : 0, unknown };
+}
+
+function usageFor(id: string, role: UsageSummary["role"], rows: { cached: boolean; attempts: number; latencyMs: number | null; inputTokens: number | null; outputTokens: number | null; costUsd: number | null }[], abstentions: number, failed: number): UsageSummary {
+  const fresh = rows.filter((r) => !r.cached);
+  return {
+    id,
+    role,
+    calls: rows.reduce((t, r) => t + r.attempts, 0),
+    cacheHits: rows.length - fresh.length,
+    abstentions,
+    failed,
+    inputTokens: fresh.reduce((t, r) => t + (r.inputTokens ?? 0), 0),
+    outputTokens: fresh.reduce((t, r) => t + (r.outputTokens ?? 0), 0),
+    costUsd: sumCost(fresh.map((r) => r.costUsd)).usd,
+    latencyMs: latency(fresh.map((r) => r.latencyMs)),
+  };
+}
+
+/** Executed run + suite + dataset -> the one RunResult every report renders. */
+export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, opts: { simulated: boolean }): RunResult {
+  const critics = suite.critics.map((c) => c.id);
+  const candidates = suite.candidates.length ? suite.candidates.map((c) => c.id) : [...new Set(dataset.rows.map((r) => r.candidate))];
+  const rowsByUnit = new Map(dataset.rows.map((r) => [generationKey(r.id, r.candidate), r]));
+  const notes: string[] = [];
+  if (opts.simulated) notes.push("All critics and candidates in this run are simulated by critic's built-in simulator: the numbers demonstrate the tool, not any real model.");
+
+  const byUnitRubric = new Map<string, Judgment[]>();
+  for (const j of ex.judgments) {
+    const k = JSON.stringify([j.item, j.candidate, j.rubric]);
+    const list = byUnitRubric.get(k);
+    if (list) list.push(j);
+    else byUnitRubric.set(k, [j]);
+  }
+
+  const scores: ScoreRow[] = [];
+  const cells: CellSummary[] = [];
+  const pairwise: PairwiseResult[] = [];
+  const ranking: RankingEntry[] = [];
+  const items = [...new Set(dataset.rows.map((r) => r.id))];
+
+  for (const rubric of suite.rubrics) {
+    // Units judged on this rubric, in a stable order: item-major, then candidate.
+    const units = items.flatMap((item) => candidates.filter((c) => ex.outputs.has(generationKey(item, c))).map((candidate) => ({ item, candidate })));
+    const levels = units.map((u) => {
+      const js = byUnitRubric.get(JSON.stringify([u.item, u.candidate, rubric.id])) ?? [];
+      return critics.map((c) => js.find((j) => j.critic === c)?.level ?? null);
+    });
+    // Gold labels a specific output, so only dataset outputs (not generated ones) can carry it.
+    const gold = units.map((u) => rowsByUnit.get(generationKey(u.item, u.candidate))?.gold[rubric.id] ?? null);
+    const agg = aggregateLevels(levels, critics, SCALE, gold);
+    if (agg.note) notes.push(`${rubric.id}: ${agg.note}`);
+
+    units.forEach((u, i) => {
+      const output = ex.outputs.get(generationKey(u.item, u.candidate)) ?? "";
+      scores.push({
+        item: u.item,
+        candidate: u.candidate,
+        rubric: rubric.id,
+        outputChars: output.length,
+        outputPreview: output.slice(0, PREVIEW),
+        byCritic: Object.fromEntries(critics.map((c, j) => [c, levels[i]![j]!])),
+        score: agg.scores[i]!,
+        posterior: agg.posteriors[i] ? Array.from(agg.posteriors[i]!) : null,
+        gold: gold[i]!,
+      });
+    });
+
+    for (const cand of candidates) {
+      const idx = units.map((u, i) => (u.candidate === cand ? i : -1)).filter((i) => i >= 0);
+      if (!idx.length) continue;
+      const s = idx.map((i) => agg.scores[i]!);
+      const ci = meanCi(s);
+      const present = s.filter((v): v is number => v != null);
+      const js = idx.flatMap((i) => byUnitRubric.get(JSON.stringify([units[i]!.item, cand, rubric.id])) ?? []);
+      const distribution = new Array<number>(SCALE).fill(0);
+      for (const v of present) distribution[Math.min(SCALE, Math.max(1, Math.round(v))) - 1]!++;
+      cells.push({
+        candidate: cand,
+        rubric: rubric.id,
+        n: present.length,
+        mean: present.length ? present.reduce((a, b) => a + b, 0) / present.length : null,
+        ci95: ci ? { lo: ci.ci95[0], hi: ci.ci95[1] } : null,
+        distribution,
+        abstentions: js.filter((j) => j.kind === "abstain").length,
+        failed: js.filter((j) => j.kind === "failed").length,
+        criticMeans: Object.fromEntries(
+          critics.map((c, j) => {
+            const v = idx.map((i) => levels[i]![j]).filter((x): x is number => x != null);
+            return [c, v.length ? v.reduce((a, b) => a + b, 0) / v.length : null];
+          }),
+        ),
+        method: agg.method,
+      });
+    }
+
+    if (candidates.length >= 2) {
+      const unitIndex = new Map(units.map((u, i) => [JSON.stringify([u.item, u.candidate]), i]));
+      const table = items.map((item) => candidates.map((c) => {
+        const i = unitIndex.get(JSON.stringify([item, c]));
+        const p = i === undefined ? null : agg.posteriors[i];
+        return p ? Array.from(p) : null;
+      }));
+      const point = items.map((item) => candidates.map((c) => {
+        const i = unitIndex.get(JSON.stringify([item, c]));
+        return i === undefined ? null : agg.scores[i] ?? null;
+      }));
+      const bt = bradleyTerryWithIntervals(table, { rng: createRng(`${suite.seed}:${rubric.id}`), rounds: 500 });
+      candidates.forEach((c, a) => {
+        ranking.push({ candidate: c, rubric: rubric.id, theta: bt.theta[a]!, ci95: { lo: bt.lo[a]!, hi: bt.hi[a]! }, rank: bt.rank[a]! });
+        candidates.forEach((d, b) => {
+          if (a >= b) return;
+          const diff = pairedDiff(point.map((r) => r[a]!), point.map((r) => r[b]!));
+          pairwise.push({
+            a: c,
+            b: d,
+            rubric: rubric.id,
+            winRate: bt.winRates.winRate[a]![b] ?? Number.NaN,
+            meanDiff: diff ? diff.meanDiff : null,
+            diffCi95: diff?.ci95 ? { lo: diff.ci95[0], hi: diff.ci95[1] } : null,
+            n: bt.winRates.n[a]![b]!,
+          });
+        });
+      });
+    }
+  }
+
+  const usage: UsageSummary[] = [
+    ...critics.map((c) => {
+      const js = ex.judgments.filter((j) => j.critic === c);
+      return usageFor(c, "critic", js, js.filter((j) => j.kind === "abstain").length, js.filter((j) => j.kind === "failed").length);
+    }),
+    ...suite.candidates.map((t) => {
+      const gs: Generation[] = ex.generations.filter((g) => g.candidate === t.id);
+      return usageFor(t.id, "candidate", gs, 0, gs.filter((g) => g.failed).length);
+    }),
+  ];
+  const fresh = [...ex.judgments, ...ex.generations].filter((r) => !r.cached);
+  const cost = sumCost(fresh.map((r) => r.costUsd));
+  if (cost.unknown) notes.push(`${cost.unknown} calls have no known price (model missing from the price table): dollar figures are lower bounds. Add prices in the config's \`prices\`.`);
+  const abstentions = ex.judgments.filter((j) => j.kind === "abstain").length;
+  if (abstentions) notes.push(`${abstentions} judgments were abstentions (a reply that was not a score, even after one re-ask); they are left out of every statistic.`);
+
+  return {
+    version: 1,
+    run: ex.run,
+    startedAt: ex.startedAt,
+    finishedAt: ex.finishedAt,
+    complete: ex.complete,
+    stopReason: ex.stopReason,
+    simulated: opts.simulated,
+    dataset: dataset.file,
+    rubrics: suite.rubrics.map((r) => ({ id: r.id, title: r.title, scale: SCALE })),
+    critics,
+    candidates,
+    goldRubrics: dataset.goldRubrics.filter((g) => suite.rubrics.some((r) => r.id === g)),
+    totals: {
+      judgments: ex.judgments.length,
+      calls: [...ex.judgments, ...ex.generations].reduce((t, r) => t + r.attempts, 0),
+      cacheHits: ex.judgments.filter((j) => j.cached).length,
+      abstentions,
+      failed: ex.judgments.filter((j) => j.kind === "failed").length,
+      costUsd: cost.usd,
+      latencyMs: latency(ex.judgments.filter((j) => !j.cached).map((j) => j.latencyMs)),
+    },
+    cells,
+    usage,
+    pairwise,
+    ranking,
+    scores,
+    judgments: ex.judgments,
+    generations: ex.generations,
+    notes,
+  };
+}

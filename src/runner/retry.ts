@@ -1,0 +1,71 @@
+import { ProviderError } from "../errors.js";
+
+export interface RetryPolicy {
+  maxRetries: number;
+  /** First backoff; doubles per attempt. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest retry-after we honour before treating it as the max delay. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+
+/** The SDKs' rule: retry timeouts, connection errors, 408, 409, 429 and 5xx; and bodies that did not parse. */
+export function shouldRetry(e: unknown): boolean {
+  if (!(e instanceof ProviderError)) return false;
+  if (e.kind !== "http") return true;
+  const s = e.status ?? 0;
+  return s === 408 || s === 409 || s === 429 || s >= 500;
+}
+
+/** Honour retry-after(-ms); otherwise exponential backoff with up to 25% jitter. */
+export function retryDelayMs(e: unknown, attempt: number, policy: RetryPolicy, random: () => number): number {
+  if (e instanceof ProviderError && e.retryAfterMs !== undefined) return Math.min(e.retryAfterMs, policy.maxRetryAfterMs);
+  const base = Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
+  return base * (1 - 0.25 * random());
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export interface RetryOutcome<T> {
+  value: T;
+  attempts: number;
+}
+
+/**
+ * The only retry loop in critic. `onRetry` sees each failed attempt (for events and AIMD).
+ * Throws the last error, with `attempts` attached, when retries are exhausted.
+ */
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  opts: { signal?: AbortSignal; onRetry?: (e: unknown, attempt: number, delayMs: number) => void; random?: () => number } = {},
+): Promise<RetryOutcome<T>> {
+  const random = opts.random ?? Math.random;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { value: await fn(attempt), attempts: attempt + 1 };
+    } catch (e) {
+      if (opts.signal?.aborted || attempt >= policy.maxRetries || !shouldRetry(e)) {
+        throw Object.assign(e as object, { attempts: attempt + 1 });
+      }
+      const delay = retryDelayMs(e, attempt, policy, random);
+      opts.onRetry?.(e, attempt, delay);
+      await sleep(delay, opts.signal);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { Suite } from "../config/load.js";
+import { ConfigError } from "../errors.js";
+import { loadDataset } from "../data/dataset.js";
+import { writeReports } from "../report/write.js";
+import type { RunResult } from "../run-result.js";
+import { readJournal } from "../store/journal.js";
+import type { RunEventListener } from "./events.js";
+import { buildRunResult } from "./result.js";
+import { executeRun } from "./run.js";
+
+export interface RunSuiteOptions {
+  /** Continue this run id: completed judgments come from its journal and are not called again. */
+  resume?: string;
+  noCache?: boolean;
+  /** A cache miss is an error instead of an API call (CRITIC_REPLAY=1). */
+  replay?: boolean;
+  /** Report directory; default `reports/<run>` under cwd. */
+  out?: string;
+  cwd: string;
+  signal?: AbortSignal;
+  onEvent?: RunEventListener;
+  simulated?: boolean;
+  /** Write reports (default true). */
+  write?: boolean;
+}
+
+export interface SuiteRun {
+  result: RunResult;
+  reportDir: string | null;
+  files: string[];
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
+  return `${stamp}-${randomBytes(2).toString("hex")}`;
+}
+
+/** The main job as a library call: dataset -> judgments -> statistics -> reports. */
+export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<SuiteRun> {
+  // Everything that can be wrong with the input is checked before anything is written.
+  const dataset = await loadDataset(suite.dataset, { requireOutput: suite.candidates.length === 0 });
+  const resume = opts.resume ? await readJournal(suite.cacheDir, opts.resume) : undefined;
+  if (resume) {
+    const h = resume.header.suite as { critics?: string[]; rubrics?: string[] };
+    const same = (a: unknown, b: string[]) => JSON.stringify(a) === JSON.stringify(b);
+    if (!same(h.critics, suite.critics.map((c) => c.id)) || !same(h.rubrics, suite.rubrics.map((r) => r.id))) {
+      throw new ConfigError(`run ${opts.resume} was started with critics ${JSON.stringify(h.critics)} and rubrics ${JSON.stringify(h.rubrics)}; resume it with the same suite`);
+    }
+  }
+  const run = opts.resume ?? newRunId();
+  const executed = await executeRun({
+    suite,
+    rows: dataset.rows,
+    run,
+    resume,
+    noCache: opts.noCache,
+    replay: opts.replay,
+    signal: opts.signal ?? new AbortController().signal,
+    onEvent: opts.onEvent,
+  });
+  const result = buildRunResult(executed, suite, dataset, { simulated: opts.simulated ?? false });
+  if (opts.write === false) return { result, reportDir: null, files: [] };
+  const reportDir = opts.out ?? suite.out ?? join(opts.cwd, "reports", run);
+  const files = await writeReports(result, reportDir);
+  return { result, reportDir, files };
+}

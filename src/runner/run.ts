@@ -1,0 +1,313 @@
+import { setMaxListeners } from "node:events";
+import { BudgetExhausted, ConfigError, ProviderError } from "../errors.js";
+import type { CandidateTarget, CriticTarget, ProviderKind, Suite } from "../config/load.js";
+import type { Rubric } from "../config/rubric.js";
+import { levelDistribution } from "../critic/logprobs.js";
+import { parseScore } from "../critic/parse.js";
+import { type ChatMessage, REASK, criticMessages } from "../critic/prompt.js";
+import type { DatasetRow } from "../data/dataset.js";
+import { anthropicProvider } from "../providers/anthropic.js";
+import { openaiProvider } from "../providers/openai.js";
+import type { Provider } from "../providers/provider.js";
+import type { Generation, Judgment } from "../run-result.js";
+import { ResponseCache } from "../store/cache.js";
+import { Journal, type JournalContents } from "../store/journal.js";
+import { Budget } from "./budget.js";
+import { type Caller, createCaller } from "./call.js";
+import type { RunEventListener } from "./events.js";
+import { Limiter } from "./limiter.js";
+import { DEFAULT_RETRY } from "./retry.js";
+
+export interface ExecuteOptions {
+  suite: Suite;
+  rows: DatasetRow[];
+  run: string;
+  /** Previous journal when resuming: completed work is taken from it, never called again. */
+  resume?: JournalContents;
+  noCache?: boolean;
+  replay?: boolean;
+  signal: AbortSignal;
+  onEvent?: RunEventListener;
+}
+
+export interface ExecutedRun {
+  run: string;
+  startedAt: string;
+  finishedAt: string;
+  judgments: Judgment[];
+  generations: Generation[];
+  /** The output judged for each (item, candidate). */
+  outputs: Map<string, string>;
+  stopReason: string | null;
+  complete: boolean;
+  calls: number;
+}
+
+const CRITIC_MAX_TOKENS = 16;
+const TOP_LOGPROBS = 10;
+const RAW_KEEP = 500;
+
+export function judgmentKey(item: string, candidate: string, rubric: string, critic: string): string {
+  return JSON.stringify([item, candidate, rubric, critic]);
+}
+
+export function generationKey(item: string, candidate: string): string {
+  return JSON.stringify([item, candidate]);
+}
+
+/** Render a candidate prompt template: {{input}}, {{reference}} and any metadata column. */
+export function renderTemplate(template: string, row: DatasetRow): string {
+  return template.replace(/\{\{\s*([\w:-]+)\s*\}\}/g, (_, name: string) => {
+    if (name === "input") return row.input;
+    if (name === "reference") return row.reference ?? "";
+    if (name === "id") return row.id;
+    return row.meta[name] ?? "";
+  });
+}
+
+function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
+  return {
+    openai: openaiProvider({ ...suite.providers.openai, timeoutMs: suite.timeoutMs }),
+    anthropic: anthropicProvider({ ...suite.providers.anthropic, timeoutMs: suite.timeoutMs }),
+  };
+}
+
+/** 401/403/404 and 400 will not get better by retrying 5,000 times: stop the run and say what is wrong. */
+function fatal(e: unknown, target: string): Error | null {
+  if (e instanceof ProviderError && e.kind === "http" && [400, 401, 403, 404].includes(e.status ?? 0)) {
+    const hint = e.status === 401 || e.status === 403 ? " (check the API key)" : e.status === 404 ? " (check the model name and base URL)" : "";
+    return new ConfigError(`${target}: ${e.message}${hint}`);
+  }
+  return null;
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof ProviderError) return e.kind === "http" ? `http_${e.status}` : e.kind;
+  return "error";
+}
+
+/**
+ * plan -> cache -> provider -> journal. Candidates generate first (when the suite lists them),
+ * each (item, candidate) output is then judged by every critic on every rubric. The runner is
+ * the only place that schedules calls.
+ */
+export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
+  const { suite, rows, run } = opts;
+  const startedAt = opts.resume?.header.startedAt ?? new Date().toISOString();
+  const limiters: Record<ProviderKind, Limiter> = {
+    openai: new Limiter(suite.providers.openai.concurrency),
+    anthropic: new Limiter(suite.providers.anthropic.concurrency),
+  };
+  const budget = new Budget(suite.budget);
+  const internal = new AbortController();
+  const signal = AbortSignal.any([opts.signal, internal.signal]);
+  // Every in-flight SDK request listens on this signal; hundreds at once are expected, not a leak.
+  setMaxListeners(0, signal);
+  const call = createCaller({
+    providers: buildProviders(suite),
+    limiters,
+    cache: new ResponseCache(suite.cacheDir, !opts.noCache),
+    budget,
+    retry: { ...DEFAULT_RETRY, maxRetries: suite.maxRetries },
+    prices: suite.prices,
+    signal,
+    onEvent: opts.onEvent,
+    replay: opts.replay,
+  });
+  const journal = await Journal.open(
+    suite.cacheDir,
+    { type: "run", run, startedAt, suite: { name: suite.name, dataset: suite.dataset, rubrics: suite.rubrics.map((r) => r.id), critics: suite.critics.map((c) => c.id), candidates: suite.candidates.map((c) => c.id) } },
+    Boolean(opts.resume),
+  );
+
+  const judgments: Judgment[] = [];
+  const generations: Generation[] = [];
+  const outputs = new Map<string, string>();
+  let fatalError: Error | null = null;
+  const stopAll = () => {
+    for (const l of Object.values(limiters)) l.clear();
+  };
+  const onAbort = () => stopAll();
+  opts.signal.addEventListener("abort", onAbort, { once: true });
+
+  // What to judge: dataset outputs, or one generated output per (row, candidate).
+  const units: { row: DatasetRow; candidate: string; target?: CandidateTarget }[] = suite.candidates.length
+    ? rows.flatMap((row) => suite.candidates.map((t) => ({ row, candidate: t.id, target: t })))
+    : rows.map((row) => ({ row, candidate: row.candidate }));
+  const total = units.length * suite.rubrics.length * suite.critics.length;
+  let done = 0;
+  for (const u of units) for (const r of suite.rubrics) for (const c of suite.critics) if (opts.resume?.judgments.has(judgmentKey(u.row.id, u.candidate, r.id, c.id))) done++;
+  opts.onEvent?.({ type: "started", run, total, alreadyDone: done });
+
+  const handleStop = (e: unknown, target: string): boolean => {
+    if (e instanceof BudgetExhausted) {
+      opts.onEvent?.({ type: "budget", which: e.which });
+      stopAll();
+      return true;
+    }
+    if ((e as Error)?.name === "AbortError" || signal.aborted) return true;
+    const f = fatal(e, target);
+    if (f) {
+      fatalError ??= f;
+      internal.abort(f);
+      stopAll();
+      return true;
+    }
+    return false;
+  };
+
+  const judgeUnit = async (u: (typeof units)[number], output: string) => {
+    await Promise.all(
+      suite.rubrics.flatMap((rubric) =>
+        suite.critics.map(async (critic) => {
+          const key = judgmentKey(u.row.id, u.candidate, rubric.id, critic.id);
+          const prior = opts.resume?.judgments.get(key);
+          if (prior) {
+            judgments.push(prior);
+            return;
+          }
+          try {
+            const j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
+            await journal.judgment(key, j);
+            judgments.push(j);
+            done++;
+            if (j.kind === "abstain") opts.onEvent?.({ type: "abstained", critic: critic.id, reason: j.reason ?? "" });
+            opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.costUsd });
+          } catch (e) {
+            if (handleStop(e, critic.id)) return;
+            const failed = failedJudgment(u.row.id, u.candidate, rubric.id, critic.id, e);
+            await journal.judgment(key, failed);
+            judgments.push(failed);
+            done++;
+            opts.onEvent?.({ type: "judged", done, total, cached: false, costUsd: null });
+          }
+        }),
+      ),
+    );
+  };
+
+  await Promise.all(
+    units.map(async (u) => {
+      if (!u.target) {
+        const output = u.row.output ?? "";
+        outputs.set(generationKey(u.row.id, u.candidate), output);
+        return judgeUnit(u, output);
+      }
+      const gkey = generationKey(u.row.id, u.candidate);
+      let gen = opts.resume?.generations.get(gkey);
+      if (!gen) {
+        try {
+          gen = await generate(call, u.target, u.row);
+        } catch (e) {
+          if (handleStop(e, u.target.id)) return;
+          gen = failedGeneration(u.row.id, u.candidate, e);
+        }
+        await journal.generation(gkey, gen);
+        opts.onEvent?.({ type: "generated", candidate: u.candidate, cached: gen.cached, costUsd: gen.costUsd });
+      }
+      generations.push(gen);
+      if (gen.failed) {
+        // Nothing to judge: every judgment of this output is reported failed, never silently missing.
+        for (const r of suite.rubrics) for (const c of suite.critics) judgments.push(failedJudgment(u.row.id, u.candidate, r.id, c.id, new Error(`generation failed: ${gen.failed}`)));
+        return;
+      }
+      outputs.set(gkey, gen.output);
+      return judgeUnit(u, gen.output);
+    }),
+  );
+  opts.signal.removeEventListener("abort", onAbort);
+  await journal.close();
+  if (fatalError) throw fatalError;
+  const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;
+  opts.onEvent?.({ type: "finished", complete: stopReason === null });
+  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls };
+}
+
+async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Promise<Generation> {
+  const messages: ChatMessage[] = [];
+  if (t.system) messages.push({ role: "system", content: t.system });
+  messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
+  const r = await call(t, { model: t.model, messages, temperature: t.temperature, maxTokens: t.maxTokens });
+  return {
+    item: row.id,
+    candidate: t.id,
+    output: r.reply.text,
+    cached: r.cached,
+    attempts: r.attempts,
+    latencyMs: r.cached ? null : r.reply.latencyMs,
+    inputTokens: r.reply.inputTokens,
+    outputTokens: r.reply.outputTokens,
+    costUsd: r.costUsd,
+    failed: null,
+  };
+}
+
+/** One output, one rubric, one critic: ask, parse strictly, re-ask once, else abstain. */
+async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number): Promise<Judgment> {
+  const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference }, maxChars);
+  const req = { model: critic.model, messages, temperature: 0, maxTokens: CRITIC_MAX_TOKENS, ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}) };
+  let r = await call(critic, req);
+  let parsed = parseScore(r.reply.text);
+  let attempts = r.attempts;
+  let cost = r.costUsd;
+  let latency = r.cached ? null : r.reply.latencyMs;
+  let allCached = r.cached;
+  const sum = (a: number | null, b: number | null) => (a == null || b == null ? null : a + b);
+  let inTok = r.reply.inputTokens;
+  let outTok = r.reply.outputTokens;
+  if (parsed.kind === "abstain") {
+    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: REASK }] });
+    attempts += again.attempts;
+    cost = sum(cost, again.costUsd);
+    latency = again.cached ? latency : sum(latency ?? 0, again.reply.latencyMs);
+    inTok = sum(inTok, again.reply.inputTokens);
+    outTok = sum(outTok, again.reply.outputTokens);
+    allCached &&= again.cached;
+    r = again;
+    parsed = parseScore(again.reply.text);
+  }
+  const dist = parsed.kind === "score" && r.reply.firstTokenTop ? levelDistribution(r.reply.firstTokenTop) : null;
+  return {
+    item: row.id,
+    candidate,
+    rubric: rubric.id,
+    critic: critic.id,
+    kind: parsed.kind,
+    level: parsed.kind === "score" ? parsed.level : null,
+    expected: dist ? dist.expected : null,
+    reason: parsed.kind === "abstain" ? parsed.reason : null,
+    raw: r.reply.text.slice(0, RAW_KEEP),
+    cached: allCached,
+    attempts,
+    latencyMs: latency,
+    inputTokens: inTok,
+    outputTokens: outTok,
+    costUsd: cost,
+    at: new Date().toISOString(),
+  };
+}
+
+function failedJudgment(item: string, candidate: string, rubric: string, critic: string, e: unknown): Judgment {
+  return {
+    item,
+    candidate,
+    rubric,
+    critic,
+    kind: "failed",
+    level: null,
+    expected: null,
+    reason: reasonOf(e),
+    raw: (e instanceof Error ? e.message : String(e)).slice(0, RAW_KEEP),
+    cached: false,
+    attempts: (e as { attempts?: number })?.attempts ?? 1,
+    latencyMs: null,
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+    at: new Date().toISOString(),
+  };
+}
+
+function failedGeneration(item: string, candidate: string, e: unknown): Generation {
+  return { item, candidate, output: "", cached: false, attempts: (e as { attempts?: number })?.attempts ?? 1, latencyMs: null, inputTokens: null, outputTokens: null, costUsd: null, failed: reasonOf(e) };
+}

@@ -1,0 +1,139 @@
+import { existsSync } from "node:fs";
+import { type FileHandle, mkdir, open, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { InputError } from "../errors.js";
+import type { Generation, Judgment } from "../run-result.js";
+
+const nullableNumber = z.number().nullable();
+
+const JudgmentLine = z.object({
+  type: z.literal("judgment"),
+  key: z.string(),
+  item: z.string(),
+  candidate: z.string(),
+  rubric: z.string(),
+  critic: z.string(),
+  kind: z.enum(["score", "abstain", "failed"]),
+  level: nullableNumber,
+  expected: nullableNumber,
+  reason: z.string().nullable(),
+  raw: z.string(),
+  cached: z.boolean(),
+  attempts: z.number(),
+  latencyMs: nullableNumber,
+  inputTokens: nullableNumber,
+  outputTokens: nullableNumber,
+  costUsd: nullableNumber,
+  at: z.string(),
+});
+
+const GenerationLine = z.object({
+  type: z.literal("generation"),
+  key: z.string(),
+  item: z.string(),
+  candidate: z.string(),
+  output: z.string(),
+  cached: z.boolean(),
+  attempts: z.number(),
+  latencyMs: nullableNumber,
+  inputTokens: nullableNumber,
+  outputTokens: nullableNumber,
+  costUsd: nullableNumber,
+  failed: z.string().nullable(),
+});
+
+const HeaderLine = z.object({ type: z.literal("run"), run: z.string(), startedAt: z.string(), suite: z.record(z.string(), z.unknown()) });
+
+const Line = z.discriminatedUnion("type", [HeaderLine, JudgmentLine, GenerationLine]);
+
+export type JournalHeader = z.infer<typeof HeaderLine>;
+
+export interface JournalContents {
+  header: JournalHeader;
+  /** Completed judgments by task key (failed ones are not kept: a resume retries them). */
+  judgments: Map<string, Judgment>;
+  generations: Map<string, Generation>;
+  /** A torn last line from a kill mid-write is dropped and counted here. */
+  tornLines: number;
+}
+
+export function runDir(cacheDir: string, run: string): string {
+  return join(cacheDir, "runs", run);
+}
+
+/** Read a journal for --resume or `critic report`. Every line passes the schema. */
+export async function readJournal(cacheDir: string, run: string): Promise<JournalContents> {
+  const file = join(runDir(cacheDir, run), "journal.jsonl");
+  if (!existsSync(file)) throw new InputError({ file }, `no journal for run "${run}"`);
+  const lines = (await readFile(file, "utf8")).split("\n");
+  const judgments = new Map<string, Judgment>();
+  const generations = new Map<string, Generation>();
+  let header: JournalHeader | null = null;
+  let tornLines = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!;
+    if (!text.trim()) continue;
+    let parsed: z.infer<typeof Line>;
+    try {
+      parsed = Line.parse(JSON.parse(text));
+    } catch (e) {
+      const last = lines.slice(i + 1).every((l) => !l.trim());
+      if (last) {
+        tornLines++;
+        continue;
+      }
+      throw new InputError({ file, line: i + 1 }, `journal line is not valid: ${(e as Error).message.split("\n")[0]}`);
+    }
+    if (parsed.type === "run") header = parsed;
+    else if (parsed.type === "judgment") {
+      const { type: _t, key, ...j } = parsed;
+      if (j.kind === "failed") judgments.delete(key);
+      else judgments.set(key, j);
+    } else {
+      const { type: _t, key, ...g } = parsed;
+      if (g.failed) generations.delete(key);
+      else generations.set(key, g);
+    }
+  }
+  if (!header) throw new InputError({ file, line: 1 }, "journal has no run header");
+  return { header, judgments, generations, tornLines };
+}
+
+/**
+ * Append-only JSONL journal. A judgment counts only once its line has been written, so a run
+ * killed at any moment resumes without paying twice for anything it already recorded.
+ */
+export class Journal {
+  private constructor(
+    private readonly fh: FileHandle,
+    readonly file: string,
+  ) {}
+
+  static async open(cacheDir: string, header: JournalHeader, append: boolean): Promise<Journal> {
+    const dir = runDir(cacheDir, header.run);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, "journal.jsonl");
+    const fh = await open(file, "a");
+    const j = new Journal(fh, file);
+    if (!append) await j.write(header);
+    return j;
+  }
+
+  private async write(obj: unknown): Promise<void> {
+    await this.fh.write(`${JSON.stringify(obj)}\n`);
+  }
+
+  judgment(key: string, j: Judgment): Promise<void> {
+    return this.write({ type: "judgment", key, ...j });
+  }
+
+  generation(key: string, g: Generation): Promise<void> {
+    return this.write({ type: "generation", key, ...g });
+  }
+
+  async close(): Promise<void> {
+    await this.fh.sync().catch(() => undefined);
+    await this.fh.close();
+  }
+}
