@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { sample } from "../../../src/sampling/sample.js";
+import { normalQuantile, ppiMean, ppiPairedDifference } from "../../../src/stats/ppi.js";
+
+const Y = [1, 0, 1, 1, 0, 1, 0, 1, 1, 1];
+const YHAT = [1, 0, 1, 0, 0, 1, 1, 1, 1, 1];
+const UNLABELLED = [...Array(70).fill(1), ...Array(30).fill(0)];
+
+describe("PPI for a mean (methods.md 5.1 test vector)", () => {
+  it("gives the PPI (lambda = 1) interval [0.4555, 0.9445]", () => {
+    const r = ppiMean(Y, YHAT, UNLABELLED, { alpha: 0.1, lambda: "ppi" })!;
+    expect(r.estimate).toBeCloseTo(0.7, 4);
+    expect(r.lambda).toBe(1);
+    expect(r.ci.lo).toBeCloseTo(0.4555, 4);
+    expect(r.ci.hi).toBeCloseTo(0.9445, 4);
+  });
+
+  it("tunes lambda to 0.4719 and gives the PPI++ interval [0.4935, 0.9065]", () => {
+    const r = ppiMean(Y, YHAT, UNLABELLED, { alpha: 0.1 })!;
+    expect(r.lambda).toBeCloseTo(0.4719, 4);
+    expect(r.estimate).toBeCloseTo(0.7, 4);
+    expect(r.ci.lo).toBeCloseTo(0.4935, 4);
+    expect(r.ci.hi).toBeCloseTo(0.9065, 4);
+  });
+
+  it("gives the classical gold-only interval [0.4616, 0.9384]", () => {
+    const r = ppiMean(Y, YHAT, UNLABELLED, { alpha: 0.1, lambda: "classical" })!;
+    expect(r.lambda).toBe(0);
+    expect(r.ci.lo).toBeCloseTo(0.4616, 4);
+    expect(r.ci.hi).toBeCloseTo(0.9384, 4);
+  });
+
+  it("has an accurate normal quantile", () => {
+    expect(normalQuantile(0.95)).toBeCloseTo(1.6448536, 6);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 6);
+    expect(normalQuantile(0.005)).toBeCloseTo(-2.5758293, 6);
+  });
+
+  it("leaves out missing values instead of reading them as 0", () => {
+    const withGaps = ppiMean([...Y, null], [...YHAT, 1], [...UNLABELLED, null], { alpha: 0.1 })!;
+    const clean = ppiMean(Y, YHAT, UNLABELLED, { alpha: 0.1 })!;
+    expect(withGaps).toEqual(clean);
+    expect(withGaps.n).toBe(10);
+    expect(withGaps.N).toBe(100);
+  });
+
+  it("returns null with fewer than two gold pairs", () => {
+    expect(ppiMean([1], [1], UNLABELLED)).toBeNull();
+  });
+
+  it("clips a negatively correlated critic to lambda 0", () => {
+    const r = ppiMean(Y, YHAT.map((v) => 1 - v), UNLABELLED, { alpha: 0.1 })!;
+    expect(r.lambda).toBe(0);
+  });
+});
+
+describe("PPI for a paired difference (methods.md 5.2)", () => {
+  it("equals PPI on the per-item differences", () => {
+    const goldB = Y.map((_, i) => (i % 3 === 0 ? 1 : 0));
+    const predB = YHAT.map((_, i) => (i % 4 === 0 ? 1 : 0));
+    const unlB = UNLABELLED.map((_, i) => (i % 5 === 0 ? 1 : 0));
+    const paired = ppiPairedDifference({
+      goldA: Y,
+      goldB,
+      goldPredictedA: YHAT,
+      goldPredictedB: predB,
+      unlabelledPredictedA: UNLABELLED,
+      unlabelledPredictedB: unlB,
+    })!;
+    const direct = ppiMean(
+      Y.map((v, i) => v - goldB[i]),
+      YHAT.map((v, i) => v - predB[i]),
+      UNLABELLED.map((v, i) => v - unlB[i]),
+    )!;
+    expect(paired).toEqual(direct);
+  });
+});
+
+const SUMMEVAL = "../shared/data/judges/summeval-llm-critics";
+
+interface Pool {
+  expert: number[];
+  critic: number[];
+}
+
+/** Expert mean (gold) and gpt-4 rts score per summary, by dimension; the one unparsed gpt-4 reply is left out. */
+function loadSummEval(): Map<string, Pool> {
+  const read = (f: string) => parse(readFileSync(`${SUMMEVAL}/${f}`), { columns: true }) as Record<string, string>[];
+  const key = (r: Record<string, string>) => `${r.doc_id}|${r.system_id}|${r.dimension}`;
+  const critic = new Map(read("llm_critic_scores.csv").map((r) => [key(r), r["gpt-4-0314__rts"]]));
+  const pools = new Map<string, Pool>();
+  for (const r of read("human_scores.csv")) {
+    const c = critic.get(key(r));
+    if (c === undefined || c === "") continue;
+    const pool = pools.get(r.dimension) ?? { expert: [], critic: [] };
+    pool.expert.push((Number(r.expert_1) + Number(r.expert_2) + Number(r.expert_3)) / 3);
+    pool.critic.push(Number(c));
+    pools.set(r.dimension, pool);
+  }
+  return pools;
+}
+
+describe("PPI++ on SummEval with gpt-4 as the critic and the expert mean as gold", () => {
+  it.skipIf(!existsSync(SUMMEVAL))(
+    "covers the full-data expert mean in >= 88% of 1,000 draws of 100 gold items and beats gold-only width",
+    () => {
+      const pools = loadSummEval();
+      expect([...pools.keys()].sort()).toEqual(["coherence", "consistency", "fluency", "relevance"]);
+      for (const [dimension, { expert, critic }] of pools) {
+        const target = expert.reduce((s, x) => s + x, 0) / expert.length;
+        let covered = 0;
+        let widthPpi = 0;
+        let widthClassical = 0;
+        const draws = 1000;
+        for (let d = 0; d < draws; d++) {
+          const gold = sample(expert.length, { size: 100, seed: `summeval-${dimension}-${d}` });
+          const isGold = new Uint8Array(expert.length);
+          for (const i of gold) isGold[i] = 1;
+          const unlabelled = critic.filter((_, i) => !isGold[i]);
+          const y = gold.map((i) => expert[i]);
+          const yHat = gold.map((i) => critic[i]);
+          const ppi = ppiMean(y, yHat, unlabelled, { alpha: 0.1 })!;
+          const classical = ppiMean(y, yHat, unlabelled, { alpha: 0.1, lambda: "classical" })!;
+          if (ppi.ci.lo <= target && target <= ppi.ci.hi) covered++;
+          widthPpi += ppi.ci.hi - ppi.ci.lo;
+          widthClassical += classical.ci.hi - classical.ci.lo;
+        }
+        expect(covered / draws, `${dimension} coverage`).toBeGreaterThanOrEqual(0.88);
+        expect(widthPpi, `${dimension} width`).toBeLessThan(widthClassical);
+      }
+    },
+  );
+});
