@@ -1,0 +1,256 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SimCounters, type SimStats } from "./counters.js";
+import { decideFault, type FaultOptions } from "./faults.js";
+import { textKey, unit } from "./hash.js";
+import { DEFAULT_SIM_MODELS, type SimModel } from "./models.js";
+import { ANTHROPIC_ERRORS, anthropicMessage, readAnthropicRequest } from "./wire-anthropic.js";
+import { OPENAI_ERRORS, openaiCompletion, readOpenAIRequest } from "./wire-openai.js";
+import { SimWorld, type SimReply, type SimRequest } from "./world.js";
+
+export interface SimServerOptions extends FaultOptions {
+  /** Seed of the whole simulated world: truth, ratings, generations, faults (default 1). */
+  seed?: number | string;
+  /** 0 = a free port (default). */
+  port?: number;
+  host?: string;
+  /** Base latency of every model call (default 0). */
+  latencyMs?: number;
+  /** Up to this much extra latency, drawn per attempt from the seed (default 0). */
+  jitterMs?: number;
+  /** Add each model's own `latencyMs` (default true). */
+  perModelLatency?: boolean;
+  models?: readonly SimModel[];
+  /** Probability that a critic stays unparseable after a re-ask (default 0). */
+  reaskUnparseableRate?: number;
+}
+
+export interface SimServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** `url + "/v1"`: the OpenAI SDK's baseURL. */
+  openaiBaseURL: string;
+  /** `url`: the Anthropic SDK's baseURL (it appends /v1/messages). */
+  anthropicBaseURL: string;
+  port: number;
+  world: SimWorld;
+  stats(): SimStats;
+  /** Clears the counters, including per-body attempt numbers (so scripted faults start over). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+type Json = Record<string, unknown>;
+
+/** One chat API: how to read its body, shape its reply and errors, and name its request ids. */
+interface Api {
+  read(body: unknown): SimRequest | string;
+  ok(reply: SimReply, model: string, id: string): Json;
+  badRequest(msg: string, id: string): Json;
+  notFoundModel(model: string, id: string): Json;
+  rateLimited(id: string): Json;
+  server(id: string): Json;
+  idHeader: string;
+  idPrefix: string;
+}
+
+const OPENAI: Api = {
+  read: readOpenAIRequest,
+  ok: openaiCompletion,
+  badRequest: (m) => OPENAI_ERRORS.badRequest(m),
+  notFoundModel: (m) => OPENAI_ERRORS.notFoundModel(m),
+  rateLimited: () => OPENAI_ERRORS.rateLimited(),
+  server: () => OPENAI_ERRORS.server(),
+  idHeader: "x-request-id",
+  idPrefix: "chatcmpl-sim",
+};
+
+const ANTHROPIC: Api = {
+  read: readAnthropicRequest,
+  ok: anthropicMessage,
+  badRequest: ANTHROPIC_ERRORS.badRequest,
+  notFoundModel: ANTHROPIC_ERRORS.notFoundModel,
+  rateLimited: ANTHROPIC_ERRORS.rateLimited,
+  server: ANTHROPIC_ERRORS.server,
+  idHeader: "request-id",
+  idPrefix: "msg_sim",
+};
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+  if (res.destroyed || res.headersSent) return;
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(body)),
+    "x-simulated": "true",
+    ...headers,
+  });
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * Start the simulator: OpenAI `POST /v1/chat/completions`, Anthropic `POST /v1/messages`,
+ * `GET /v1/models`, `GET /__sim/stats`, `POST /__sim/reset`. Routes live in one table so batch
+ * endpoints can be added beside them.
+ * @example
+ * const sim = await startSimServer({ seed: 7, latencyMs: 50, rate429: 0.05 });
+ * const client = new OpenAI({ baseURL: sim.openaiBaseURL, apiKey: "sim" });
+ * await sim.close();
+ */
+export async function startSimServer(opts: SimServerOptions = {}): Promise<SimServer> {
+  const seed = opts.seed ?? 1;
+  const world = new SimWorld({ seed, models: opts.models ?? DEFAULT_SIM_MODELS, reaskUnparseableRate: opts.reaskUnparseableRate });
+  const counters = new SimCounters();
+  const timers = new Set<NodeJS.Timeout>();
+  const retryAfterMs = Math.max(1, opts.retryAfterMs ?? 500);
+
+  /** Run `fn` after `ms`, unless the client goes away first. */
+  const later = (res: ServerResponse, ms: number, fn: () => void): void => {
+    if (ms <= 0) {
+      fn();
+      return;
+    }
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+    res.once("close", () => {
+      clearTimeout(t);
+      timers.delete(t);
+    });
+  };
+
+  function chat(api: Api, raw: string, res: ServerResponse): void {
+    counters.enter();
+    res.once("close", () => counters.leave());
+    const bodyKey = textKey(raw);
+    const attempt = counters.attempt(bodyKey);
+    const id = `${api.idPrefix}-${bodyKey}-${attempt}`;
+    const reply = (status: number, body: Json, extra: Record<string, string> = {}): void => {
+      counters.status(status);
+      send(res, status, JSON.stringify(body), { [api.idHeader]: id, ...extra });
+    };
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      reply(400, api.badRequest("The request body is not valid JSON.", id));
+      return;
+    }
+    const req = api.read(body);
+    if (typeof req === "string") {
+      reply(400, api.badRequest(req, id));
+      return;
+    }
+    counters.model(req.model);
+    const m = world.model(req.model);
+    if (!m) {
+      reply(404, api.notFoundModel(req.model, id));
+      return;
+    }
+    const ok = (garbage: boolean): void => {
+      const r = world.reply(m, req, garbage);
+      counters.served(r.kind, r.promptTokens, r.completionTokens);
+      reply(200, api.ok(r, req.model, id));
+    };
+    const fault = decideFault(seed, opts, bodyKey, attempt, m.name);
+    if (fault) counters.fault(fault);
+    const delay =
+      (opts.latencyMs ?? 0) +
+      (opts.perModelLatency === false ? 0 : m.latencyMs) +
+      (opts.jitterMs ? opts.jitterMs * unit(seed, "jitter", bodyKey, attempt) : 0);
+    later(res, delay, () => {
+      switch (fault) {
+        case "429":
+          return reply(429, api.rateLimited(id), {
+            "retry-after": String(Math.ceil(retryAfterMs / 1000)),
+            "retry-after-ms": String(retryAfterMs),
+          });
+        case "500":
+          return reply(500, api.server(id));
+        case "reset":
+          counters.status("reset");
+          res.socket?.destroy();
+          return;
+        case "timeout":
+          return later(res, opts.hangMs ?? 120_000, () => ok(false));
+        case "truncated": {
+          const full = JSON.stringify(api.ok(world.reply(m, req), req.model, id));
+          counters.status(200);
+          return send(res, 200, full.slice(0, Math.floor(full.length / 2)), { [api.idHeader]: id });
+        }
+        default:
+          return ok(fault === "garbage");
+      }
+    });
+  }
+
+  const routes: Record<string, (raw: string, res: ServerResponse) => void> = {
+    "POST /v1/chat/completions": (raw, res) => chat(OPENAI, raw, res),
+    "POST /chat/completions": (raw, res) => chat(OPENAI, raw, res),
+    "POST /v1/messages": (raw, res) => chat(ANTHROPIC, raw, res),
+    "GET /v1/models": (_raw, res) =>
+      send(
+        res,
+        200,
+        JSON.stringify({
+          object: "list",
+          data: world.models.map((m) => ({ id: m.name, object: "model", created: 0, owned_by: "critic-simulator" })),
+        }),
+        {},
+      ),
+    "GET /__sim/stats": (_raw, res) => send(res, 200, JSON.stringify(counters.snapshot()), {}),
+    "POST /__sim/reset": (_raw, res) => {
+      counters.reset();
+      send(res, 200, JSON.stringify({ ok: true }), {});
+    },
+  };
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0]!;
+    const route = routes[`${req.method} ${path}`];
+    readBody(req).then(
+      (raw) => {
+        if (route) return route(raw, res);
+        const anthropic = path.startsWith("/v1/messages");
+        const body = anthropic ? ANTHROPIC_ERRORS.notFoundRoute(path, "req_sim_route") : OPENAI_ERRORS.notFoundRoute(path);
+        send(res, 404, JSON.stringify(body), {});
+      },
+      () => res.destroy(),
+    );
+  });
+  server.keepAliveTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host ?? "127.0.0.1";
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    openaiBaseURL: `${url}/v1`,
+    anthropicBaseURL: url,
+    port,
+    world,
+    stats: () => counters.snapshot(),
+    reset: () => counters.reset(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

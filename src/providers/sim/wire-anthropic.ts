@@ -1,0 +1,70 @@
+/**
+ * Anthropic Messages wire format (what @anthropic-ai/sdk sends to `POST {baseURL}/v1/messages` and
+ * expects back), reduced to and rebuilt from a SimRequest / SimReply.
+ */
+import type { SimReply, SimRequest } from "./world.js";
+
+type Json = Record<string, unknown>;
+
+const isObj = (x: unknown): x is Json => typeof x === "object" && x !== null && !Array.isArray(x);
+
+function contentText(c: unknown): string {
+  if (typeof c === "string") return c;
+  if (!Array.isArray(c)) return "";
+  let s = "";
+  for (const b of c) if (isObj(b) && b.type === "text" && typeof b.text === "string") s += b.text;
+  return s;
+}
+
+/** Body -> SimRequest, or the message of a 400 invalid_request_error. */
+export function readAnthropicRequest(body: unknown): SimRequest | string {
+  if (!isObj(body)) return "The request body must be a JSON object.";
+  if (typeof body.model !== "string" || !body.model) return "model: Field required";
+  if (typeof body.max_tokens !== "number" || !Number.isInteger(body.max_tokens) || body.max_tokens < 1) {
+    return "max_tokens: Field required (a positive integer)";
+  }
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return "messages: at least one message is required";
+  const turns: SimRequest["turns"] = [];
+  for (const m of body.messages) {
+    if (!isObj(m) || (m.role !== "user" && m.role !== "assistant")) return "messages: each role must be 'user' or 'assistant'";
+    turns.push({ role: m.role, text: contentText(m.content) });
+  }
+  return { model: body.model, system: contentText(body.system), turns, maxTokens: body.max_tokens, topLogprobs: null, n: 1 };
+}
+
+export function anthropicMessage(reply: SimReply, model: string, id: string): Json {
+  const c = reply.choices[0]!;
+  return {
+    id,
+    type: "message",
+    role: "assistant",
+    model,
+    content: [{ type: "text", text: c.text, citations: null }],
+    stop_reason: c.finish === "length" ? "max_tokens" : "end_turn",
+    stop_sequence: null,
+    stop_details: null,
+    container: null,
+    usage: {
+      input_tokens: reply.promptTokens,
+      output_tokens: reply.completionTokens,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+      server_tool_use: null,
+      service_tier: "standard",
+    },
+  };
+}
+
+/** Anthropic's error envelope: `{type: "error", error: {type, message}, request_id}`. */
+export function anthropicError(type: string, message: string, requestId: string): Json {
+  return { type: "error", error: { type, message }, request_id: requestId };
+}
+
+export const ANTHROPIC_ERRORS = {
+  badRequest: (msg: string, id: string) => anthropicError("invalid_request_error", msg, id),
+  notFoundModel: (model: string, id: string) => anthropicError("not_found_error", `model: ${model} (simulated)`, id),
+  notFoundRoute: (path: string, id: string) => anthropicError("not_found_error", `Not found: ${path} (simulated)`, id),
+  rateLimited: (id: string) => anthropicError("rate_limit_error", "Number of requests has exceeded your rate limit (simulated).", id),
+  server: (id: string) => anthropicError("api_error", "Internal server error (simulated).", id),
+};

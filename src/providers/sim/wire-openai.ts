@@ -1,0 +1,98 @@
+/**
+ * OpenAI chat-completions wire format (what openai-node v6 sends to `POST {baseURL}/chat/completions`
+ * and expects back), reduced to and rebuilt from a SimRequest / SimReply.
+ */
+import type { SimReply, SimRequest } from "./world.js";
+
+type Json = Record<string, unknown>;
+
+const isObj = (x: unknown): x is Json => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** Text of a message `content`: a string or an array of `{type: "text", text}` parts. */
+function contentText(c: unknown): string {
+  if (typeof c === "string") return c;
+  if (!Array.isArray(c)) return "";
+  let s = "";
+  for (const p of c) if (isObj(p) && typeof p.text === "string") s += p.text;
+  return s;
+}
+
+/** Body -> SimRequest, or the message of a 400 invalid_request_error. */
+export function readOpenAIRequest(body: unknown): SimRequest | string {
+  if (!isObj(body)) return "The request body must be a JSON object.";
+  if (typeof body.model !== "string" || !body.model) return "you must provide a model parameter";
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return "'messages' must be a non-empty array.";
+  const system: string[] = [];
+  const turns: SimRequest["turns"] = [];
+  for (const m of body.messages) {
+    if (!isObj(m) || typeof m.role !== "string") return "Each message needs a 'role'.";
+    const text = contentText(m.content);
+    if (m.role === "system" || m.role === "developer") system.push(text);
+    else if (m.role === "user" || m.role === "assistant") turns.push({ role: m.role, text });
+  }
+  const top = body.top_logprobs;
+  if (top != null && (typeof top !== "number" || !Number.isInteger(top) || top < 0 || top > 20)) {
+    return "'top_logprobs' must be an integer between 0 and 20.";
+  }
+  if (top != null && body.logprobs !== true) return "logprobs must be set to true in order to use top_logprobs.";
+  const max = body.max_completion_tokens ?? body.max_tokens;
+  return {
+    model: body.model,
+    system: system.join("\n"),
+    turns,
+    maxTokens: typeof max === "number" ? max : null,
+    topLogprobs: body.logprobs === true ? ((top as number | undefined) ?? 0) : null,
+    n: typeof body.n === "number" && body.n >= 1 ? Math.floor(body.n) : 1,
+  };
+}
+
+const bytes = (t: string): number[] => [...Buffer.from(t, "utf8")];
+
+export function openaiCompletion(reply: SimReply, model: string, id: string): Json {
+  return {
+    id,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: reply.choices.map((c, index) => ({
+      index,
+      message: { role: "assistant", content: c.text, refusal: null, annotations: [] },
+      logprobs:
+        c.logprobs == null
+          ? null
+          : {
+              content: c.logprobs.map((t) => ({
+                token: t.token,
+                logprob: t.logprob,
+                bytes: bytes(t.token),
+                top_logprobs: t.top.map((a) => ({ token: a.token, logprob: a.logprob, bytes: bytes(a.token) })),
+              })),
+              refusal: null,
+            },
+      finish_reason: c.finish,
+    })),
+    usage: {
+      prompt_tokens: reply.promptTokens,
+      completion_tokens: reply.completionTokens,
+      total_tokens: reply.promptTokens + reply.completionTokens,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    },
+    service_tier: "default",
+    system_fingerprint: "fp_simulated",
+  };
+}
+
+/** OpenAI's error envelope: `{error: {message, type, param, code}}`; the SDK reads `error`. */
+export function openaiError(message: string, type: string, code: string | null): Json {
+  return { error: { message, type, param: null, code } };
+}
+
+export const OPENAI_ERRORS = {
+  badRequest: (msg: string) => openaiError(msg, "invalid_request_error", null),
+  notFoundModel: (model: string) =>
+    openaiError(`The model \`${model}\` does not exist or you do not have access to it. (simulated)`, "invalid_request_error", "model_not_found"),
+  notFoundRoute: (path: string) => openaiError(`Unknown request URL: ${path}. (simulated)`, "invalid_request_error", "unknown_url"),
+  rateLimited: () => openaiError("Rate limit reached for requests (simulated). Please try again later.", "requests", "rate_limit_exceeded"),
+  server: () => openaiError("The server had an error while processing your request (simulated).", "server_error", null),
+};

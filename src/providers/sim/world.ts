@@ -1,0 +1,157 @@
+import { parseCriticPrompt } from "../../critic/prompt.js";
+import { garbageText, isUnparseable, rate, scoreTopLogprobs, type TopToken } from "./critic.js";
+import { generateOutput } from "./generate.js";
+import { textKey, unit } from "./hash.js";
+import type { SimModel } from "./models.js";
+import { fallbackLevel, trueLevel, type RatedText, type Truth } from "./truth.js";
+
+/** One chat request, as both wire formats reduce to it. */
+export interface SimRequest {
+  model: string;
+  system: string;
+  turns: { role: "user" | "assistant"; text: string }[];
+  maxTokens: number | null;
+  /** null: logprobs not requested; otherwise how many top alternatives per token. */
+  topLogprobs: number | null;
+  n: number;
+}
+
+export interface SimTokenLogprob {
+  token: string;
+  logprob: number;
+  top: TopToken[];
+}
+
+export interface SimChoice {
+  text: string;
+  finish: "stop" | "length";
+  logprobs: SimTokenLogprob[] | null;
+}
+
+export interface SimReply {
+  kind: "critic" | "candidate";
+  choices: SimChoice[];
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface SimWorldOptions {
+  seed: number | string;
+  models: readonly SimModel[];
+  /** Probability that a critic stays unparseable after a re-ask (default 0: it then answers). */
+  reaskUnparseableRate?: number;
+}
+
+/** Caches stay bounded so a long benchmark cannot grow memory without limit. */
+const CACHE_MAX = 100_000;
+
+const tokens = (chars: number): number => Math.max(1, Math.ceil(chars / 4));
+
+/**
+ * The simulated world behind the server: models, hidden truth and replies, all pure in the seed.
+ * It caches generations so tracing a rated output back to its writer costs one map lookup.
+ */
+export class SimWorld {
+  readonly seed: number | string;
+  readonly models: readonly SimModel[];
+  private readonly byName: Map<string, SimModel>;
+  private readonly reaskRate: number;
+  private readonly generated = new Set<string>();
+  private readonly writer = new Map<string, { model: SimModel; input: string }>();
+
+  constructor(opts: SimWorldOptions) {
+    this.seed = opts.seed;
+    this.models = opts.models;
+    this.byName = new Map(opts.models.map((m) => [m.name, m]));
+    this.reaskRate = opts.reaskUnparseableRate ?? 0;
+  }
+
+  model(name: string): SimModel | undefined {
+    return this.byName.get(name);
+  }
+
+  /** What `m` writes for `input`; remembered so a later critic prompt can be traced to it. */
+  generate(m: SimModel, input: string): string {
+    const out = generateOutput(this.seed, m, input);
+    this.remember(out, m, input);
+    return out;
+  }
+
+  /**
+   * Same answer as the pure `truthFor(seed, models, t)` for any output written for `t.input`, from
+   * cached generations; it also traces outputs this world generated for other prompt texts.
+   */
+  truthFor(t: RatedText): Truth {
+    if (t.input != null && !this.generated.has(t.input)) {
+      if (this.generated.size >= CACHE_MAX) this.generated.clear();
+      this.generated.add(t.input);
+      for (const m of this.models) this.remember(generateOutput(this.seed, m, t.input), m, t.input);
+    }
+    const w = this.writer.get(t.output);
+    if (w) return { level: trueLevel(this.seed, w.model, w.input, t.rubric), model: w.model.name };
+    return { level: fallbackLevel(this.seed, t.rubric, t.output), model: null };
+  }
+
+  /** The reply of model `m` to `req`; `garbage` forces an unparseable text (a fault). */
+  reply(m: SimModel, req: SimRequest, garbage = false): SimReply {
+    const first = req.turns.find((t) => t.role === "user")?.text ?? "";
+    const parsed = parseCriticPrompt(first);
+    let promptChars = req.system.length;
+    for (const t of req.turns) promptChars += t.text.length;
+    const promptTokens = tokens(promptChars) + 3 * (req.turns.length + (req.system ? 1 : 0));
+    const choices: SimChoice[] = [];
+    const n = Math.max(1, Math.min(req.n, 128));
+    const key = textKey(`${req.system}\n${first}`);
+    if (parsed) {
+      const truth = this.truthFor(parsed).level;
+      const reask = req.turns.length > 1;
+      const bad =
+        garbage ||
+        (reask ? unit(this.seed, "reask", m.name, key, req.turns.length) < this.reaskRate : isUnparseable(this.seed, m, key));
+      for (let i = 0; i < n; i++) {
+        if (bad) {
+          choices.push(this.textChoice(garbageText(this.seed, `${m.name}|${key}|${i}`), req));
+          continue;
+        }
+        const r = rate(this.seed, m, key, truth, parsed.output.length, i);
+        const digit = String(r.level);
+        const lp =
+          req.topLogprobs == null
+            ? null
+            : [{ token: digit, logprob: Math.log(r.dist[r.level - 1]! * 0.988), top: scoreTopLogprobs(r.dist, req.topLogprobs) }];
+        choices.push({ text: digit, finish: "stop", logprobs: lp });
+      }
+    } else {
+      const input = req.turns.filter((t) => t.role === "user").at(-1)?.text ?? "";
+      const text = garbage ? garbageText(this.seed, `${m.name}|${key}`) : this.generate(m, input);
+      for (let i = 0; i < n; i++) choices.push(this.textChoice(text, req));
+    }
+    let completionTokens = 0;
+    for (const c of choices) completionTokens += tokens(c.text.length);
+    return { kind: parsed ? "critic" : "candidate", choices, promptTokens, completionTokens };
+  }
+
+  private remember(out: string, m: SimModel, input: string): void {
+    if (this.writer.has(out)) return;
+    if (this.writer.size >= CACHE_MAX) this.writer.clear();
+    this.writer.set(out, { model: m, input });
+  }
+
+  /** A text reply, cut at max tokens, with word-level logprobs when asked. */
+  private textChoice(full: string, req: SimRequest): SimChoice {
+    let text = full;
+    let finish: SimChoice["finish"] = "stop";
+    if (req.maxTokens != null && tokens(full.length) > req.maxTokens) {
+      text = full.slice(0, Math.max(1, req.maxTokens * 4));
+      finish = "length";
+    }
+    if (req.topLogprobs == null) return { text, finish, logprobs: null };
+    const n = req.topLogprobs;
+    const lps = (text.match(/\S+\s*/g) ?? [text]).map((token) => {
+      const alts = [token, " the", " a", ",", "."].filter((t, i, a) => a.indexOf(t) === i);
+      const top = alts.slice(0, n).map((t, i) => ({ token: t, logprob: -0.05 - 1.5 * i }));
+      return { token, logprob: -0.05, top };
+    });
+    return { text, finish, logprobs: lps };
+  }
+}
