@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import("./run.js")).runCommand,
   demo: async () => (await import("./demo.js")).demoCommand,
   "sim-server": async () => (await import("./sim-server.js")).simServerCommand,
+  aggregate: async () => (await import("./aggregate.js")).aggregateCommand,
 };
 
 function version(): string {

@@ -1,0 +1,166 @@
+/**
+ * Label-model benchmark: Dawid–Skene at scale (1,000,000 items × 5 labelers × 7 levels),
+ * crowd-data accuracies against published figures, and the SummEval LLM-critic experiment
+ * of methods.md §1.7 (aggregate vs best single critic vs mean of critics).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import { readGold, readLabels } from "../src/data/labels.js";
+import { buildLabelMatrix, fromDense, goldIndex, type LabelRow } from "../src/stats/label-matrix.js";
+import { auto } from "../src/stats/label-models/auto.js";
+import { posteriorMean, scoreAgainstGold, spearman } from "../src/stats/label-models/evaluate.js";
+import { dawidSkene, majorityVote } from "../src/stats/label-models/index.js";
+import { createRng } from "../src/stats/rng.js";
+import type { BenchRow } from "./row.js";
+
+const SUMMEVAL = "../shared/data/judges/summeval-llm-critics";
+
+export interface SummevalRow {
+  dimension: string;
+  /** Mean over draws of Spearman(aggregate posterior mean, expert mean) on non-gold items. */
+  aggregate: number;
+  bestSingle: number;
+  bestSingleName: string;
+  meanOfCritics: number;
+  /** How often each method was picked across draws. */
+  picked: Record<string, number>;
+}
+
+/**
+ * SummEval experiment (methods.md §1.7): per dimension and draw, give `auto` gold for `nGold`
+ * random items (rounded expert mean), with the five gpt-3.5 prompt variants merged into one
+ * source (their rounded mean), and score Spearman with the expert mean on the other items.
+ */
+export function summevalExperiment(dir = SUMMEVAL, draws = 20, nGold = 50): SummevalRow[] {
+  const read = (f: string) => parse(readFileSync(`${dir}/${f}`), { columns: true }) as Record<string, string>[];
+  const human = read("human_scores.csv");
+  const llm = read("llm_critic_scores.csv");
+  const key = (r: Record<string, string>) => `${r.doc_id}|${r.system_id}|${r.dimension}`;
+  const expert = new Map(human.map((r) => [key(r), (Number(r.expert_1) + Number(r.expert_2) + Number(r.expert_3)) / 3]));
+  const critics = Object.keys(llm[0]).filter((c) => c.includes("__"));
+  const out: SummevalRow[] = [];
+  for (const dimension of [...new Set(llm.map((r) => r.dimension))]) {
+    const rowsD = llm.filter((r) => r.dimension === dimension);
+    const truth = rowsD.map((r) => expert.get(key(r))!);
+    const raw = critics.map((c) => rowsD.map((r) => (r[c] === "" ? null : Number(r[c]))));
+    const labelRows: LabelRow[] = [];
+    rowsD.forEach((r, i) => {
+      const bySource = new Map<string, number[]>();
+      critics.forEach((c, ci) => {
+        const v = raw[ci][i];
+        if (v === null) return;
+        const src = c.split("__")[0];
+        bySource.set(src, [...(bySource.get(src) ?? []), v]);
+      });
+      for (const [src, vs] of bySource) labelRows.push({ item: key(r), labeler: src, label: Math.round(vs.reduce((a, b) => a + b, 0) / vs.length) });
+    });
+    const m = buildLabelMatrix(labelRows, { k: 5 });
+    const pos = new Map(m.itemIds.map((id, i) => [id, i]));
+    const order = rowsD.map((r) => pos.get(key(r))!);
+    let agg = 0;
+    let meanC = 0;
+    const single = new Float64Array(critics.length);
+    const picked: Record<string, number> = {};
+    for (let d = 0; d < draws; d++) {
+      const rng = createRng(`summeval-${dimension}-${d}`);
+      const gold = new Int32Array(m.nItems).fill(-1);
+      const isGold = new Uint8Array(rowsD.length);
+      for (let c = 0; c < nGold; ) {
+        const i = rng.int(rowsD.length);
+        if (isGold[i]) continue;
+        isGold[i] = 1;
+        gold[order[i]] = Math.round(truth[i]) - 1;
+        c++;
+      }
+      const fit = auto(m, { gold, seed: d });
+      picked[fit.picked] = (picked[fit.picked] ?? 0) + 1;
+      const est = posteriorMean(m, fit.posterior);
+      const test = rowsD.map((_, i) => i).filter((i) => !isGold[i]);
+      const t = test.map((i) => truth[i]);
+      agg += spearman(test.map((i) => est[order[i]]), t) ?? 0;
+      raw.forEach((col, ci) => {
+        const ok = test.filter((i) => col[i] !== null);
+        single[ci] += spearman(ok.map((i) => col[i]!), ok.map((i) => truth[i])) ?? 0;
+      });
+      const mean = test.map((i) => {
+        const vs = raw.map((col) => col[i]).filter((v): v is number => v !== null);
+        return vs.reduce((a, b) => a + b, 0) / vs.length;
+      });
+      meanC += spearman(mean, t) ?? 0;
+    }
+    const best = single.reduce((b, v, ci) => (v > single[b] ? ci : b), 0);
+    out.push({ dimension, aggregate: agg / draws, bestSingle: single[best] / draws, bestSingleName: critics[best], meanOfCritics: meanC / draws, picked });
+  }
+  return out;
+}
+
+/** Simulated ordinal labels: labeler j is exact with probability acc[j], else off by ±1..2. */
+export function simulateOrdinal(n: number, acc: number[], k: number, seed: number | string) {
+  const rng = createRng(seed);
+  const w = acc.length;
+  const truth = new Int32Array(n);
+  const labels = new Int32Array(n * w);
+  for (let i = 0; i < n; i++) {
+    const z = rng.int(k);
+    truth[i] = z;
+    for (let j = 0; j < w; j++) {
+      let y = z;
+      if (rng.next() >= acc[j]) {
+        do y = z + (rng.next() < 0.5 ? -1 : 1) * (1 + rng.int(2));
+        while (y < 0 || y >= k);
+      }
+      labels[i * w + j] = y;
+    }
+  }
+  return { truth, matrix: fromDense(labels, n, w, k) };
+}
+
+function scaleRow(): BenchRow[] {
+  const sim = simulateOrdinal(1_000_000, [0.8, 0.7, 0.6, 0.5, 0.4], 7, "bench-scale");
+  const t0 = performance.now();
+  const fit = dawidSkene(sim.matrix);
+  const seconds = (performance.now() - t0) / 1000;
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  return [
+    { area: "label-models", metric: `DS 1e6x5x7 seconds (${fit.iterations} it.)`, value: seconds.toFixed(2), target: "<= 10", ok: seconds <= 10 },
+    { area: "label-models", metric: "DS 1e6x5x7 peak RSS MB", value: rssMb.toFixed(0), target: "<= 1536", ok: rssMb <= 1536 },
+  ];
+}
+
+async function crowdRows(): Promise<BenchRow[]> {
+  const D = "../shared/data/crowd";
+  const sets: Array<[string, string, string, number, number]> = [
+    ["product", `${D}/product-zheng2017/answer.csv`, `${D}/product-zheng2017/truth.csv`, 0.897, 0.94],
+    ["possent", `${D}/possent-zheng2017/label.csv`, `${D}/possent-zheng2017/truth.csv`, 0.932, 0.96],
+    ["rel", `${D}/rel-zheng2017/label.csv`, `${D}/rel-zheng2017/truth.csv`, 0.536, 0.615],
+  ];
+  const rows: BenchRow[] = [];
+  for (const [name, labels, truth, mvT, dsT] of sets) {
+    if (!existsSync(labels)) continue;
+    const gold = await readGold(truth);
+    const m = buildLabelMatrix((await readLabels(labels)).rows, { extraValues: [...gold.values()] });
+    const g = goldIndex(m, gold);
+    const mv = scoreAgainstGold(m, majorityVote(m), g).accuracy!;
+    const ds = scoreAgainstGold(m, dawidSkene(m), g).accuracy!;
+    rows.push({ area: "label-models", metric: `${name} MV accuracy`, value: mv.toFixed(4), target: `${mvT} ± 0.005`, ok: Math.abs(mv - mvT) <= 0.005 });
+    rows.push({ area: "label-models", metric: `${name} DS accuracy`, value: ds.toFixed(4), target: `${dsT} ± 0.005`, ok: Math.abs(ds - dsT) <= 0.005 });
+  }
+  return rows;
+}
+
+export async function rows(): Promise<BenchRow[]> {
+  const out = [...scaleRow(), ...(await crowdRows())];
+  if (existsSync(SUMMEVAL)) {
+    for (const r of summevalExperiment()) {
+      const target = Math.max(r.bestSingle, r.meanOfCritics);
+      out.push({
+        area: "label-models",
+        metric: `summeval ${r.dimension}: aggregate Spearman (best single ${r.bestSingle.toFixed(3)} ${r.bestSingleName}, mean ${r.meanOfCritics.toFixed(3)})`,
+        value: r.aggregate.toFixed(3),
+        target: `>= ${target.toFixed(3)}`,
+        ok: r.aggregate >= target,
+      });
+    }
+  }
+  return out;
+}

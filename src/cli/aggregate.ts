@@ -1,0 +1,148 @@
+/**
+ * `critic aggregate LABELS`: run a label model on labels that already exist and write
+ * labels.csv, labelers.csv and summary.json (temp file + rename, so nothing is half-written).
+ */
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import Table from "cli-table3";
+import { stringify } from "csv-stringify/sync";
+import { readGold, readLabels } from "../data/labels.js";
+import { ConfigError, InputError } from "../errors.js";
+import { buildLabelMatrix, goldIndex, type LabelMatrix } from "../stats/label-matrix.js";
+import { auto } from "../stats/label-models/auto.js";
+import { type GoldScore, scoreAgainstGold } from "../stats/label-models/evaluate.js";
+import { isLabelModelName, labelModels, methodNames } from "../stats/label-models/index.js";
+import { bestLabeler, labelerGoldScore, selectLabeler } from "../stats/label-models/select-best.js";
+import type { LabelModelFit } from "../stats/label-models/types.js";
+import { type Command, str } from "./command.js";
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+function labelsCsv(m: LabelMatrix, fit: LabelModelFit): string {
+  const cols = m.classValues.map((v) => (m.ordinal ? `p_${v}` : String(v)));
+  const rows: Array<Array<string | number>> = [["item", "label", "confidence", ...cols]];
+  for (let i = 0; i < m.nItems; i++) {
+    const row = fit.posterior.subarray(i * m.k, (i + 1) * m.k);
+    const y = fit.labels[i];
+    rows.push([m.itemIds[i], y < 0 ? "" : m.classValues[y], y < 0 ? "" : +row[y].toFixed(6), ...Array.from(row, (p) => +p.toFixed(6))]);
+  }
+  return stringify(rows);
+}
+
+function labelersCsv(m: LabelMatrix, fit: LabelModelFit, gold: Int32Array | null): string {
+  const rows: Array<Array<string | number>> = [["labeler", "n_labels", "accuracy", "bias", "spread", "gold_n", "gold_accuracy"]];
+  const fmt = (v: number | null) => (v === null ? "" : +v.toFixed(6));
+  fit.labelerQuality.forEach((q, j) => {
+    let gn = 0;
+    let hits = 0;
+    if (gold) {
+      for (let i = 0; i < m.nItems; i++) {
+        const y = m.labels[i * m.nLabelers + j];
+        if (y < 0 || gold[i] < 0) continue;
+        gn++;
+        if (y === gold[i]) hits++;
+      }
+    }
+    rows.push([q.labeler, q.nLabels, fmt(q.accuracy), fmt(q.bias), fmt(q.spread), gold ? gn : "", gn ? fmt(hits / gn) : ""]);
+  });
+  return stringify(rows);
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, "-").replace("T", "_").slice(0, 19);
+}
+
+export const aggregateCommand: Command = {
+  name: "aggregate",
+  summary: "Combine existing labels (crowd workers, critics run elsewhere) with a label model.",
+  usage: "LABELS [--k K] [--method auto|mv|ds|one-coin|ordinal] [--gold FILE] [--out DIR] [--seed N]",
+  allowPositionals: true,
+  flags: {
+    k: { type: "string" },
+    method: { type: "string" },
+    gold: { type: "string" },
+    out: { type: "string" },
+    seed: { type: "string" },
+  },
+  flagHelp: {
+    k: "number of levels of an integer scale (default: inferred from the labels)",
+    method: `label model: ${methodNames.join(", ")} (default auto)`,
+    gold: "separate gold file item,gold (a gold column in LABELS also works)",
+    out: "output directory (default reports/aggregate-<timestamp>)",
+    seed: "seed for auto's cross-validation folds (default 1)",
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new ConfigError("expected exactly one LABELS file");
+    const file = resolve(io.cwd, positionals[0]);
+    const method = str(values, "method") ?? "auto";
+    if (method !== "auto" && !isLabelModelName(method)) throw new ConfigError(`unknown method "${method}" (use ${methodNames.join(", ")})`, { field: "--method" });
+    const kFlag = str(values, "k");
+    const k = kFlag === undefined ? undefined : Number(kFlag);
+    if (k !== undefined && !(Number.isInteger(k) && k >= 2)) throw new ConfigError(`--k must be an integer ≥ 2, got "${kFlag}"`, { field: "--k" });
+    const seed = Number(str(values, "seed") ?? 1);
+    const table = await readLabels(file);
+    const goldFile = str(values, "gold");
+    const goldMap = goldFile ? await readGold(resolve(io.cwd, goldFile)) : table.gold;
+    let m: LabelMatrix;
+    try {
+      m = buildLabelMatrix(table.rows, { k, extraValues: [...goldMap.values()], extraItems: [...goldMap.keys()] });
+    } catch (e) {
+      if (e instanceof RangeError) throw new InputError({ file }, e.message);
+      throw e;
+    }
+    const gold = goldMap.size ? goldIndex(m, goldMap) : null;
+    const fit = method === "auto" ? auto(m, { gold: gold ?? undefined, seed }) : labelModels[method](m, { gold: gold ?? undefined });
+    const mv = labelModels.mv(m);
+    const best = gold ? bestLabeler(m, gold) : -1;
+    const score = (f: LabelModelFit): GoldScore | null => (gold ? scoreAgainstGold(m, f, gold) : null);
+    const outDir = resolve(io.cwd, str(values, "out") ?? join("reports", `aggregate-${timestamp()}`));
+    mkdirSync(outDir, { recursive: true });
+    const summary = {
+      version: 1,
+      labelsFile: file,
+      methodAsked: method,
+      methodUsed: fit.method,
+      why: "reason" in fit ? fit.reason : `${fit.method} was asked for.`,
+      candidates: "candidates" in fit ? fit.candidates : null,
+      nItems: m.nItems,
+      nLabelers: m.nLabelers,
+      nLabels: table.rows.filter((r) => r.label !== null).length - m.duplicates,
+      k: m.k,
+      classValues: m.classValues,
+      ordinal: m.ordinal,
+      itemsWithoutLabels: m.unlabeledItems,
+      duplicatesDropped: m.duplicates,
+      duplicatePolicy: "first label kept",
+      iterations: fit.iterations,
+      converged: fit.converged,
+      logLikelihood: fit.logLikelihood.at(-1) ?? null,
+      // Scores on gold include items whose gold was clamped; auto's CV scores are the honest ones.
+      gold: gold
+        ? {
+            nItems: gold.filter((g) => g >= 0).length,
+            model: score(fit),
+            majorityVote: score(mv),
+            bestSingleLabeler: best < 0 ? null : { labeler: m.labelerIds[best], ownItems: labelerGoldScore(m, best, gold), ...score(selectLabeler(m, best, mv)) },
+          }
+        : null,
+    };
+    writeAtomic(join(outDir, "labels.csv"), labelsCsv(m, fit));
+    writeAtomic(join(outDir, "labelers.csv"), labelersCsv(m, fit, gold));
+    writeAtomic(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+    const t = new Table({ head: ["", "value"] });
+    t.push(["method", `${fit.method} (asked: ${method})`], ["items / labelers / labels", `${m.nItems} / ${m.nLabelers} / ${summary.nLabels}`]);
+    t.push(["items without labels", String(m.unlabeledItems.length)], ["duplicates dropped", String(m.duplicates)]);
+    t.push(["iterations", `${fit.iterations}${fit.converged ? "" : " (not converged)"}`]);
+    const fmt = (s: Partial<GoldScore> | null | undefined) => (s?.accuracy == null ? "n/a" : s.accuracy.toFixed(4));
+    if (summary.gold) {
+      t.push(["gold accuracy: model", fmt(summary.gold.model)], ["gold accuracy: majority vote", fmt(summary.gold.majorityVote)]);
+      t.push(["gold accuracy: best labeler", fmt(summary.gold.bestSingleLabeler)]);
+    }
+    io.stdout(`${t.toString()}\n${summary.why}\nwrote ${outDir}/{labels.csv,labelers.csv,summary.json}`);
+    return 0;
+  },
+};

@@ -1,0 +1,44 @@
+import type { LabelMatrix } from "../label-matrix.js";
+
+/** Estimated quality of one labeler, measured against the fitted posterior. */
+export interface LabelerQuality {
+  labeler: string;
+  /** Labels this labeler gave. */
+  nLabels: number;
+  /** Expected agreement with the posterior, (1/n_j) Σ_i T_{i,y_ij}; null when n_j = 0. */
+  accuracy: number | null;
+  /** Ordinal only: mean signed error in scale points (> 0 = lenient); null otherwise. */
+  bias: number | null;
+  /** Ordinal only: sd of the signed error around the bias; null otherwise. */
+  spread: number | null;
+}
+
+/** What every label model returns. Plain data; no model keeps fitted state. */
+export interface LabelModelFit {
+  method: string;
+  /** nItems x k, row-major: P(z_i = class | labels). Items without labels get the class prior. */
+  posterior: Float64Array;
+  /** argmax class index, lowest index on ties; -1 for items with no label at all. */
+  labels: Int32Array;
+  labelerQuality: LabelerQuality[];
+  classPrior: Float64Array;
+  /** Marginal log-likelihood after each E-step (empty for non-likelihood methods). */
+  logLikelihood: number[];
+  iterations: number;
+  converged: boolean;
+  /** Free parameters, for BIC. */
+  nParams: number;
+}
+
+/** Options every model accepts. */
+export interface CommonOptions {
+  /** Per item: gold class index or -1. Gold items are clamped to one-hot every iteration. */
+  gold?: Int32Array;
+  /** EM iteration cap (default 100). */
+  maxIter?: number;
+  /** Stop when |ΔlogL| < tol·|logL| (default 1e-6). */
+  tol?: number;
+}
+
+/** The one signature shared by all label models (STYLE.md convention 3). */
+export type LabelModel<O extends CommonOptions = CommonOptions> = (m: LabelMatrix, opts?: O) => LabelModelFit;

@@ -1,0 +1,47 @@
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { readGold, readLabels } from "../../../src/data/labels.js";
+import { buildLabelMatrix, goldIndex } from "../../../src/stats/label-matrix.js";
+import { auto } from "../../../src/stats/label-models/auto.js";
+import { scoreAgainstGold } from "../../../src/stats/label-models/evaluate.js";
+import { dawidSkene, majorityVote } from "../../../src/stats/label-models/index.js";
+
+const D = "../shared/data/crowd";
+
+async function load(labels: string, truth?: string) {
+  const t = await readLabels(labels, { columns: labels.includes("activecrowd") ? { labeler: 0, item: 1, label: 2, gold: 3 } : undefined, goldMissing: ["-1"] });
+  const gold = truth ? await readGold(truth) : t.gold;
+  const m = buildLabelMatrix(t.rows, { extraValues: [...gold.values()] });
+  return { m, gold: goldIndex(m, gold) };
+}
+
+// Published figures (SOURCE.md): Crowd-Kit scores MV with ties going to the lowest class,
+// which our hard labels reproduce; duplicates are dropped (keep first) on S_Rel.
+describe.each([
+  ["product-zheng2017", "answer.csv", 0.897, 0.94],
+  ["possent-zheng2017", "label.csv", 0.932, 0.96],
+  ["rel-zheng2017", "label.csv", 0.536, 0.615],
+])("%s", (dir, file, mvTarget, dsTarget) => {
+  const path = `${D}/${dir}/${file}`;
+  it.skipIf(!existsSync(path))("matches the published MV and DS accuracy within 0.005 (data absent: skipped)", async () => {
+    const { m, gold } = await load(path, `${D}/${dir}/truth.csv`);
+    expect(Math.abs(scoreAgainstGold(m, majorityVote(m), gold).accuracy! - mvTarget)).toBeLessThanOrEqual(0.005);
+    expect(Math.abs(scoreAgainstGold(m, dawidSkene(m), gold).accuracy! - dsTarget)).toBeLessThanOrEqual(0.005);
+  });
+});
+
+const RTE = `${D}/snow2008-rte/rte.standardized.tsv`;
+it.skipIf(!existsSync(RTE))("Dawid-Skene gives exactly 0.9275 on snow2008-rte, the authors' EM output (data absent: skipped)", async () => {
+  const { m, gold } = await load(RTE);
+  expect(scoreAgainstGold(m, dawidSkene(m), gold).accuracy).toBe(0.9275);
+});
+
+describe.each(["ZenCrowd_all", "ZenCrowd_in", "ZenCrowd_us", "CF", "CF_amt"])("activecrowdtoolkit %s", (name) => {
+  const path = `${D}/activecrowdtoolkit/${name}.csv`;
+  it.skipIf(!existsSync(path))("auto without gold is not below majority vote (data absent: skipped)", async () => {
+    const { m, gold } = await load(path);
+    const mv = scoreAgainstGold(m, majorityVote(m), gold).accuracy!;
+    const fit = auto(m);
+    expect(scoreAgainstGold(m, fit, gold).accuracy!).toBeGreaterThanOrEqual(mv);
+  });
+});
