@@ -1,0 +1,50 @@
+/**
+ * The terminal summary printed after a run: one cli-table3 table of candidate x rubric
+ * means and the run totals. Pure: (r, opts) => string. Control characters in data are
+ * replaced so an id cannot move the cursor or recolour the terminal.
+ */
+import Table from "cli-table3";
+import type { RunResult } from "../run-result.js";
+import { cellOf } from "./derive.js";
+import { fmtInt, fmtMeanCi, fmtMs, fmtTotalCost, SIMULATED_STATEMENT } from "./format.js";
+
+export interface ConsoleOptions {
+  /** ANSI colours for headers and warnings; default false (plain text, for logs and tests). */
+  color?: boolean;
+}
+
+/** Strip ANSI escapes and other control characters from untrusted text. */
+function plain(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we strip.
+  return s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "").replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+}
+
+const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+export function renderConsole(r: RunResult, opts: ConsoleOptions = {}): string {
+  const color = opts.color ?? false;
+  const style = { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] };
+  const lines: string[] = [];
+  if (r.simulated) lines.push(paint(color, "33;1", SIMULATED_STATEMENT));
+  if (!r.complete) lines.push(paint(color, "31;1", `Incomplete run: ${plain(r.stopReason ?? "reason not recorded")}`));
+  lines.push(`Run ${plain(r.run)} · ${plain(r.dataset)}`);
+
+  const cells = new Table({ head: ["Candidate", "Rubric", "Mean [95% CI]", "n", "Abstained", "Failed"], style, colAligns: ["left", "left", "right", "right", "right", "right"] });
+  for (const rub of r.rubrics) {
+    for (const cand of r.candidates) {
+      const c = cellOf(r, cand, rub.id);
+      if (c) cells.push([plain(cand), plain(rub.id), fmtMeanCi(c.mean, c.ci95), fmtInt(c.n), fmtInt(c.abstentions), fmtInt(c.failed)]);
+    }
+  }
+  lines.push(cells.toString());
+
+  const t = r.totals;
+  const totals = new Table({
+    head: ["Judgments", "Calls", "Cache hits", "Abstained", "Failed", "Cost", "p50", "p95"],
+    style,
+    colAligns: Array(8).fill("right"),
+  });
+  totals.push([fmtInt(t.judgments), fmtInt(t.calls), fmtInt(t.cacheHits), fmtInt(t.abstentions), fmtInt(t.failed), fmtTotalCost(t.costUsd, r.usage), fmtMs(t.latencyMs.p50), fmtMs(t.latencyMs.p95)]);
+  lines.push(totals.toString());
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,87 @@
+/**
+ * judgments.csv (one row per critic call) and scores.csv (one row per item x candidate x
+ * rubric). Pure: (r) => string. Missing values are empty cells, never 0. Cells that a
+ * spreadsheet would run as a formula get a leading apostrophe (OWASP CSV injection).
+ */
+import { stringify } from "csv-stringify/sync";
+import type { RunResult } from "../run-result.js";
+
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Neutralise formula injection: a cell starting with = + - @ tab, CR or LF is prefixed with
+ * an apostrophe, except a plain number such as -1.5, which spreadsheets read as a value.
+ */
+export function safeCell(s: string): string {
+  return /^[=+\-@\t\r\n]/.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+}
+
+/** A number without exponent notation for tiny costs (1.2e-7 -> 0.00000012); null -> empty. */
+function num(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return "";
+  const s = String(x);
+  if (!/e/i.test(s)) return s;
+  return x.toFixed(20).replace(/0+$/, "").replace(/\.$/, "");
+}
+
+function csv(rows: string[][]): string {
+  return stringify(rows.map((row) => row.map(safeCell)));
+}
+
+export const JUDGMENT_COLUMNS = [
+  "item",
+  "candidate",
+  "rubric",
+  "critic",
+  "kind",
+  "level",
+  "expected",
+  "reason",
+  "raw",
+  "cached",
+  "attempts",
+  "latency_ms",
+  "input_tokens",
+  "output_tokens",
+  "cost_usd",
+  "at",
+] as const;
+
+/** judgments.csv: every Judgment field, in RunResult order. */
+export function renderJudgmentsCsv(r: RunResult): string {
+  const rows = r.judgments.map((j) => [
+    j.item,
+    j.candidate,
+    j.rubric,
+    j.critic,
+    j.kind,
+    num(j.level),
+    num(j.expected),
+    j.reason ?? "",
+    j.raw,
+    String(j.cached),
+    num(j.attempts),
+    num(j.latencyMs),
+    num(j.inputTokens),
+    num(j.outputTokens),
+    num(j.costUsd),
+    j.at,
+  ]);
+  return csv([[...JUDGMENT_COLUMNS], ...rows]);
+}
+
+/** scores.csv: the aggregate score, each critic's level (`critic:<id>`), gold and the output. */
+export function renderScoresCsv(r: RunResult): string {
+  const head = ["item", "candidate", "rubric", "score", ...r.critics.map((c) => `critic:${c}`), "gold", "output_chars", "output_preview"];
+  const rows = r.scores.map((s) => [
+    s.item,
+    s.candidate,
+    s.rubric,
+    num(s.score),
+    ...r.critics.map((c) => num(s.byCritic[c] ?? null)),
+    num(s.gold),
+    num(s.outputChars),
+    s.outputPreview,
+  ]);
+  return csv([head, ...rows]);
+}

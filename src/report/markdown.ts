@@ -1,0 +1,203 @@
+/**
+ * report.md: the run as Markdown (GitHub-flavoured tables). Pure: (r) => string.
+ * Every string that comes from the data goes through `md()`, so an output text cannot
+ * break a table, open a code span, inject HTML or turn into a link.
+ */
+import type { RunResult } from "../run-result.js";
+import { cellOf, pairOf, rankingFor, slowestCalls, worstScores } from "./derive.js";
+import {
+  fmtDuration,
+  fmtInt,
+  fmtInterval,
+  fmtMeanCi,
+  fmtMs,
+  fmtNum,
+  fmtPct,
+  fmtSigned,
+  fmtTotalCost,
+  fmtUsd,
+  NA,
+  preview,
+  SIMULATED_STATEMENT,
+  sparkline,
+} from "./format.js";
+
+/** Escape untrusted text for one Markdown table cell or inline position. */
+export function md(s: string): string {
+  return s
+    .replace(/[\r\n\t\f\v\u2028\u2029]+/g, " ")
+    .replace(/[\\`*_[\]<>|~&#]/g, (c) => `\\${c}`)
+    .trim();
+}
+
+function table(head: string[], rows: string[][], align?: ("l" | "r")[]): string {
+  const sep = head.map((_, i) => (align?.[i] === "r" ? "---:" : "---"));
+  return [head, sep, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+
+/** Seven-level distribution: a bar and the counts, e.g. `▁▂▅█▆▂▁` 0/1/5/12/15/6/1. */
+function dist(counts: number[]): string {
+  return `\`${sparkline(counts)}\` ${counts.join("/")}`;
+}
+
+function header(r: RunResult): string[] {
+  const lines = [`# critic report: ${md(r.run)}`, ""];
+  if (r.simulated) lines.push(`> **${SIMULATED_STATEMENT}**`, "");
+  if (!r.complete) lines.push(`> **Incomplete run**: stopped early (${md(r.stopReason ?? "reason not recorded")}). Numbers cover only the judgments made before the stop.`, "");
+  lines.push(
+    `- Dataset: ${md(r.dataset)}`,
+    `- Started: ${md(r.startedAt)}; finished: ${md(r.finishedAt)} (${fmtDuration(r.startedAt, r.finishedAt)})`,
+    `- Status: ${r.complete ? "complete" : `incomplete (${md(r.stopReason ?? "reason not recorded")})`}`,
+    `- Rubrics: ${r.rubrics.map((x) => `${md(x.id)} (${md(x.title)}, 1..${x.scale})`).join(", ")}`,
+    `- Critics: ${r.critics.map(md).join(", ")}`,
+    `- Candidates: ${r.candidates.map(md).join(", ")}`,
+    `- Gold labels: ${r.goldRubrics.length ? r.goldRubrics.map(md).join(", ") : "none"}`,
+    "",
+    table(
+      ["Judgments", "Calls", "Cache hits", "Abstentions", "Failed", "Cost", "Latency p50", "p95", "p99", "max"],
+      [
+        [
+          fmtInt(r.totals.judgments),
+          fmtInt(r.totals.calls),
+          fmtInt(r.totals.cacheHits),
+          fmtInt(r.totals.abstentions),
+          fmtInt(r.totals.failed),
+          fmtTotalCost(r.totals.costUsd, r.usage),
+          ...latency(r.totals.latencyMs),
+        ],
+      ],
+      Array(10).fill("r"),
+    ),
+  );
+  return lines;
+}
+
+function latency(l: { p50: number | null; p95: number | null; p99: number | null; max: number | null }): string[] {
+  return [fmtMs(l.p50), fmtMs(l.p95), fmtMs(l.p99), fmtMs(l.max)];
+}
+
+function scoresSection(r: RunResult): string[] {
+  const head = ["Candidate", "Rubric", "Mean [95% CI]", "n", "Levels 1..7", "Abstained", "Failed", "Method", ...r.critics.map((c) => `${md(c)} mean`)];
+  const rows: string[][] = [];
+  for (const rub of r.rubrics) {
+    for (const cand of r.candidates) {
+      const c = cellOf(r, cand, rub.id);
+      if (!c) continue;
+      rows.push([
+        md(cand),
+        md(rub.id),
+        fmtMeanCi(c.mean, c.ci95),
+        fmtInt(c.n),
+        dist(c.distribution),
+        fmtInt(c.abstentions),
+        fmtInt(c.failed),
+        md(c.method),
+        ...r.critics.map((k) => fmtNum(c.criticMeans[k] ?? null)),
+      ]);
+    }
+  }
+  const align = head.map((_, i) => (i === 0 || i === 1 || i === 4 || i === 7 ? "l" : "r")) as ("l" | "r")[];
+  return ["## Scores by candidate and rubric", "", rows.length ? table(head, rows, align) : "No scores.", ""];
+}
+
+function rankingSection(r: RunResult): string[] {
+  if (r.candidates.length < 2) return [];
+  const out = ["## Ranking", ""];
+  for (const rub of r.rubrics) {
+    out.push(`### ${md(rub.id)}`, "");
+    const entries = rankingFor(r, rub.id);
+    if (entries.length) {
+      const rows = entries.map((e) => {
+        const c = cellOf(r, e.candidate, rub.id);
+        return [String(e.rank), md(e.candidate), fmtSigned(e.theta), fmtInterval(e.ci95), fmtMeanCi(c?.mean ?? null, c?.ci95 ?? null)];
+      });
+      out.push("Bradley-Terry strength (log scale, mean 0) with its 95% interval.", "", table(["Rank", "Candidate", "Strength", "95% CI", "Mean score"], rows, ["r", "l", "r", "r", "r"]), "");
+    } else out.push("No ranking computed.", "");
+    const pairs = r.pairwise.filter((p) => p.rubric === rub.id);
+    if (pairs.length) {
+      const matrix = r.candidates.map((a) => [
+        md(a),
+        ...r.candidates.map((b) => (a === b ? "—" : fmtPct(pairOf(r, rub.id, a, b)?.winRate ?? null, 0))),
+      ]);
+      out.push("Win rate of the row over the column (ties split):", "", table(["", ...r.candidates.map(md)], matrix, ["l", ...r.candidates.map(() => "r" as const)]), "");
+      const diffs = pairs.map((p) => [`${md(p.a)} − ${md(p.b)}`, fmtSigned(p.meanDiff), fmtInterval(p.diffCi95), decided(p.diffCi95), fmtPct(p.winRate, 0), fmtInt(p.n)]);
+      out.push("Paired differences (mean of score A − score B over items both have):", "", table(["A − B", "Mean diff", "95% CI", "Decided", "A win rate", "n"], diffs, ["l", "r", "r", "l", "r", "r"]), "");
+    }
+  }
+  return out;
+}
+
+function decided(ci: { lo: number; hi: number } | null): string {
+  if (!ci) return NA;
+  return ci.lo > 0 ? "A better" : ci.hi < 0 ? "B better" : "not decided";
+}
+
+function usageSection(r: RunResult): string[] {
+  if (r.usage.length === 0) return [];
+  const rows = r.usage.map((u) => [
+    md(u.id),
+    u.role,
+    fmtInt(u.calls),
+    fmtInt(u.cacheHits),
+    fmtInt(u.abstentions),
+    fmtInt(u.failed),
+    fmtInt(u.inputTokens),
+    fmtInt(u.outputTokens),
+    fmtUsd(u.costUsd),
+    ...latency(u.latencyMs),
+  ]);
+  const head = ["Model", "Role", "Calls", "Cache hits", "Abstained", "Failed", "Input tokens", "Output tokens", "Cost", "p50", "p95", "p99", "max"];
+  return ["## Usage and latency", "", table(head, rows, ["l", "l", ...Array(11).fill("r")]), "", "Cost is n/a for models without a known price.", ""];
+}
+
+function worstSection(r: RunResult): string[] {
+  const worst = worstScores(r, 10);
+  if (worst.length === 0) return [];
+  const rows = worst.map((s) => [
+    md(s.item),
+    md(s.candidate),
+    md(s.rubric),
+    fmtNum(s.score),
+    ...r.critics.map((c) => (s.byCritic[c] === null || s.byCritic[c] === undefined ? NA : String(s.byCritic[c]))),
+    s.gold === null ? NA : String(s.gold),
+    md(preview(s.outputPreview, 80)),
+  ]);
+  const head = ["Item", "Candidate", "Rubric", "Score", ...r.critics.map(md), "Gold", "Output"];
+  const align = head.map((_, i) => (i >= 3 && i < head.length - 1 ? "r" : "l")) as ("l" | "r")[];
+  return ["## Ten worst-scored outputs", "", table(head, rows, align), ""];
+}
+
+function slowestSection(r: RunResult): string[] {
+  const slow = slowestCalls(r, 10);
+  if (slow.length === 0) return [];
+  const rows = slow.map((j) => [
+    fmtMs(j.latencyMs),
+    md(j.critic),
+    md(j.item),
+    md(j.candidate),
+    md(j.rubric),
+    j.kind + (j.reason ? ` (${md(j.reason)})` : ""),
+    fmtInt(j.attempts),
+    fmtInt(j.inputTokens),
+    fmtUsd(j.costUsd),
+  ]);
+  const head = ["Latency", "Critic", "Item", "Candidate", "Rubric", "Result", "Attempts", "Input tokens", "Cost"];
+  return ["## Ten slowest calls", "", table(head, rows, ["r", "l", "l", "l", "l", "l", "r", "r", "r"]), ""];
+}
+
+/** report.md for a run. */
+export function renderMarkdown(r: RunResult): string {
+  const notes = r.notes.length ? ["## Notes", "", ...r.notes.map((n) => `- ${md(n)}`), ""] : [];
+  return [
+    ...header(r),
+    "",
+    ...scoresSection(r),
+    ...rankingSection(r),
+    ...usageSection(r),
+    ...worstSection(r),
+    ...slowestSection(r),
+    ...notes,
+    `<sub>critic RunResult v${r.version}${r.simulated ? " · simulated" : ""}</sub>`,
+    "",
+  ].join("\n");
+}
