@@ -1,0 +1,199 @@
+/**
+ * Pairwise preferences derived from individual scores (methods.md section 4): each output is
+ * judged alone, and "A beats B" is computed afterwards, so position bias cannot arise.
+ * Candidates are compared only on the items both have.
+ */
+
+/**
+ * One candidate's judgment of one item: a point score (an integer level, or an expected score
+ * from methods.md section 8), a distribution over levels (p[k] = P(level k + 1), summing to 1),
+ * or null when missing or abstained.
+ */
+export type Judgment = number | readonly number[] | null;
+
+/** Probabilities that A wins, that they tie, and that B wins; they sum to 1. */
+export interface Preference {
+  aWins: number;
+  tie: number;
+  bWins: number;
+}
+
+/**
+ * P(A≻B) = Σ_{a>b} p_A(a) p_B(b), P(tie) = Σ_a p_A(a) p_B(a), P(B≻A) = the rest, assuming the
+ * two scores are independent (methods.md 4.2).
+ *
+ * @example
+ * preferenceFromDistributions([0, 0.5, 0.5], [0, 1, 0]); // { aWins: 0.5, tie: 0.5, bWins: 0 }
+ */
+export function preferenceFromDistributions(pA: ArrayLike<number>, pB: ArrayLike<number>): Preference {
+  if (pA.length !== pB.length) throw new RangeError(`distributions over ${pA.length} and ${pB.length} levels`);
+  let below = 0; // P_B(level < k), accumulated as k rises
+  let aWins = 0;
+  let tie = 0;
+  for (let k = 0; k < pA.length; k++) {
+    aWins += pA[k]! * below;
+    tie += pA[k]! * pB[k]!;
+    below += pB[k]!;
+  }
+  return { aWins, tie, bWins: Math.max(0, 1 - aWins - tie) };
+}
+
+/**
+ * Thresholded outcome from point scores (methods.md 4.1): A wins if sA − sB > δ, B wins if
+ * it is < −δ, tie otherwise. With integer levels and δ = 0, a tie means equal scores.
+ *
+ * @example
+ * thresholdedPreference(5, 4); // { aWins: 1, tie: 0, bWins: 0 }
+ * thresholdedPreference(4.1, 4.0, 0.25); // a tie
+ */
+export function thresholdedPreference(sA: number, sB: number, delta = 0): Preference {
+  const d = sA - sB;
+  if (d > delta) return { aWins: 1, tie: 0, bWins: 0 };
+  if (d < -delta) return { aWins: 0, tie: 0, bWins: 1 };
+  return { aWins: 0, tie: 1, bWins: 0 };
+}
+
+/**
+ * Preference between two judgments of the same item: thresholded for two point scores,
+ * probabilistic for two distributions (an integer point score next to a distribution is
+ * treated as certain). Null when either side is missing.
+ *
+ * @example
+ * preference(6, [0, 0, 0, 0, 0, 0.5, 0.5]); // { aWins: 0, tie: 0.5, bWins: 0.5 }
+ */
+export function preference(a: Judgment, b: Judgment, delta = 0): Preference | null {
+  if (a === null || b === null) return null;
+  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) || Number.isNaN(b) ? null : thresholdedPreference(a, b, delta);
+  const k = typeof a !== "number" ? a.length : typeof b !== "number" ? b.length : 0;
+  return preferenceFromDistributions(asDistribution(a, k), asDistribution(b, k));
+}
+
+function asDistribution(j: number | readonly number[], k: number): readonly number[] {
+  if (typeof j !== "number") return j;
+  if (!Number.isInteger(j) || j < 1 || j > k) throw new RangeError(`score ${j} is not a level 1..${k}, so it cannot sit next to a distribution`);
+  const p = new Array<number>(k).fill(0);
+  p[j - 1] = 1;
+  return p;
+}
+
+export interface PairwiseOptions {
+  /** Tie band δ for point scores (methods.md 4.1); default 0. */
+  delta?: number;
+}
+
+/**
+ * Per-item fractional wins, the input to Bradley-Terry and its item bootstrap.
+ * wins[(i·C + a)·C + b] = P(a≻b) + ½P(tie) on item i; compared[...] = 1 when both a and b
+ * have item i. Memory is items × C² doubles.
+ */
+export interface ItemWins {
+  items: number;
+  candidates: number;
+  wins: Float64Array;
+  ties: Float64Array;
+  compared: Uint8Array;
+}
+
+/**
+ * Derive per-item pairwise outcomes from `scores[item][candidate]`.
+ *
+ * @example
+ * itemWins([[5, 4], [3, 3]]).wins; // item 0: 0≻1 = 1; item 1: ½ each way
+ */
+export function itemWins(scores: ReadonlyArray<ReadonlyArray<Judgment>>, opts: PairwiseOptions = {}): ItemWins {
+  const items = scores.length;
+  const C = items === 0 ? 0 : scores[0]!.length;
+  const wins = new Float64Array(items * C * C);
+  const ties = new Float64Array(items * C * C);
+  const compared = new Uint8Array(items * C * C);
+  for (let i = 0; i < items; i++) {
+    const row = scores[i]!;
+    if (row.length !== C) throw new RangeError(`item ${i} has ${row.length} candidates, item 0 has ${C}`);
+    for (let a = 0; a < C; a++) {
+      for (let b = a + 1; b < C; b++) {
+        const p = preference(row[a]!, row[b]!, opts.delta);
+        if (p === null) continue;
+        const ab = (i * C + a) * C + b;
+        const ba = (i * C + b) * C + a;
+        wins[ab] = p.aWins + p.tie / 2;
+        wins[ba] = p.bWins + p.tie / 2;
+        ties[ab] = ties[ba] = p.tie;
+        compared[ab] = compared[ba] = 1;
+      }
+    }
+  }
+  return { items, candidates: C, wins, ties, compared };
+}
+
+/**
+ * Sum per-item wins into a C×C matrix (wins[a][b] = fractional wins of a over b), each item
+ * counted `weights[i]` times (default once). The bootstrap passes resampling counts.
+ */
+export function totalWins(w: ItemWins, weights?: ArrayLike<number>): number[][] {
+  const C = w.candidates;
+  const out = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+  const acc = new Float64Array(C * C);
+  for (let i = 0; i < w.items; i++) {
+    const m = weights ? weights[i]! : 1;
+    if (m === 0) continue;
+    const off = i * C * C;
+    for (let t = 0; t < C * C; t++) acc[t]! += m * w.wins[off + t]!;
+  }
+  for (let a = 0; a < C; a++) for (let b = 0; b < C; b++) out[a]![b] = acc[a * C + b]!;
+  return out;
+}
+
+export interface WinRates {
+  /** winRate[a][b] = mean over shared items of P(a≻b) + ½P(tie); null on the diagonal or with no shared item. */
+  winRate: (number | null)[][];
+  /** tieRate[a][b] = mean P(tie) over shared items. */
+  tieRate: (number | null)[][];
+  /** n[a][b] = items both a and b have. */
+  n: number[][];
+  /** Per candidate, the mean of its row's win rates (each opponent weighted equally); null with no opponent. */
+  overall: (number | null)[];
+}
+
+/**
+ * Win-rate matrix across candidates from `scores[item][candidate]` (methods.md 4.2 and 4.5).
+ *
+ * @example
+ * winRateMatrix([[5, 4], [3, 3], [2, null]]).winRate; // [[null, 0.75], [0.25, null]]
+ */
+export function winRateMatrix(scores: ReadonlyArray<ReadonlyArray<Judgment>>, opts: PairwiseOptions = {}): WinRates {
+  const w = itemWins(scores, opts);
+  const C = w.candidates;
+  const winRate: (number | null)[][] = [];
+  const tieRate: (number | null)[][] = [];
+  const n: number[][] = [];
+  const overall: (number | null)[] = [];
+  for (let a = 0; a < C; a++) {
+    winRate.push([]);
+    tieRate.push([]);
+    n.push([]);
+    let rowSum = 0;
+    let rowCount = 0;
+    for (let b = 0; b < C; b++) {
+      let count = 0;
+      let win = 0;
+      let tie = 0;
+      for (let i = 0; i < w.items; i++) {
+        const t = (i * C + a) * C + b;
+        if (!w.compared[t]) continue;
+        count++;
+        win += w.wins[t]!;
+        tie += w.ties[t]!;
+      }
+      n[a]!.push(count);
+      const rate = a === b || count === 0 ? null : win / count;
+      winRate[a]!.push(rate);
+      tieRate[a]!.push(a === b || count === 0 ? null : tie / count);
+      if (rate !== null) {
+        rowSum += rate;
+        rowCount++;
+      }
+    }
+    overall.push(rowCount === 0 ? null : rowSum / rowCount);
+  }
+  return { winRate, tieRate, n, overall };
+}
