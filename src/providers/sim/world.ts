@@ -94,8 +94,16 @@ export class SimWorld {
 
   /** The reply of model `m` to `req`; `garbage` forces an unparseable text (a fault). */
   reply(m: SimModel, req: SimRequest, garbage = false): SimReply {
-    const first = req.turns.find((t) => t.role === "user")?.text ?? "";
-    const parsed = parseCriticPrompt(first);
+    // The critic prompt is the last user turn that parses as one: after it may come a re-ask,
+    // before it few-shot examples.
+    let at = -1;
+    let parsed: ReturnType<typeof parseCriticPrompt> = null;
+    for (let i = req.turns.length - 1; i >= 0 && !parsed; i--) {
+      if (req.turns[i]!.role !== "user") continue;
+      parsed = parseCriticPrompt(req.turns[i]!.text);
+      at = i;
+    }
+    const first = parsed ? req.turns[at]!.text : (req.turns.find((t) => t.role === "user")?.text ?? "");
     let promptChars = req.system.length;
     for (const t of req.turns) promptChars += t.text.length;
     const promptTokens = tokens(promptChars) + 3 * (req.turns.length + (req.system ? 1 : 0));
@@ -104,7 +112,7 @@ export class SimWorld {
     const key = textKey(`${req.system}\n${first}`);
     if (parsed) {
       const truth = this.truthFor(parsed).level;
-      const reask = req.turns.length > 1;
+      const reask = at < req.turns.length - 1;
       const bad =
         garbage ||
         (reask ? unit(this.seed, "reask", m.name, key, req.turns.length) < this.reaskRate : isUnparseable(this.seed, m, key));
