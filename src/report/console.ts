@@ -24,12 +24,14 @@ const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${
 export function renderConsole(r: RunResult, opts: ConsoleOptions = {}): string {
   const color = opts.color ?? false;
   const style = { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] };
+  // No rule between body rows: one line per cell keeps the summary compact.
+  const chars = { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" };
   const lines: string[] = [];
   if (r.simulated) lines.push(paint(color, "33;1", SIMULATED_STATEMENT));
   if (!r.complete) lines.push(paint(color, "31;1", `Incomplete run: ${plain(r.stopReason ?? "reason not recorded")}`));
   lines.push(`Run ${plain(r.run)} · ${plain(r.dataset)}`);
 
-  const cells = new Table({ head: ["Candidate", "Rubric", "Mean [95% CI]", "n", "Abstained", "Failed"], style, colAligns: ["left", "left", "right", "right", "right", "right"] });
+  const cells = new Table({ chars, head: ["Candidate", "Rubric", "Mean [95% CI]", "n", "Abstained", "Failed"], style, colAligns: ["left", "left", "right", "right", "right", "right"] });
   for (const rub of r.rubrics) {
     for (const cand of r.candidates) {
       const c = cellOf(r, cand, rub.id);
