@@ -1,12 +1,11 @@
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadSuite } from "../config/load.js";
+import { packageRoot } from "../paths.js";
 import type { SuiteConfigInput } from "../config/schema.js";
 import { startSimServer } from "../providers/sim/server.js";
 import { type Command, bool, str } from "./command.js";
 import { runAndReport } from "./run.js";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /**
  * The embedded default suite: 40 support requests answered by three simulated candidate
@@ -16,7 +15,7 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export function demoConfig(baseURL: string): SuiteConfigInput {
   return {
     name: "demo: support replies (simulated)",
-    dataset: join(ROOT, "datasets/support.csv"),
+    dataset: join(packageRoot(), "datasets/support.csv"),
     rubrics: ["helpfulness", "politeness"],
     critics: [
       { id: "sim-critic-strong", model: "openai:sim-critic-strong", logprobs: true },

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { packageRoot } from "../paths.js";
 import { CriticError } from "../errors.js";
 import type { Command, CommandIO } from "./command.js";
 
@@ -12,7 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string };
   return pkg.version;
 }
 

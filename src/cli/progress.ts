@@ -25,6 +25,8 @@ export function createProgress(write: (s: string) => void, opts: { tty: boolean;
   let started = now();
   let last = 0;
   let drawn = false;
+  /** Time of a draw that already showed the final count, so `finished` does not print it twice. */
+  let lastDrawDone = -1;
 
   const line = (): string => {
     const elapsed = (now() - started) / 1000;
@@ -45,6 +47,7 @@ export function createProgress(write: (s: string) => void, opts: { tty: boolean;
     const t = now();
     if (!force && t - last < everyMs) return;
     last = t;
+    lastDrawDone = done === total ? t : -1;
     if (opts.tty) {
       write(`\r\x1b[2K${line()}`);
       drawn = true;
@@ -77,7 +80,7 @@ export function createProgress(write: (s: string) => void, opts: { tty: boolean;
           abstained++;
           return;
         case "finished":
-          draw(true);
+          if (last !== lastDrawDone) draw(true);
           if (opts.tty && drawn) write("\n");
           return;
         default:

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError, InputError, fieldPath } from "../errors.js";
+import { packageRoot } from "../paths.js";
 
 /** Messages say what is wrong in the user's terms: "is missing", "must be text", not zod's type names. */
 const text = (what: string) =>
@@ -75,7 +75,7 @@ export interface Rubric {
   file: string;
 }
 
-export const BUNDLED_RUBRIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../rubrics");
+export const BUNDLED_RUBRIC_DIR = join(packageRoot(), "rubrics");
 
 /** Parse and validate rubric YAML text; errors name the file and the field. */
 export function parseRubric(text: string, file: string): Rubric {
