@@ -1,0 +1,126 @@
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUNDLED_RUBRIC_DIR, loadRubricFile, parseRubric, resolveRubric } from "../../../src/config/rubric.js";
+import { ConfigError, InputError } from "../../../src/errors.js";
+
+const FIX = "test/fixtures/bad-input";
+
+/** Run `f`, expect an InputError, and return it for closer checks. */
+async function inputError(f: () => Promise<unknown> | unknown): Promise<InputError> {
+  try {
+    await f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return e as InputError;
+  }
+  throw new Error("expected an InputError, got none");
+}
+
+const SEVEN = "scale:\n  1: a\n  2: b\n  3: c\n  4: d\n  5: e\n  6: f\n  7: g\n";
+
+describe("bundled rubrics", () => {
+  it("every bundled rubric loads with seven distinct described levels and an id matching its file", async () => {
+    const files = (await readdir(BUNDLED_RUBRIC_DIR)).filter((f) => f.endsWith(".yaml"));
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    for (const f of files) {
+      const r = await loadRubricFile(join(BUNDLED_RUBRIC_DIR, f));
+      expect(r.id).toBe(f.replace(/\.yaml$/, ""));
+      expect(r.levels).toHaveLength(7);
+      expect(new Set(r.levels.map((l) => l.toLowerCase())).size).toBe(7);
+      // A described level says what an output looks like, not just a word like "good".
+      for (const l of r.levels) expect(l.split(/\s+/).length).toBeGreaterThanOrEqual(8);
+    }
+  });
+
+  it("ships the rubrics the product promises, resolvable by id", async () => {
+    for (const id of ["accuracy", "helpfulness", "fluency", "conciseness", "politeness", "safety", "relevance"]) {
+      const r = await resolveRubric(id, []);
+      expect(r.id).toBe(id);
+    }
+  });
+
+  it("shows the reference to the critic where the rubric judges against it", async () => {
+    expect((await resolveRubric("accuracy", [])).inputs).toContain("reference");
+    expect((await resolveRubric("completeness", [])).inputs).toContain("reference");
+    expect((await resolveRubric("fluency", [])).inputs).not.toContain("reference");
+  });
+});
+
+describe("invalid rubric files name the file and the field", () => {
+  it("six levels: names scale.7 as missing", async () => {
+    const e = await inputError(() => loadRubricFile(`${FIX}/six-levels.yaml`));
+    expect(e.file).toBe(`${FIX}/six-levels.yaml`);
+    expect(e.field).toBe("scale.7");
+    expect(e.message).toBe(`${FIX}/six-levels.yaml: scale.7: level 7 is missing (a rubric describes exactly levels 1..7)`);
+  });
+
+  it("duplicate level text (ignoring case): names the later level and the one it copies", async () => {
+    const e = await inputError(() => loadRubricFile(`${FIX}/duplicate-level.yaml`));
+    expect(e.message).toBe(`${FIX}/duplicate-level.yaml: scale.7: description duplicates level 6`);
+  });
+
+  it("missing field: says which one", async () => {
+    const e = await inputError(() => loadRubricFile(`${FIX}/missing-question.yaml`));
+    expect(e.message).toBe(`${FIX}/missing-question.yaml: question: is missing`);
+    expect(e.exitCode).toBe(2);
+  });
+
+  it("bad YAML: gives the line and the parser's complaint", async () => {
+    const e = await inputError(() => loadRubricFile(`${FIX}/bad-yaml.yaml`));
+    expect(e.line).toBeGreaterThanOrEqual(6);
+    expect(e.message).toMatch(new RegExp(`^${FIX}/bad-yaml\\.yaml:${e.line}: not valid YAML \\(column \\d+\\): \\S`));
+  });
+
+  it("a file that does not exist is an input error, not a crash", async () => {
+    const e = await inputError(() => loadRubricFile(`${FIX}/no-such-rubric.yaml`));
+    expect(e.message).toBe(`${FIX}/no-such-rubric.yaml: cannot read rubric: ENOENT`);
+  });
+
+  it.each([
+    ["empty file", "", "r.yaml: rubric file is empty"],
+    ["a list instead of a mapping", "- a\n- b\n", "r.yaml: a rubric is a mapping with id, title, question, inputs, scale; this file holds a list"],
+    ["an unknown field", `id: a\ntitle: T\nquestion: Q\nweight: 2\n${SEVEN}`, "r.yaml: weight: unknown field (a rubric has id, title, question, inputs, scale)"],
+    ["a level left blank", `id: a\ntitle: T\nquestion: Q\n${SEVEN.replace("7: g", "7:")}`, "r.yaml: scale.7: level description is empty"],
+    ["a level that is a number", `id: a\ntitle: T\nquestion: Q\n${SEVEN.replace("7: g", "7: 5")}`, "r.yaml: scale.7: must be text, got a number"],
+    ["a level 8", `id: a\ntitle: T\nquestion: Q\n${SEVEN}  8: h\n`, "r.yaml: scale.8: level 8 is not one of 1..7"],
+    ["scale as a list", "id: a\ntitle: T\nquestion: Q\nscale: [a, b, c, d, e, f, g]\n", "r.yaml: scale: must map each level to its description (1: ..., 7: ...), not be a list"],
+    ["an unknown input", `id: a\ntitle: T\nquestion: Q\ninputs: [input, context]\n${SEVEN}`, "r.yaml: inputs[1]: must be one of input, output, reference"],
+    ["an id with capitals", `id: Polite\ntitle: T\nquestion: Q\n${SEVEN}`, "r.yaml: id: id must be lower-case letters, digits, - or _"],
+  ])("%s", async (_name, text, message) => {
+    const e = await inputError(() => parseRubric(text, "r.yaml"));
+    expect(e.message).toBe(message);
+  });
+
+  it("a valid rubric keeps levels in order 1..7 and defaults inputs to input and output", () => {
+    const r = parseRubric(`id: a\ntitle: T\nquestion: Q\n${SEVEN}`, "r.yaml");
+    expect(r.levels).toEqual(["a", "b", "c", "d", "e", "f", "g"]);
+    expect(r.inputs).toEqual(["input", "output"]);
+  });
+});
+
+describe("resolveRubric", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "critic-rubric-"));
+    await writeFile(join(dir, "politeness.yaml"), `id: politeness\ntitle: House politeness\nquestion: Q\n${SEVEN}`);
+    await writeFile(join(dir, "tone.yaml"), `id: voice\ntitle: T\nquestion: Q\n${SEVEN}`);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("prefers the project's rubric over the bundled one of the same id", async () => {
+    expect((await resolveRubric("politeness", [dir])).title).toBe("House politeness");
+  });
+
+  it("rejects a rubric whose id does not match its file name", async () => {
+    const e = await inputError(() => resolveRubric("tone", [dir]));
+    expect(e.field).toBe("id");
+    expect(e.message).toContain('id "voice" does not match the file name "tone.yaml"');
+  });
+
+  it("an unknown id is a configuration error naming it", async () => {
+    await expect(resolveRubric("charm", [dir])).rejects.toThrow(ConfigError);
+    await expect(resolveRubric("charm", [dir])).rejects.toThrow(/unknown rubric "charm"/);
+  });
+});
