@@ -306,7 +306,10 @@ export function krippendorffAlpha(ratings: ReadonlyArray<ArrayLike<Maybe>>, leve
   const values = [...valueSet].sort((p, q) => p - q);
   const V = values.length;
   const index = new Map(values.map((v, i) => [v, i] as const));
-  const o = new Float64Array(V * V);
+  // Coincidences kept sparse (off-diagonal only; the diagonal has δ = 0): continuous values
+  // such as expected scores make V large, and a dense V×V matrix would not fit.
+  const o = new Map<number, number>();
+  const nc = new Float64Array(V);
   for (const vs of perUnit) {
     const m = vs.length;
     const counts = new Map<number, number>();
@@ -314,13 +317,13 @@ export function krippendorffAlpha(ratings: ReadonlyArray<ArrayLike<Maybe>>, leve
       const i = index.get(v)!;
       counts.set(i, (counts.get(i) ?? 0) + 1);
     }
-    // Ordered pairs of different raters: c·k pairs for c≠k, c·(c−1) within one value.
+    // Ordered pairs of different raters: c·k pairs for c≠k, c·(c−1) within one value; each
+    // value's pairable count n_c is then its count in the unit.
     for (const [i, ci] of counts) {
-      for (const [k, ck] of counts) o[i * V + k]! += (i === k ? ci * (ci - 1) : ci * ck) / (m - 1);
+      nc[i]! += ci;
+      for (const [k, ck] of counts) if (i !== k) o.set(i * V + k, (o.get(i * V + k) ?? 0) + (ci * ck) / (m - 1));
     }
   }
-  const nc = new Float64Array(V);
-  for (let i = 0; i < V; i++) for (let k = 0; k < V; k++) nc[i]! += o[i * V + k]!;
   let n = 0;
   for (let i = 0; i < V; i++) n += nc[i]!;
   if (n < 2) return null;
@@ -345,14 +348,24 @@ export function krippendorffAlpha(ratings: ReadonlyArray<ArrayLike<Maybe>>, leve
     }
   };
   let dObs = 0;
+  for (const [key, count] of o) dObs += count * delta(Math.floor(key / V), key % V);
   let dExp = 0;
-  for (let i = 0; i < V; i++) {
-    for (let k = 0; k < V; k++) {
-      if (i === k) continue;
-      const d = delta(i, k);
-      dObs += o[i * V + k]! * d;
-      dExp += nc[i]! * nc[k]! * d;
+  if (level === "nominal" || level === "interval") {
+    // Closed forms of Σ_{c,k} n_c n_k δ²_ck: n² − Σ n_c², and 2(n Σ n_c c² − (Σ n_c c)²).
+    let mean = 0;
+    for (let i = 0; i < V; i++) mean += (nc[i]! * values[i]!) / n;
+    let s1 = 0;
+    let s2 = 0;
+    let sq = 0;
+    for (let i = 0; i < V; i++) {
+      const c = values[i]! - mean; // centred, against cancellation
+      s1 += nc[i]! * c;
+      s2 += nc[i]! * c * c;
+      sq += nc[i]! ** 2;
     }
+    dExp = level === "nominal" ? n * n - sq : 2 * (n * s2 - s1 * s1);
+  } else {
+    for (let i = 0; i < V; i++) for (let k = i + 1; k < V; k++) dExp += 2 * nc[i]! * nc[k]! * delta(i, k);
   }
   dExp /= n - 1;
   return dExp === 0 ? null : 1 - dObs / dExp;

@@ -5,7 +5,7 @@
  */
 import { type BradleyTerryOptions, bradleyTerry, eloScale, type RankInterval, rankIntervals } from "./bradley-terry.js";
 import { type Maybe, pairedDifferences, percentileSorted } from "./intervals.js";
-import { type ItemWins, itemWins, type Judgment, type PairwiseOptions, totalWins, type WinRates, winRateMatrix } from "./pairwise.js";
+import { type ItemWins, itemWins, type Judgment, type PairwiseOptions, totalWins, type WinRates, winRatesFromItemWins } from "./pairwise.js";
 import type { Rng } from "./rng.js";
 
 export interface BootstrapOptions {
@@ -135,7 +135,7 @@ export interface BradleyTerryIntervalOptions extends BootstrapOptions, PairwiseO
  */
 export function bradleyTerryWithIntervals(scores: ReadonlyArray<ReadonlyArray<Judgment>>, opts: BradleyTerryIntervalOptions): BradleyTerryIntervals {
   const w = itemWins(scores, opts);
-  return { ...bradleyTerryBootstrap(w, opts), winRates: winRateMatrix(scores, opts) };
+  return { ...bradleyTerryBootstrap(w, opts), winRates: winRatesFromItemWins(w) };
 }
 
 /** The bootstrap behind bradleyTerryWithIntervals, for callers that already hold ItemWins. */

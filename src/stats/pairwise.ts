@@ -9,7 +9,7 @@
  * from methods.md section 8), a distribution over levels (p[k] = P(level k + 1), summing to 1),
  * or null when missing or abstained.
  */
-export type Judgment = number | readonly number[] | null;
+export type Judgment = number | ArrayLike<number> | null;
 
 /** Probabilities that A wins, that they tie, and that B wins; they sum to 1. */
 export interface Preference {
@@ -68,12 +68,24 @@ export function preference(a: Judgment, b: Judgment, delta = 0): Preference | nu
   return preferenceFromDistributions(asDistribution(a, k), asDistribution(b, k));
 }
 
-function asDistribution(j: number | readonly number[], k: number): readonly number[] {
+function asDistribution(j: number | ArrayLike<number>, k: number): ArrayLike<number> {
   if (typeof j !== "number") return j;
   if (!Number.isInteger(j) || j < 1 || j > k) throw new RangeError(`score ${j} is not a level 1..${k}, so it cannot sit next to a distribution`);
   const p = new Array<number>(k).fill(0);
   p[j - 1] = 1;
   return p;
+}
+
+/**
+ * Split a row-major n×K posterior (a label model's output) into per-item distributions
+ * without copying, ready to use as Judgments.
+ *
+ * @example
+ * posteriorRows(fit.posterior, 7)[3]; // P(level 1..7) for item 3
+ */
+export function posteriorRows(posterior: Float64Array, k: number): Float64Array[] {
+  if (k <= 0 || posterior.length % k !== 0) throw new RangeError(`posterior of length ${posterior.length} is not n×${k}`);
+  return Array.from({ length: posterior.length / k }, (_, i) => posterior.subarray(i * k, (i + 1) * k));
 }
 
 export interface PairwiseOptions {
@@ -161,7 +173,11 @@ export interface WinRates {
  * winRateMatrix([[5, 4], [3, 3], [2, null]]).winRate; // [[null, 0.75], [0.25, null]]
  */
 export function winRateMatrix(scores: ReadonlyArray<ReadonlyArray<Judgment>>, opts: PairwiseOptions = {}): WinRates {
-  const w = itemWins(scores, opts);
+  return winRatesFromItemWins(itemWins(scores, opts));
+}
+
+/** Win rates from per-item wins already derived by itemWins. */
+export function winRatesFromItemWins(w: ItemWins): WinRates {
   const C = w.candidates;
   const winRate: (number | null)[][] = [];
   const tieRate: (number | null)[][] = [];

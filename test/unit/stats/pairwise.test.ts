@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   itemWins,
+  posteriorRows,
   preference,
   preferenceFromDistributions,
   thresholdedPreference,
@@ -43,6 +44,18 @@ describe("preference from two score distributions (methods.md 4.2)", () => {
     const ba = preferenceFromDistributions(pB, pA);
     expect(ab.aWins).toBeCloseTo(ba.bWins, 12);
     expect(ab.tie).toBeCloseTo(ba.tie, 12);
+  });
+});
+
+describe("label-model posteriors as judgments", () => {
+  it("split a row-major n×K posterior into per-item distributions usable as judgments", () => {
+    const posterior = Float64Array.from([0.2, 0.8, 0.6, 0.4]); // 2 items, K = 2
+    const rows = posteriorRows(posterior, 2);
+    expect(rows.length).toBe(2);
+    const p = preference(rows[0]!, rows[1]!)!;
+    expect(p.aWins).toBeCloseTo(0.8 * 0.6, 12);
+    expect(p.tie).toBeCloseTo(0.2 * 0.6 + 0.8 * 0.4, 12);
+    expect(() => posteriorRows(posterior, 3)).toThrow(RangeError);
   });
 });
 
