@@ -167,6 +167,25 @@ function worstSection(r: RunResult): string[] {
   return ["## Ten worst-scored outputs", "", table(head, rows, align), ""];
 }
 
+const FAILED_LISTED = 50;
+
+/** Judgments that exhausted their retries, by name: never silently missing from a report. */
+function failedSection(r: RunResult): string[] {
+  const failed = r.judgments.filter((j) => j.kind === "failed");
+  if (failed.length === 0) return [];
+  const rows = failed.slice(0, FAILED_LISTED).map((j) => [md(j.item), md(j.candidate), md(j.rubric), md(j.critic), md(j.reason ?? ""), fmtInt(j.attempts), md(preview(j.raw, 80))]);
+  const more = failed.length > FAILED_LISTED ? [`… and ${fmtInt(failed.length - FAILED_LISTED)} more; judgments.csv lists every one (kind = failed).`, ""] : [];
+  return [
+    "## Failed judgments",
+    "",
+    `${fmtInt(failed.length)} judgments failed after every retry; they are left out of the statistics, and \`critic run --resume ${md(r.run)}\` asks for them again.`,
+    "",
+    table(["Item", "Candidate", "Rubric", "Critic", "Reason", "Attempts", "Error"], rows, ["l", "l", "l", "l", "l", "r", "l"]),
+    "",
+    ...more,
+  ];
+}
+
 function slowestSection(r: RunResult): string[] {
   const slow = slowestCalls(r, 10);
   if (slow.length === 0) return [];
@@ -192,6 +211,7 @@ export function renderMarkdown(r: RunResult): string {
     ...header(r),
     "",
     ...scoresSection(r),
+    ...failedSection(r),
     ...rankingSection(r),
     ...usageSection(r),
     ...worstSection(r),

@@ -7,9 +7,19 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Longest retry-after we honour before treating it as the max delay. */
   maxRetryAfterMs: number;
+  /**
+   * 429s have their own allowance, counted apart from `maxRetries`: a rate limit asks the client
+   * to slow down (and AIMD does), it says nothing is wrong with the request. A storm of them
+   * should make a run slower, not turn paid-for work into failed judgments. 0 retries stays 0.
+   */
+  maxRateLimitRetries?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000, maxRateLimitRetries: 30 };
+
+function isRateLimit(e: unknown): boolean {
+  return e instanceof ProviderError && e.status === 429;
+}
 
 /** The SDKs' rule: retry timeouts, connection errors, 408, 409, 429 and 5xx; and bodies that did not parse. */
 export function shouldRetry(e: unknown): boolean {
@@ -56,11 +66,16 @@ export async function withRetry<T>(
   opts: { signal?: AbortSignal; onRetry?: (e: unknown, attempt: number, delayMs: number) => void; random?: () => number } = {},
 ): Promise<RetryOutcome<T>> {
   const random = opts.random ?? Math.random;
+  const rateLimitAllowance = policy.maxRetries === 0 ? 0 : Math.max(policy.maxRetries, policy.maxRateLimitRetries ?? 0);
+  let errors = 0;
+  let rateLimits = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       return { value: await fn(attempt), attempts: attempt + 1 };
     } catch (e) {
-      if (opts.signal?.aborted || attempt >= policy.maxRetries || !shouldRetry(e)) {
+      const limited = isRateLimit(e);
+      const exhausted = limited ? rateLimits++ >= rateLimitAllowance : errors++ >= policy.maxRetries;
+      if (opts.signal?.aborted || exhausted || !shouldRetry(e)) {
         throw Object.assign(e as object, { attempts: attempt + 1 });
       }
       const delay = retryDelayMs(e, attempt, policy, random);

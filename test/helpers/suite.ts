@@ -1,0 +1,13 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/** A CSV dataset of `rows` support answers, two candidates, written to `dir/name`; returns its path. */
+export async function writeSupportCsv(dir: string, rows: number, name = "data.csv"): Promise<string> {
+  const lines = ["id,input,output,candidate"];
+  for (let i = 0; i < rows; i++) {
+    lines.push(`q${i},"How do I reset my password (case ${i})?","Open Settings, choose Account, then Reset password. ${"More detail. ".repeat(i % 4)}",${i % 2 ? "v2" : "v1"}`);
+  }
+  const file = join(dir, name);
+  await writeFile(file, `${lines.join("\n")}\n`);
+  return file;
+}
