@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
-import { type FileHandle, mkdir, open, readFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { readLines } from "../data/lines.js";
 import { InputError } from "../errors.js";
 import type { Generation, Judgment } from "../run-result.js";
 
@@ -62,28 +63,27 @@ export function runDir(cacheDir: string, run: string): string {
   return join(cacheDir, "runs", run);
 }
 
-/** Read a journal for --resume or `critic report`. Every line passes the schema. */
+/**
+ * Read a journal for --resume or `critic report`. Every line passes the schema. Streamed line
+ * by line, so a journal of a 100,000-row run is never held as one string.
+ */
 export async function readJournal(cacheDir: string, run: string): Promise<JournalContents> {
   const file = join(runDir(cacheDir, run), "journal.jsonl");
   if (!existsSync(file)) throw new InputError({ file }, `no journal for run "${run}"`);
-  const lines = (await readFile(file, "utf8")).split("\n");
   const judgments = new Map<string, Judgment>();
   const generations = new Map<string, Generation>();
   let header: JournalHeader | null = null;
-  let tornLines = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const text = lines[i]!;
+  // A line that does not parse is forgiven only if nothing follows it: a kill mid-write.
+  let bad: InputError | null = null;
+  for await (const { line, text } of readLines(file)) {
     if (!text.trim()) continue;
+    if (bad) throw bad;
     let parsed: z.infer<typeof Line>;
     try {
       parsed = Line.parse(JSON.parse(text));
     } catch (e) {
-      const last = lines.slice(i + 1).every((l) => !l.trim());
-      if (last) {
-        tornLines++;
-        continue;
-      }
-      throw new InputError({ file, line: i + 1 }, `journal line is not valid: ${(e as Error).message.split("\n")[0]}`);
+      bad = new InputError({ file, line }, `journal line is not valid: ${(e as Error).message.split("\n")[0]}`);
+      continue;
     }
     if (parsed.type === "run") header = parsed;
     else if (parsed.type === "judgment") {
@@ -97,7 +97,37 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
     }
   }
   if (!header) throw new InputError({ file, line: 1 }, "journal has no run header");
-  return { header, judgments, generations, tornLines };
+  return { header, judgments, generations, tornLines: bad ? 1 : 0 };
+}
+
+/**
+ * JSON with every non-ASCII character escaped: a line torn by a kill can then never end inside
+ * a multi-byte UTF-8 sequence, which the strict line reader would reject as bad bytes.
+ */
+function asciiJson(obj: unknown): string {
+  return JSON.stringify(obj).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * Cut a torn last line (a kill mid-write) before appending, so the next record starts on a
+ * line of its own instead of being glued to the fragment and lost with it.
+ */
+async function trimTornTail(fh: FileHandle): Promise<void> {
+  const { size } = await fh.stat();
+  const chunk = 64 * 1024;
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk);
+    const buf = Buffer.alloc(end - start);
+    await fh.read(buf, 0, buf.length, start);
+    const nl = buf.lastIndexOf(0x0a);
+    if (nl >= 0) {
+      if (start + nl + 1 < size) await fh.truncate(start + nl + 1);
+      return;
+    }
+    end = start;
+  }
+  if (size > 0) await fh.truncate(0);
 }
 
 /**
@@ -114,6 +144,12 @@ export class Journal {
     const dir = runDir(cacheDir, header.run);
     await mkdir(dir, { recursive: true });
     const file = join(dir, "journal.jsonl");
+    if (append && existsSync(file)) {
+      const rw = await open(file, "r+");
+      await trimTornTail(rw).finally(() => rw.close());
+    }
+    // O_APPEND: each line is one write(2) at the end of the file, so concurrent writes never
+    // overlap and a kill leaves at most one torn line, the last.
     const fh = await open(file, "a");
     const j = new Journal(fh, file);
     if (!append) await j.write(header);
@@ -121,7 +157,7 @@ export class Journal {
   }
 
   private async write(obj: unknown): Promise<void> {
-    await this.fh.write(`${JSON.stringify(obj)}\n`);
+    await this.fh.write(`${asciiJson(obj)}\n`);
   }
 
   judgment(key: string, j: Judgment): Promise<void> {
