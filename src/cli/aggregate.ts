@@ -84,9 +84,9 @@ export const aggregateCommand: Command = {
     const k = kFlag === undefined ? undefined : Number(kFlag);
     if (k !== undefined && !(Number.isInteger(k) && k >= 2)) throw new ConfigError(`--k must be an integer ≥ 2, got "${kFlag}"`, { field: "--k" });
     const seed = Number(str(values, "seed") ?? 1);
-    const table = await readLabels(file);
+    const table = await readLabels(file, { k });
     const goldFile = str(values, "gold");
-    const goldMap = goldFile ? await readGold(resolve(io.cwd, goldFile)) : table.gold;
+    const goldMap = goldFile ? await readGold(resolve(io.cwd, goldFile), { k }) : table.gold;
     let m: LabelMatrix;
     try {
       m = buildLabelMatrix(table.rows, { k, extraValues: [...goldMap.values()], extraItems: [...goldMap.keys()] });

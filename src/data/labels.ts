@@ -24,6 +24,17 @@ export interface ReadLabelsOptions {
   columns?: Partial<Record<Field, number>>;
   /** Gold cell values meaning "no gold" besides the empty string (e.g. ["-1"]). */
   goldMissing?: string[];
+  /** `--k`: an integer label or gold value must lie on the scale (1..k, or 0..k-1 for a zero-based file). */
+  k?: number;
+}
+
+const INTEGER = /^-?\d+$/;
+
+/** A label off a declared K-point scale is a typo or the wrong file; say where, not just "span too wide". */
+function checkOnScale(value: string, k: number | undefined, file: string, line: number, field: "label" | "gold"): void {
+  if (k === undefined || !INTEGER.test(value.trim())) return;
+  const x = Number(value);
+  if (x < 0 || x > k) throw new InputError({ file, line, field }, `${field} ${value} is outside the ${k}-point scale given by --k ${k} (1..${k})`);
 }
 
 const ALIASES: Record<Field, string[]> = {
@@ -137,8 +148,12 @@ export async function readLabels(file: string, opts: ReadLabelsOptions = {}): Pr
     if (DECIMAL.test(v.label)) {
       throw new InputError({ file, line, field: "label" }, `label "${v.label}" is not an integer level (round it, or use names)`);
     }
+    checkOnScale(v.label, opts.k, file, line, "label");
     rows.push({ item: v.item, labeler: v.labeler, label: v.label === "" ? null : v.label });
-    if (!missing.has(v.gold)) addGold(gold, v.item, v.gold, file, line);
+    if (!missing.has(v.gold)) {
+      checkOnScale(v.gold, opts.k, file, line, "gold");
+      addGold(gold, v.item, v.gold, file, line);
+    }
   }
   if (rows.length === 0) throw new InputError({ file }, "no label rows");
   return { file, rows, gold };
@@ -153,7 +168,10 @@ export async function readGold(file: string, opts: ReadLabelsOptions = {}): Prom
   const gold = new Map<string, string>();
   for (const { v, line } of await readTable(file, ["item", "gold"], opts)) {
     if (!v.item) throw new InputError({ file, line, field: "item" }, "item is empty");
-    if (!missing.has(v.gold)) addGold(gold, v.item, v.gold, file, line);
+    if (!missing.has(v.gold)) {
+      checkOnScale(v.gold, opts.k, file, line, "gold");
+      addGold(gold, v.item, v.gold, file, line);
+    }
   }
   return gold;
 }
