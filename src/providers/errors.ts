@@ -21,16 +21,27 @@ export function retryAfterMs(headers: Headers | undefined): number | undefined {
 }
 
 /**
+ * Replace each secret in `text` by `***`. Some servers quote the key they were sent in a 401
+ * body; that text ends up in the journal, judgments.csv and the terminal, so it is scrubbed here.
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 8) out = out.split(s).join("***");
+  return out;
+}
+
+/**
  * SDK error -> ProviderError. Both official SDKs share the same error class shapes
  * (APIError with status and headers; APIConnectionTimeoutError; APIConnectionError).
  * The message never includes request headers, so API keys cannot leak through it.
  */
-export function toProviderError(e: unknown, provider: string): ProviderError {
+export function toProviderError(e: unknown, provider: string, secrets: readonly (string | undefined)[] = []): ProviderError {
   const err = e as SdkApiErrorLike;
+  const text = (s: string) => redact(s, secrets).slice(0, 300);
   if (err?.name === "APIConnectionTimeoutError") return new ProviderError(`${provider}: request timed out`, { kind: "timeout", cause: e });
   if (err?.name === "APIConnectionError") return new ProviderError(`${provider}: connection failed`, { kind: "network", cause: e });
   if (typeof err?.status === "number") {
-    return new ProviderError(`${provider}: HTTP ${err.status}: ${err.message.slice(0, 300)}`, {
+    return new ProviderError(`${provider}: HTTP ${err.status}: ${text(err.message)}`, {
       kind: "http",
       status: err.status,
       retryAfterMs: retryAfterMs(err.headers),
@@ -38,5 +49,5 @@ export function toProviderError(e: unknown, provider: string): ProviderError {
     });
   }
   // Truncated or non-JSON bodies surface as SyntaxError or similar from the SDK.
-  return new ProviderError(`${provider}: bad response: ${String(err?.message ?? e).slice(0, 300)}`, { kind: "bad_response", cause: e });
+  return new ProviderError(`${provider}: bad response: ${text(String(err?.message ?? e))}`, { kind: "bad_response", cause: e });
 }
