@@ -8,8 +8,11 @@ import { fmtMs, fmtNum, fmtUsd } from "./format.js";
 
 /** Escape for HTML text and attribute values (double- or single-quoted). */
 export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ENTITY[c]);
+  // Control characters (a terminal escape in an output) are parse errors in HTML and SVG: dropped.
+  return s.replace(CONTROL, "").replace(/[&<>"']/g, (c) => ENTITY[c]);
 }
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 const ENTITY: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 export const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#9c755f", "#edc948", "#ff9da7", "#bab0ac"];
