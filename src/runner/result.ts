@@ -170,6 +170,12 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
   const fresh = [...ex.judgments, ...ex.generations].filter((r) => !r.cached);
   const cost = sumCost(fresh.map((r) => r.costUsd));
   if (cost.unknown) notes.push(`${cost.unknown} calls have no known price (model missing from the price table): dollar figures are lower bounds. Add prices in the config's \`prices\`.`);
+  const long = [...ex.outputs].filter(([, o]) => o.length > suite.maxOutputChars);
+  if (long.length) {
+    const longest = Math.max(...long.map(([, o]) => o.length));
+    const where = long.slice(0, 5).map(([k]) => (JSON.parse(k) as string[]).join("/")).join(", ");
+    notes.push(`${long.length} outputs were longer than ${suite.maxOutputChars.toLocaleString("en-US")} characters and were truncated for the critic, with a note saying so (longest ${longest.toLocaleString("en-US")} characters: ${where}${long.length > 5 ? ", ..." : ""}). Raise maxOutputChars in the config to show critics more.`);
+  }
   const abstentions = ex.judgments.filter((j) => j.kind === "abstain").length;
   if (abstentions) notes.push(`${abstentions} judgments were abstentions (a reply that was not a score, even after one re-ask); they are left out of every statistic.`);
 
