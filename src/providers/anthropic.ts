@@ -25,7 +25,7 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
           { signal },
         );
       } catch (e) {
-        throw toProviderError(e, "anthropic", [opts.apiKey]);
+        throw toProviderError(e, "anthropic", Anthropic, [opts.apiKey]);
       }
       const text = res.content
         .filter((b): b is Anthropic.Messages.TextBlock => b.type === "text")

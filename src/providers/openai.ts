@@ -27,7 +27,7 @@ export function openaiProvider(opts: ProviderOptions): Provider {
           { signal },
         );
       } catch (e) {
-        throw toProviderError(e, "openai", [opts.apiKey]);
+        throw toProviderError(e, "openai", OpenAI, [opts.apiKey]);
       }
       const choice = res.choices?.[0];
       const first = choice?.logprobs?.content?.[0];

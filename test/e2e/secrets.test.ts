@@ -69,7 +69,7 @@ describe("API keys", () => {
 
   it("are scrubbed from a provider's error message that quotes the key it was sent", () => {
     const sdkError = new OpenAI.AuthenticationError(401, { message: `Incorrect API key provided: ${OPENAI_KEY}.` }, undefined, new Headers());
-    const e = toProviderError(sdkError, "openai", [OPENAI_KEY]);
+    const e = toProviderError(sdkError, "openai", OpenAI, [OPENAI_KEY]);
     expect(e.message).toContain("Incorrect API key provided: ***");
     expect(e.message).not.toMatch(CANARY);
   });
