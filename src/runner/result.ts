@@ -200,7 +200,8 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
   if (long.length) {
     const longest = Math.max(...long.map(([, o]) => o.length));
     const where = long.slice(0, 5).map(([k]) => (JSON.parse(k) as string[]).join("/")).join(", ");
-    notes.push(`${long.length} outputs were longer than ${suite.maxOutputChars.toLocaleString("en-US")} characters and were truncated for the critic, with a note saying so (longest ${longest.toLocaleString("en-US")} characters: ${where}${long.length > 5 ? ", ..." : ""}). Raise maxOutputChars in the config to show critics more.`);
+    const max = suite.maxOutputChars.toLocaleString("en-US");
+    notes.push(`Truncated for the critic: ${long.length} ${long.length === 1 ? "output" : "outputs"} longer than ${max} characters (longest ${longest.toLocaleString("en-US")} characters: ${where}${long.length > 5 ? ", ..." : ""}); the critic saw the first ${max} and a note saying how much was cut. Raise maxOutputChars in the config to show critics more.`);
   }
   const abstentions = ex.judgments.filter((j) => j.kind === "abstain").length;
   if (abstentions) notes.push(`${abstentions} judgments were abstentions (a reply that was not a score, even after one re-ask); they are left out of every statistic.`);

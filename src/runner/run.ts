@@ -17,6 +17,7 @@ import { type Caller, createCaller } from "./call.js";
 import type { RunEventListener } from "./events.js";
 import { Limiter } from "./limiter.js";
 import { DEFAULT_RETRY } from "./retry.js";
+import { forEachBounded, unitWindow } from "./window.js";
 
 export interface ExecuteOptions {
   suite: Suite;
@@ -166,6 +167,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
             judgments.push(prior);
             return;
           }
+          // Interrupted: units still in the window only collect what the journal already holds.
+          if (signal.aborted) return;
           try {
             const j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
             await journal.judgment(key, j);
@@ -186,8 +189,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     );
   };
 
-  await Promise.all(
-    units.map(async (u) => {
+  // A bounded window of units, not all of them at once: memory stays flat on a 100,000-row dataset.
+  await forEachBounded(units, unitWindow(Object.values(limiters).map((l) => l.max)), async (u) => {
       if (!u.target) {
         const output = u.row.output ?? "";
         outputs.set(generationKey(u.row.id, u.candidate), output);
@@ -213,8 +216,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       }
       outputs.set(gkey, gen.output);
       return judgeUnit(u, gen.output);
-    }),
-  );
+  });
   opts.signal.removeEventListener("abort", onAbort);
   await journal.close();
   if (fatalError) throw fatalError;

@@ -1,0 +1,20 @@
+/**
+ * Run `fn` over `items` with at most `width` calls in flight. Items are pulled one at a time as
+ * slots free up, so whatever a call builds (prompts, request bodies, pending promises) exists
+ * for the window only, not for every row of a 100,000-row dataset at once.
+ *
+ * @example
+ * await forEachBounded(units, 256, async (u) => judge(u));
+ */
+export async function forEachBounded<T>(items: Iterable<T>, width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  const it = items[Symbol.iterator]();
+  const worker = async (): Promise<void> => {
+    for (let n = it.next(); !n.done; n = it.next()) await fn(n.value);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, width) }, worker));
+}
+
+/** Units in flight: enough to keep every provider's limiter busy (a unit may wait on its cache read). */
+export function unitWindow(concurrencies: number[]): number {
+  return Math.max(64, 4 * concurrencies.reduce((a, b) => a + b, 0));
+}
