@@ -1,5 +1,5 @@
 // One harness run in a fresh process: 5,000 judgments through the real OpenAI SDK to the simulator.
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSuite } from "../src/config/load.js";
@@ -26,3 +26,4 @@ const { result } = await runSuite(suite, { cwd: dir, noCache: true, write: false
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write(`${JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS, judgments: result.totals.judgments, failed: result.totals.failed })}\n`);
+await rm(dir, { recursive: true, force: true });

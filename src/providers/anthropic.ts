@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { toProviderError } from "./errors.js";
+import { requestSignal } from "./signal.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
 
 export function anthropicProvider(opts: ProviderOptions): Provider {
@@ -18,14 +19,17 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
         .filter((m) => m.role !== "system")
         .map((m) => ({ role: m.role as "user" | "assistant", content: m.content }));
       let res: Anthropic.Messages.Message;
+      const scoped = requestSignal(signal);
       try {
         res = await client.messages.create(
           // This SDK major no longer takes `temperature` (current Claude models fix sampling server-side).
           { model: req.model, max_tokens: req.maxTokens, messages, ...(system ? { system } : {}) },
-          { signal },
+          { signal: scoped.signal },
         );
       } catch (e) {
         throw toProviderError(e, "anthropic", Anthropic, [opts.apiKey]);
+      } finally {
+        scoped.release();
       }
       const text = res.content
         .filter((b): b is Anthropic.Messages.TextBlock => b.type === "text")

@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { toProviderError } from "./errors.js";
+import { requestSignal } from "./signal.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
 
 /** Any OpenAI-compatible chat-completions endpoint: OpenAI, vLLM, Ollama, llama.cpp, TGI, the simulator. */
@@ -15,6 +16,7 @@ export function openaiProvider(opts: ProviderOptions): Provider {
     async complete(req: CompletionRequest, signal?: AbortSignal): Promise<ProviderReply> {
       const started = performance.now();
       let res: OpenAI.Chat.Completions.ChatCompletion;
+      const scoped = requestSignal(signal);
       try {
         res = await client.chat.completions.create(
           {
@@ -24,10 +26,12 @@ export function openaiProvider(opts: ProviderOptions): Provider {
             max_tokens: req.maxTokens,
             ...(req.topLogprobs ? { logprobs: true, top_logprobs: req.topLogprobs } : {}),
           },
-          { signal },
+          { signal: scoped.signal },
         );
       } catch (e) {
         throw toProviderError(e, "openai", OpenAI, [opts.apiKey]);
+      } finally {
+        scoped.release();
       }
       const choice = res.choices?.[0];
       const first = choice?.logprobs?.content?.[0];

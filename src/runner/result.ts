@@ -16,7 +16,8 @@ function latency(values: (number | null)[]): LatencySummary {
   const xs = values.filter((v): v is number => v != null);
   if (!xs.length) return { p50: null, p95: null, p99: null, max: null };
   const [p50, p95, p99] = percentiles(xs, [0.5, 0.95, 0.99]);
-  return { p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null, max: Math.max(...xs) };
+  // A loop, not Math.max(...xs): spreading half a million latencies overflows the call stack.
+  return { p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null, max: xs.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY) };
 }
 
 /** Sum dollars; null only when nothing had a known price (a partial sum is flagged in the notes). */
@@ -198,7 +199,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
   if (cost.unknown) notes.push(`${cost.unknown} calls have no known price (model missing from the price table): dollar figures are lower bounds. Add prices in the config's \`prices\`.`);
   const long = [...ex.outputs].filter(([, o]) => o.length > suite.maxOutputChars);
   if (long.length) {
-    const longest = Math.max(...long.map(([, o]) => o.length));
+    const longest = long.reduce((a, [, o]) => Math.max(a, o.length), 0);
     const where = long.slice(0, 5).map(([k]) => (JSON.parse(k) as string[]).join("/")).join(", ");
     const max = suite.maxOutputChars.toLocaleString("en-US");
     notes.push(`Truncated for the critic: ${long.length} ${long.length === 1 ? "output" : "outputs"} longer than ${max} characters (longest ${longest.toLocaleString("en-US")} characters: ${where}${long.length > 5 ? ", ..." : ""}); the critic saw the first ${max} and a note saying how much was cut. Raise maxOutputChars in the config to show critics more.`);

@@ -1,0 +1,38 @@
+import { getEventListeners } from "node:events";
+import { afterEach, describe, expect, it } from "vitest";
+import { ProviderError } from "../../src/errors.js";
+import { anthropicProvider } from "../../src/providers/anthropic.js";
+import { openaiProvider } from "../../src/providers/openai.js";
+import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
+
+let sim: SimServer | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+const ask = (i: number) => ({ model: "sim-small", messages: [{ role: "user" as const, content: `Say hello, number ${i}.` }], temperature: 0, maxTokens: 16 });
+
+describe("the run's abort signal, shared by every call", () => {
+  it("holds no listener once the calls are done (the SDKs never remove theirs)", async () => {
+    sim = await startSimServer({ seed: 1 });
+    const run = new AbortController();
+    for (const p of [openaiProvider({ baseURL: sim.openaiBaseURL, timeoutMs: 5_000 }), anthropicProvider({ baseURL: sim.anthropicBaseURL, timeoutMs: 5_000 })]) {
+      const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => p.complete(ask(i), run.signal)));
+      expect(replies.every((r) => r.text.length > 0)).toBe(true);
+    }
+    expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
+  });
+
+  it("still aborts a call in flight when the run is stopped", async () => {
+    sim = await startSimServer({ seed: 1, rateTimeout: 1, hangMs: 60_000 });
+    const run = new AbortController();
+    const p = openaiProvider({ baseURL: sim.openaiBaseURL, timeoutMs: 60_000 });
+    const pending = p.complete(ask(0), run.signal).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    run.abort();
+    const e = await pending;
+    expect(e).toBeInstanceOf(ProviderError);
+    expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
+  });
+});
