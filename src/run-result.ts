@@ -2,6 +2,7 @@
  * RunResult: the one versioned record of a run. Every report writer renders it, so every
  * format says the same thing. `null` means "no data" and renders as "n/a", never as 0.
  */
+import type { GateOutcome } from "./gates/types.js";
 
 export interface Interval {
   lo: number;
@@ -163,4 +164,6 @@ export interface RunResult {
   judgments: Judgment[];
   generations: Generation[];
   notes: string[];
+  /** Quality gates decided on this run, in config order (absent when the suite has none). */
+  gates?: GateOutcome[];
 }

@@ -4,6 +4,7 @@ import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, fieldPath } from "../errors.js";
+import type { Gate } from "../gates/types.js";
 import { type Rubric, resolveRubric } from "./rubric.js";
 import { type CandidateSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
 
@@ -51,6 +52,7 @@ export interface Suite {
   out?: string;
   cacheDir: string;
   seed: number;
+  gates: Gate[];
 }
 
 /** What the command line can override. */
@@ -202,5 +204,6 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     out: flags.out ? resolve(cwd, flags.out) : c.out ? abs(c.out) : undefined,
     cacheDir: c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic"),
     seed: flags.seed ?? c.seed ?? 1,
+    gates: c.gates ?? [],
   };
 }

@@ -7,6 +7,7 @@ import type { RunResult } from "../run-result.js";
 import { candidateCost, cellOf, cheapestNotWorse, pairOf, rankingFor, scaleOf, slowestCalls, worstScores } from "./derive.js";
 import { fmtDuration, fmtInt, fmtInterval, fmtMeanCi, fmtMs, fmtNum, fmtPct, fmtSigned, fmtUsd, NA, preview, SIMULATED_STATEMENT, unpricedNote } from "./format.js";
 import { type Cell, CSP, CSS, htmlTable, numCell, SCRIPT } from "./html-assets.js";
+import { gatesSection } from "./html-gates.js";
 import { colorOf, distributionChart, esc, latencyBars, type ScatterPoint, scatterChart, whiskerChart } from "./html-svg.js";
 
 function header(r: RunResult): string {
@@ -212,9 +213,10 @@ function slowestSection(r: RunResult): string {
 
 /** report.html for a run. */
 export function renderHtml(r: RunResult): string {
-  const sections = [scoresSection(r), rankingSection(r), costSection(r), usageSection(r), worstSection(r), slowestSection(r)];
+  const sections = [gatesSection(r), scoresSection(r), rankingSection(r), costSection(r), usageSection(r), worstSection(r), slowestSection(r)];
   const notes = r.notes.length ? `<section id="notes"><h2>Notes</h2><ul class="notes">${r.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></section>` : "";
   const toc = [
+    ["gates", "Gates"],
     ["scores", "Scores"],
     ["ranking", "Ranking"],
     ["cost", "Cost vs quality"],

@@ -3,6 +3,7 @@
  * dashboards. The per-judgment and per-score rows live in the CSVs, not here. Nulls stay
  * null (no data), never 0.
  */
+import type { GateOutcome } from "../gates/types.js";
 import type { CellSummary, LatencySummary, PairwiseResult, RankingEntry, RunResult, UsageSummary } from "../run-result.js";
 
 export interface SummaryJson {
@@ -30,6 +31,8 @@ export interface SummaryJson {
   pairwise: PairwiseResult[];
   ranking: RankingEntry[];
   notes: string[];
+  /** Present when the suite has gates. */
+  gates?: GateOutcome[];
 }
 
 export function summaryOf(r: RunResult): SummaryJson {
@@ -59,6 +62,7 @@ export function summaryOf(r: RunResult): SummaryJson {
     pairwise: r.pairwise,
     ranking: r.ranking,
     notes: r.notes,
+    ...(r.gates ? { gates: r.gates } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { BudgetExhausted, ProviderError } from "../errors.js";
+import { BudgetExhausted, CacheMissError, ProviderError } from "../errors.js";
 import type { ModelTarget, ProviderKind } from "../config/load.js";
 import type { Price } from "../config/schema.js";
 import { costUsd, priceFor } from "../providers/prices.js";
@@ -37,7 +37,7 @@ export function createCaller(deps: CallerDeps) {
     const key = requestKey(target.provider, req);
     const hit = await deps.cache.get(key);
     if (hit) return { reply: hit, cached: true, attempts: 0, costUsd: 0 };
-    if (deps.replay) throw new ProviderError(`cache miss for ${target.id} in replay mode (CRITIC_REPLAY=1): refusing to call the API`, { kind: "bad_response" });
+    if (deps.replay) throw new CacheMissError(`${target.id} (model ${req.model})`);
     const price = priceFor(target.model, deps.prices);
     const limiter = deps.limiters[target.provider];
     let spent: number | null = 0;
