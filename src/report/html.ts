@@ -145,7 +145,9 @@ function costSection(r: RunResult): string {
     const chart = pts.length ? scatterChart(rub.id, scaleOf(r, rub.id), pts) : "<p>No candidate has both a known cost and a score.</p>";
     const verdict = pick
       ? pick.pick
-        ? `Cheapest candidate not worse than the best (${esc(pick.best)}): <b>${esc(pick.pick)}</b> at ${esc(fmtUsd(candidateCost(r, pick.pick)))}.`
+        ? pick.pick === pick.best
+          ? `No cheaper candidate is as good as the best: <b>${esc(pick.pick)}</b> (${esc(fmtUsd(candidateCost(r, pick.pick)))}) is the pick.`
+          : `Cheapest candidate not worse than the best (${esc(pick.best)}): <b>${esc(pick.pick)}</b> at ${esc(fmtUsd(candidateCost(r, pick.pick)))}.`
         : `No candidate with a known cost is not worse than the best (${esc(pick.best)}).`
       : "";
     const missing = unknown.length ? ` Not plotted (cost unknown): ${unknown.map(esc).join(", ")}.` : "";
