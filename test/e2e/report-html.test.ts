@@ -12,6 +12,11 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, critic, tempDir } from "../helpers/cli.js";
 
+// These run inside the page; the project compiles without the DOM lib, so name only what is used.
+type Focusable = { tabIndex: number };
+type Graphic = { getBBox(): { width: number; height: number } };
+type Win = { scrollTo(x: number, y: number): void };
+
 const CHROMIUM = "/usr/bin/chromium";
 const present = existsSync(CHROMIUM);
 if (!present) console.warn(`report-html: skipped, ${CHROMIUM} is not installed (.ci/run installs it)`);
@@ -58,7 +63,7 @@ describe.skipIf(!present)("report.html in headless Chromium", () => {
   it("loads without console errors and runs its script under the page's CSP", async () => {
     expect(errors).toEqual([]);
     // The script makes headers focusable; if the CSP had blocked it, tabIndex would be -1.
-    expect(await page.locator("#scores-table th").first().evaluate((th) => (th as HTMLElement).tabIndex)).toBe(0);
+    expect(await page.locator("#scores-table th").first().evaluate((th) => (th as unknown as Focusable).tabIndex)).toBe(0);
   });
 
   /** Marks that are really drawn: present and with a non-empty box (a bar of height 0 is a level nobody got). */
@@ -66,7 +71,7 @@ describe.skipIf(!present)("report.html in headless Chromium", () => {
     return page.locator(selector).evaluateAll((els) => ({
       count: els.length,
       visible: els.filter((e) => {
-        const b = (e as SVGGraphicsElement).getBBox();
+        const b = (e as unknown as Graphic).getBBox();
         return b.width > 0 && b.height > 0;
       }).length,
     }));
@@ -102,7 +107,7 @@ describe.skipIf(!present)("report.html in headless Chromium", () => {
   });
 
   it("saves a full-page screenshot under test-output/", async () => {
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => (globalThis as unknown as Win).scrollTo(0, 0));
     const dir = join(ROOT, "test-output");
     await mkdir(dir, { recursive: true });
     const file = join(dir, "report-html.png");
