@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { toProviderError } from "./errors.js";
+import { nodeFetch } from "./http.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
 
 export function anthropicProvider(opts: ProviderOptions): Provider {
@@ -8,6 +9,7 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
     baseURL: opts.baseURL,
     timeout: opts.timeoutMs,
     maxRetries: 0,
+    fetch: nodeFetch,
   });
   return {
     kind: "anthropic",
