@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { toProviderError } from "./errors.js";
+import { nodeFetch } from "./http.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
 
 export function anthropicProvider(opts: ProviderOptions): Provider {
@@ -8,6 +9,7 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
     baseURL: opts.baseURL,
     timeout: opts.timeoutMs,
     maxRetries: 0,
+    fetch: nodeFetch,
   });
   return {
     kind: "anthropic",
@@ -25,7 +27,7 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
           { signal },
         );
       } catch (e) {
-        throw toProviderError(e, "anthropic");
+        throw toProviderError(e, "anthropic", Anthropic);
       }
       const text = res.content
         .filter((b): b is Anthropic.Messages.TextBlock => b.type === "text")

@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { toProviderError } from "./errors.js";
+import { nodeFetch } from "./http.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
 
 /** Any OpenAI-compatible chat-completions endpoint: OpenAI, vLLM, Ollama, llama.cpp, TGI, the simulator. */
@@ -9,6 +10,7 @@ export function openaiProvider(opts: ProviderOptions): Provider {
     baseURL: opts.baseURL,
     timeout: opts.timeoutMs,
     maxRetries: 0,
+    fetch: nodeFetch,
   });
   return {
     kind: "openai",
@@ -27,7 +29,7 @@ export function openaiProvider(opts: ProviderOptions): Provider {
           { signal },
         );
       } catch (e) {
-        throw toProviderError(e, "openai");
+        throw toProviderError(e, "openai", OpenAI);
       }
       const choice = res.choices?.[0];
       const first = choice?.logprobs?.content?.[0];
