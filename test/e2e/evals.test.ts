@@ -23,7 +23,7 @@ describeEval("support", {
   },
   simulate: true,
 }, ({ gate }) => {
-  gate.mean("large", "politeness").atLeast(5);
+  gate.mean("large", "politeness").atLeast(4.5);
   gate.compare("large", "small", "helpfulness").betterBy(1);
   gate.mean("small", "helpfulness").atLeast(5);
   gate.compare("small", "large", "helpfulness").notWorseBy(0.5);
@@ -71,7 +71,7 @@ describe("describeEval under Vitest", () => {
 
   it("passes the gates the simulated candidates clear, one Vitest test per gate", () => {
     expect(first.tests.size).toBe(4);
-    expect(first.tests.get("gate: mean(large, politeness) ≥ 5")?.status).toBe("passed");
+    expect(first.tests.get("gate: mean(large, politeness) ≥ 4.5")?.status).toBe("passed");
     expect(first.tests.get("gate: large vs small on helpfulness: better by 1")?.status).toBe("passed");
   });
 
