@@ -17,6 +17,7 @@ const JudgmentLine = z.object({
   kind: z.enum(["score", "abstain", "failed"]),
   level: nullableNumber,
   expected: nullableNumber,
+  distribution: z.array(z.number()).nullable().optional(),
   reason: z.string().nullable(),
   raw: z.string(),
   cached: z.boolean(),
