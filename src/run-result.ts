@@ -128,6 +128,34 @@ export interface RankingEntry {
   rank: number;
 }
 
+/** What the label model made of the critics on one rubric. */
+export interface LabelModelSummary {
+  rubric: string;
+  /** Method used for the estimates ("single critic", "ordinal", "ds-prior", "select", ...). */
+  method: string;
+  /** Why it was chosen (auto picks per dataset and says why). */
+  reason: string | null;
+  critics: { id: string; accuracy: number | null; bias: number | null; spread: number | null }[];
+}
+
+/** One critic (or the aggregate, or the plain mean of critics) against human gold on one rubric. */
+export interface CalibrationRow {
+  rubric: string;
+  /** Critic id, "aggregate" or "mean of critics". */
+  who: string;
+  n: number;
+  mae: number | null;
+  exact: number | null;
+  withinOne: number | null;
+  qwk: number | null;
+  spearman: number | null;
+  kendallTauB: number | null;
+  /** rows = this critic's level, columns = gold, levels 1..7. */
+  confusion: number[][];
+  /** The critic's MAE placed against the ~1 level typical of trained human raters. */
+  sentence: string;
+}
+
 export interface RunTotals {
   judgments: number;
   calls: number;
@@ -162,5 +190,11 @@ export interface RunResult {
   scores: ScoreRow[];
   judgments: Judgment[];
   generations: Generation[];
+  /** Per rubric, when there is more than one critic or gold: method, reason and each critic's estimated quality. */
+  labelModels: LabelModelSummary[];
+  /** Per rubric with gold: each critic, the aggregate and the plain mean against the human labels. */
+  calibration: CalibrationRow[];
+  /** Krippendorff's ordinal alpha among the critics, per rubric (null with one critic). */
+  criticAgreement: { rubric: string; alpha: number | null }[];
   notes: string[];
 }

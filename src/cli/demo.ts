@@ -22,9 +22,9 @@ export function demoConfig(baseURL: string): SuiteConfigInput {
       { id: "sim-critic-fast", model: "openai:sim-critic-fast", logprobs: true },
     ],
     candidates: [
-      { id: "small", model: "openai:sim-small", prompt: "{{input}}", system: "You are a support agent for Larkspur, a note-taking app." },
-      { id: "medium", model: "openai:sim-medium", prompt: "{{input}}", system: "You are a support agent for Larkspur, a note-taking app." },
-      { id: "large", model: "openai:sim-large", prompt: "{{input}}", system: "You are a support agent for Larkspur, a note-taking app." },
+      { id: "small", model: "openai:sim-small", prompt: "{{input}}", system: "You are a support agent for Nimbus Air, a smart air purifier with a Filter Club filter subscription." },
+      { id: "medium", model: "openai:sim-medium", prompt: "{{input}}", system: "You are a support agent for Nimbus Air, a smart air purifier with a Filter Club filter subscription." },
+      { id: "large", model: "openai:sim-large", prompt: "{{input}}", system: "You are a support agent for Nimbus Air, a smart air purifier with a Filter Club filter subscription." },
     ],
     providers: { openai: { baseURL } },
     concurrency: 32,

@@ -87,6 +87,10 @@ export async function main(argv: string[]): Promise<void> {
     if (interrupts > 1) process.exit(130);
     controller.abort();
   };
+  // `critic ... | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  });
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const code = await runCli(argv, {

@@ -68,7 +68,8 @@ export function createProgress(write: (s: string) => void, opts: { tty: boolean;
           if (e.cached) cached++;
           if (e.costUsd == null && !e.cached) unpriced = true;
           else usd += e.costUsd ?? 0;
-          return draw(done === total);
+          draw(done === total);
+          return;
         case "generated":
           if (e.costUsd == null && !e.cached) unpriced = true;
           else usd += e.costUsd ?? 0;

@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { toProviderError } from "./errors.js";
+import { nodeFetch } from "./http.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
 
 /** The Messages body for a request; the batch path sends exactly these params too. */
@@ -32,6 +33,7 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
     baseURL: opts.baseURL,
     timeout: opts.timeoutMs,
     maxRetries: 0,
+    fetch: nodeFetch,
   });
   return {
     kind: "anthropic",
@@ -41,7 +43,7 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
       try {
         res = await client.messages.create(anthropicMessageBody(req), { signal });
       } catch (e) {
-        throw toProviderError(e, "anthropic");
+        throw toProviderError(e, "anthropic", Anthropic);
       }
       return anthropicReply(res, performance.now() - started);
     },

@@ -20,15 +20,27 @@ export function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
+/** The SDK's own connection error classes: `name` is plain "Error" on them, so only instanceof tells them apart. */
+export interface SdkErrorClasses {
+  // biome-ignore lint/suspicious/noExplicitAny: SDK error constructors have differing signatures
+  APIConnectionError: abstract new (...args: any[]) => Error;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  APIConnectionTimeoutError: abstract new (...args: any[]) => Error;
+}
+
 /**
  * SDK error -> ProviderError. Both official SDKs share the same error class shapes
  * (APIError with status and headers; APIConnectionTimeoutError; APIConnectionError).
  * The message never includes request headers, so API keys cannot leak through it.
  */
-export function toProviderError(e: unknown, provider: string): ProviderError {
+export function toProviderError(e: unknown, provider: string, sdk: SdkErrorClasses): ProviderError {
   const err = e as SdkApiErrorLike;
-  if (err?.name === "APIConnectionTimeoutError") return new ProviderError(`${provider}: request timed out`, { kind: "timeout", cause: e });
-  if (err?.name === "APIConnectionError") return new ProviderError(`${provider}: connection failed`, { kind: "network", cause: e });
+  if (e instanceof sdk.APIConnectionTimeoutError) return new ProviderError(`${provider}: request timed out`, { kind: "timeout", cause: e });
+  if (e instanceof sdk.APIConnectionError) {
+    const code = (e as { cause?: { code?: string; cause?: { code?: string } } }).cause;
+    const detail = code?.code ?? code?.cause?.code;
+    return new ProviderError(`${provider}: connection failed${detail ? ` (${detail})` : ""}`, { kind: "network", cause: e });
+  }
   if (typeof err?.status === "number") {
     return new ProviderError(`${provider}: HTTP ${err.status}: ${err.message.slice(0, 300)}`, {
       kind: "http",

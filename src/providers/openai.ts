@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { toProviderError } from "./errors.js";
+import { nodeFetch } from "./http.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
 
 /** The chat-completions body for a request; the batch path sends exactly this body too. */
@@ -33,6 +34,7 @@ export function openaiProvider(opts: ProviderOptions): Provider {
     baseURL: opts.baseURL,
     timeout: opts.timeoutMs,
     maxRetries: 0,
+    fetch: nodeFetch,
   });
   return {
     kind: "openai",
@@ -42,7 +44,7 @@ export function openaiProvider(opts: ProviderOptions): Provider {
       try {
         res = await client.chat.completions.create(openaiChatBody(req), { signal });
       } catch (e) {
-        throw toProviderError(e, "openai");
+        throw toProviderError(e, "openai", OpenAI);
       }
       return openaiReply(res, performance.now() - started);
     },

@@ -21,19 +21,10 @@ import {
   SIMULATED_STATEMENT,
   sparkline,
 } from "./format.js";
+import { md, table } from "./md-table.js";
+import { criticsSection } from "./markdown-critics.js";
 
-/** Escape untrusted text for one Markdown table cell or inline position. */
-export function md(s: string): string {
-  return s
-    .replace(/[\r\n\t\f\v\u2028\u2029]+/g, " ")
-    .replace(/[\\`*_[\]<>|~&#]/g, (c) => `\\${c}`)
-    .trim();
-}
-
-function table(head: string[], rows: string[][], align?: ("l" | "r")[]): string {
-  const sep = head.map((_, i) => (align?.[i] === "r" ? "---:" : "---"));
-  return [head, sep, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
-}
+export { md };
 
 /** Seven-level distribution: a bar and the counts, e.g. `▁▂▅█▆▂▁` 0/1/5/12/15/6/1. */
 function dist(counts: number[]): string {
@@ -193,6 +184,7 @@ export function renderMarkdown(r: RunResult): string {
     "",
     ...scoresSection(r),
     ...rankingSection(r),
+    ...criticsSection(r),
     ...usageSection(r),
     ...worstSection(r),
     ...slowestSection(r),

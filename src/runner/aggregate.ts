@@ -1,39 +1,97 @@
+import type { LabelModelSummary } from "../run-result.js";
 import { fromDense } from "../stats/label-matrix.js";
+import { auto } from "../stats/label-models/auto.js";
 import { ordinal } from "../stats/label-models/index.js";
+import type { LabelModelFit } from "../stats/label-models/types.js";
 
 export interface AggregatedLevels {
   /** Posterior mean per unit (the critic's level with a single critic); null when no critic scored it. */
   scores: (number | null)[];
   /** Distribution over levels 1..K per unit; null when no critic scored it. */
   posteriors: (Float64Array | null)[];
-  method: string;
-  note: string | null;
+  /** The same estimate from the critics alone, without gold: what calibration against gold may fairly score. */
+  unsupervisedScores: (number | null)[];
+  summary: LabelModelSummary;
+}
+
+/** Label-count-weighted mean leniency of the critics. */
+function averageBias(quality: LabelModelFit["labelerQuality"]): number {
+  let n = 0;
+  let sum = 0;
+  for (const q of quality) {
+    if (q.bias == null) continue;
+    n += q.nLabels;
+    sum += q.nLabels * q.bias;
+  }
+  return n ? sum / n : 0;
+}
+
+/** Gold on fewer units than this cannot choose between label models by cross-validation. */
+const MIN_GOLD_FOR_AUTO = 10;
+
+function means(fit: LabelModelFit, has: boolean[], k: number): { scores: (number | null)[]; posteriors: (Float64Array | null)[] } {
+  const posteriors = has.map((h, i) => (h ? fit.posterior.slice(i * k, (i + 1) * k) : null));
+  const scores = posteriors.map((p) => (p ? p.reduce((t, v, c) => t + v * (c + 1), 0) : null));
+  return { scores, posteriors };
 }
 
 /**
  * Raw critic levels (units x critics, null = abstained/failed) -> one estimate per unit.
  * One critic: its level. Several: the ordinal label model (methods.md 1.6), which learns each
- * critic's leniency and noise and weighs it accordingly.
+ * critic's leniency and noise. With enough gold, `auto` chooses among the label models and
+ * "select the best critic" by cross-validation on the gold (methods.md 1.7), and the gold
+ * labels themselves anchor the estimates of the units they cover.
  */
-export function aggregateLevels(levels: (number | null)[][], critics: string[], k: number, _gold: (number | null)[]): AggregatedLevels {
+export function aggregateLevels(rubric: string, levels: (number | null)[][], critics: string[], k: number, gold: (number | null)[]): AggregatedLevels {
   const n = levels.length;
   const m = critics.length;
   const has = levels.map((row) => row.some((v) => v != null));
   if (m === 1) {
-    const posteriors = levels.map((row) => {
-      if (row[0] == null) return null;
+    const scores = levels.map((row) => row[0] ?? null);
+    const posteriors = scores.map((v) => {
+      if (v == null) return null;
       const p = new Float64Array(k);
-      p[row[0] - 1] = 1;
+      p[v - 1] = 1;
       return p;
     });
-    return { scores: levels.map((row) => row[0] ?? null), posteriors, method: "single critic", note: null };
+    return { scores, posteriors, unsupervisedScores: scores, summary: { rubric, method: "single critic", reason: null, critics: [{ id: critics[0]!, accuracy: null, bias: null, spread: null }] } };
   }
   const dense = new Int32Array(n * m).fill(-1);
-  levels.forEach((row, i) => row.forEach((v, j) => {
-    if (v != null) dense[i * m + j] = v - 1;
-  }));
-  const fit = ordinal(fromDense(dense, n, m, k));
-  const posteriors = levels.map((_, i) => (has[i] ? fit.posterior.slice(i * k, (i + 1) * k) : null));
-  const scores = posteriors.map((p) => (p ? p.reduce((t, v, c) => t + v * (c + 1), 0) : null));
-  return { scores, posteriors, method: fit.method, note: null };
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const v = levels[i]![j];
+      if (v != null) dense[i * m + j] = v - 1;
+    }
+  }
+  const matrix = fromDense(dense, n, m, k);
+  const unsupervised = ordinal(matrix);
+  const goldIdx = Int32Array.from(gold, (g) => (g == null ? -1 : g - 1));
+  const nGold = goldIdx.filter((g) => g >= 0).length;
+  const fit = nGold >= MIN_GOLD_FOR_AUTO ? auto(matrix, { gold: goldIdx }) : null;
+  const chosen = fit ?? unsupervised;
+  const { scores, posteriors } = means(chosen, has, k);
+  // Without gold the latent scale's location is not identified (every critic could be lenient):
+  // anchor it at the average critic, so the aggregate sits among the critics' own means.
+  const shift = fit ? 0 : averageBias(unsupervised.labelerQuality);
+  const clamp = (v: number) => Math.min(k, Math.max(1, v));
+  const anchored = scores.map((v) => (v == null ? null : clamp(v + shift)));
+  const unsupervisedShift = averageBias(unsupervised.labelerQuality);
+  const reason = fit
+    ? fit.reason
+    : `the ordinal label model (each critic's leniency and noise learned from their agreement)${nGold ? `; ${nGold} gold labels are too few to choose a model by cross-validation (need ${MIN_GOLD_FOR_AUTO})` : ""}.`;
+  const method = chosen.method.replace(/^select:(\d+)$/, (_, j: string) => `select ${critics[Number(j)]}`);
+  return {
+    scores: anchored,
+    posteriors,
+    unsupervisedScores: means(unsupervised, has, k).scores.map((v) => (v == null ? null : clamp(v + unsupervisedShift))),
+    summary: {
+      rubric,
+      method,
+      reason: reason.replace(/select:(\d+)/g, (_, j: string) => `select ${critics[Number(j)]}`),
+      critics: critics.map((id, j) => {
+        const q = unsupervised.labelerQuality[j];
+        return { id, accuracy: q?.accuracy ?? null, bias: q?.bias == null ? null : q.bias - unsupervisedShift, spread: q?.spread ?? null };
+      }),
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { BudgetExhausted, ProviderError } from "../errors.js";
+import { BudgetExhausted, ConfigError, ProviderError } from "../errors.js";
 import type { ModelTarget, ProviderKind } from "../config/load.js";
 import type { Price } from "../config/schema.js";
 import { costUsd, priceFor } from "../providers/prices.js";
@@ -31,8 +31,14 @@ export interface CallerDeps {
   replay?: boolean;
 }
 
+/** Attempts that could not connect before any call has succeeded, after which the server is taken to be unreachable. */
+const UNREACHABLE_AFTER = 3;
+
 /** The path of every model call: cache, budget, limiter, retries, provider, accounting, cache. */
 export function createCaller(deps: CallerDeps) {
+  // A wrong base URL or a server that is down fails every call: say so after a few attempts instead of retrying thousands.
+  let successes = 0;
+  let refused = 0;
   return async function call(target: ModelTarget, req: CompletionRequest): Promise<CallResult> {
     const key = requestKey(target.provider, req);
     const hit = await deps.cache.get(key);
@@ -51,11 +57,15 @@ export function createCaller(deps: CallerDeps) {
             deps.budget.charge(cost);
             spent = spent == null || cost == null ? null : spent + cost;
             limiter.succeeded();
+            successes++;
             return reply;
           } catch (e) {
             // A failed attempt is charged as a call (it may have been billed); its dollars are unknown to us.
             deps.budget.charge(0);
             if (e instanceof ProviderError && e.status === 429) limiter.rateLimited();
+            if (e instanceof ProviderError && e.kind === "network" && successes === 0 && ++refused >= UNREACHABLE_AFTER) {
+              throw new ConfigError(`${target.id}: cannot reach the server (${e.message}); check the base URL and that the server is running`);
+            }
             throw e;
           }
         }),

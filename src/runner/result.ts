@@ -1,12 +1,13 @@
 import type { Suite } from "../config/load.js";
 import type { Dataset } from "../data/dataset.js";
-import type { CellSummary, Generation, Judgment, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
+import type { CalibrationRow, CellSummary, LabelModelSummary, Generation, Judgment, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
 import { bradleyTerryWithIntervals } from "../stats/bootstrap.js";
 import { meanCi, pairedDiff, percentiles } from "../stats/intervals.js";
 import { aggregateLevels } from "./aggregate.js";
 import type { ExecutedRun } from "./run.js";
 import { generationKey } from "./run.js";
 import { createRng } from "../stats/rng.js";
+import { calibrate, criticAlpha, maeSentence } from "../stats/calibration.js";
 
 const SCALE = 7;
 const PREVIEW = 160;
@@ -49,6 +50,25 @@ function usageFor(id: string, role: UsageSummary["role"], rows: { cached: boolea
   };
 }
 
+function row(rubric: string, who: string, est: (number | null)[], gold: (number | null)[]): CalibrationRow {
+  const c = calibrate(est, gold, { scale: SCALE });
+  return { rubric, who, n: c.n, mae: c.mae, exact: c.exact, withinOne: c.withinOne, qwk: c.qwk, spearman: c.spearman, kendallTauB: c.kendallTauB, confusion: c.confusion.counts, sentence: maeSentence(c.mae, SCALE, who) };
+}
+
+/** Each critic, the plain mean of critics and the label-model aggregate (fitted without gold) against the human labels. */
+function calibrationRows(rubric: string, critics: string[], byCritic: (number | null)[][], levels: (number | null)[][], aggregate: (number | null)[], gold: (number | null)[]): CalibrationRow[] {
+  const rows = critics.map((c, j) => row(rubric, c, byCritic[j]!, gold));
+  if (critics.length > 1) {
+    const round = (v: number | null) => (v == null ? null : Math.min(SCALE, Math.max(1, Math.round(v))));
+    const mean = levels.map((r) => {
+      const xs = r.filter((v): v is number => v != null);
+      return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+    });
+    rows.push(row(rubric, "mean of critics", mean.map(round), gold), row(rubric, "aggregate", aggregate.map(round), gold));
+  }
+  return rows;
+}
+
 /** Executed run + suite + dataset -> the one RunResult every report renders. */
 export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, opts: { simulated: boolean }): RunResult {
   const critics = suite.critics.map((c) => c.id);
@@ -69,6 +89,9 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
   const cells: CellSummary[] = [];
   const pairwise: PairwiseResult[] = [];
   const ranking: RankingEntry[] = [];
+  const labelModels: LabelModelSummary[] = [];
+  const calibration: CalibrationRow[] = [];
+  const criticAgreement: RunResult["criticAgreement"] = [];
   const items = [...new Set(dataset.rows.map((r) => r.id))];
 
   for (const rubric of suite.rubrics) {
@@ -80,8 +103,11 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
     });
     // Gold labels a specific output, so only dataset outputs (not generated ones) can carry it.
     const gold = units.map((u) => rowsByUnit.get(generationKey(u.item, u.candidate))?.gold[rubric.id] ?? null);
-    const agg = aggregateLevels(levels, critics, SCALE, gold);
-    if (agg.note) notes.push(`${rubric.id}: ${agg.note}`);
+    const agg = aggregateLevels(rubric.id, levels, critics, SCALE, gold);
+    if (critics.length > 1 || gold.some((g) => g != null)) labelModels.push(agg.summary);
+    const byCritic = critics.map((_, j) => levels.map((row) => row[j] ?? null));
+    criticAgreement.push({ rubric: rubric.id, alpha: critics.length > 1 ? criticAlpha(byCritic) : null });
+    if (gold.some((g) => g != null)) calibration.push(...calibrationRows(rubric.id, critics, byCritic, levels, agg.unsupervisedScores, gold));
 
     units.forEach((u, i) => {
       const output = ex.outputs.get(generationKey(u.item, u.candidate)) ?? "";
@@ -122,7 +148,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
             return [c, v.length ? v.reduce((a, b) => a + b, 0) / v.length : null];
           }),
         ),
-        method: agg.method,
+        method: agg.summary.method,
       });
     }
 
@@ -202,6 +228,9 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
     scores,
     judgments: ex.judgments,
     generations: ex.generations,
+    labelModels,
+    calibration,
+    criticAgreement,
     notes,
   };
 }

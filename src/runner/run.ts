@@ -146,7 +146,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       return true;
     }
     if ((e as Error)?.name === "AbortError" || signal.aborted) return true;
-    const f = fatal(e, target);
+    const f = e instanceof ConfigError ? e : fatal(e, target);
     if (f) {
       fatalError ??= f;
       internal.abort(f);

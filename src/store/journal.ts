@@ -124,8 +124,14 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
 /**
  * Append-only JSONL journal. A judgment counts only once its line has been written, so a run
  * killed at any moment resumes without paying twice for anything it already recorded.
+ * Lines that arrive together are written together (group commit): one write per batch
+ * instead of one per judgment, and each caller still waits for its own line to be written.
  */
 export class Journal {
+  private pending: string[] = [];
+  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+
   private constructor(
     private readonly fh: FileHandle,
     readonly file: string,
@@ -141,8 +147,29 @@ export class Journal {
     return j;
   }
 
-  private async write(obj: unknown): Promise<void> {
-    await this.fh.write(`${JSON.stringify(obj)}\n`);
+  private write(obj: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push(`${JSON.stringify(obj)}\n`);
+      this.waiters.push({ resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r));
+    while (this.pending.length) {
+      const lines = this.pending.join("");
+      const waiters = this.waiters;
+      this.pending = [];
+      this.waiters = [];
+      try {
+        await this.fh.write(Buffer.from(lines));
+        for (const w of waiters) w.resolve();
+      } catch (e) {
+        for (const w of waiters) w.reject(e);
+      }
+    }
+    this.flushing = null;
   }
 
   judgment(key: string, j: Judgment): Promise<void> {
@@ -158,6 +185,7 @@ export class Journal {
   }
 
   async close(): Promise<void> {
+    await this.flushing;
     await this.fh.sync().catch(() => undefined);
     await this.fh.close();
   }

@@ -1,0 +1,33 @@
+import type { RunResult } from "../run-result.js";
+import { NA, fmtNum, fmtPct } from "./format.js";
+import { md, table } from "./md-table.js";
+
+const signed = (x: number | null) => (x == null ? NA : `${x >= 0 ? "+" : ""}${x.toFixed(2)}`);
+
+/** How the critics were combined, how much they agree, and how far each one is from the human labels. */
+export function criticsSection(r: RunResult): string[] {
+  if (!r.labelModels.length && !r.calibration.length) return [];
+  const out = ["## Critics", ""];
+  for (const lm of r.labelModels) {
+    const alpha = r.criticAgreement.find((a) => a.rubric === lm.rubric)?.alpha ?? null;
+    out.push(`### ${md(lm.rubric)}`, "", `Estimates: **${md(lm.method)}**${lm.reason ? `: ${md(lm.reason)}` : ""}`, "");
+    if (r.critics.length > 1) {
+      out.push(`Agreement among the critics (Krippendorff's ordinal alpha): ${fmtNum(alpha, 3)}${alpha != null ? (alpha >= 0.8 ? " (reliable)" : alpha >= 0.667 ? " (tentative)" : " (low: the critics disagree; trust the aggregate less)") : ""}.`, "");
+      const rows = lm.critics.map((c) => [md(c.id), signed(c.bias), fmtNum(c.spread)]);
+      out.push("Each critic as the label model estimates it from the critics' agreement (no gold needed): leniency relative to the average critic (+ = scores higher) and noise, in levels.", "", table(["Critic", "Leniency", "Noise (sd)"], rows, ["l", "r", "r"]), "");
+    }
+    const cal = r.calibration.filter((c) => c.rubric === lm.rubric);
+    if (cal.length) {
+      const rows = cal.map((c) => [md(c.who), String(c.n), fmtNum(c.mae), fmtPct(c.exact), fmtPct(c.withinOne), fmtNum(c.qwk), fmtNum(c.spearman), fmtNum(c.kendallTauB)]);
+      out.push(
+        "Against the human gold labels (the aggregate here is fitted without the gold, so the comparison is fair):",
+        "",
+        table(["Who", "n", "MAE", "Exact", "Within one", "QWK", "Spearman", "Kendall tau-b"], rows, ["l", "r", "r", "r", "r", "r", "r", "r"]),
+        "",
+        ...cal.map((c) => `- ${md(c.sentence)}`),
+        "",
+      );
+    }
+  }
+  return out;
+}
