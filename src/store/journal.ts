@@ -180,8 +180,10 @@ export class Journal {
     return this.write({ type: "generation", key, ...g });
   }
 
-  batch(b: BatchRecord): Promise<void> {
-    return this.write({ type: "batch", ...b });
+  /** Synced to disk: a lost batch id would mean paying for the whole batch again. Batches are few. */
+  async batch(b: BatchRecord): Promise<void> {
+    await this.write({ type: "batch", ...b });
+    await this.fh.sync().catch(() => undefined);
   }
 
   async close(): Promise<void> {

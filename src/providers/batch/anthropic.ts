@@ -48,12 +48,13 @@ const status = (b: Anthropic.Messages.Batches.MessageBatch): BatchStatus => {
 
 /** Anthropic Message Batches: one create with every request's params, poll, stream the JSONL results. */
 export function anthropicBatchApi(opts: ProviderOptions): BatchApi {
+  // The platform fetch, not providers/http.ts: results stream, and a batch makes only a handful of calls.
   const client = new Anthropic({ apiKey: opts.apiKey ?? "not-needed", baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0 });
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (e) {
-      throw toProviderError(e, "anthropic batch");
+      throw toProviderError(e, "anthropic batch", Anthropic);
     }
   };
   return {

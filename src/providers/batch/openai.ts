@@ -31,12 +31,13 @@ function lineResult(l: OutputLine, latencyMs: number): BatchResult {
  * /v1/chat/completions, poll it, and read its output and error files.
  */
 export function openaiBatchApi(opts: ProviderOptions): BatchApi {
+  // The platform fetch, not providers/http.ts: a handful of calls per batch, and result files can be large.
   const client = new OpenAI({ apiKey: opts.apiKey ?? "not-needed", baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0 });
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (e) {
-      throw toProviderError(e, "openai batch");
+      throw toProviderError(e, "openai batch", OpenAI);
     }
   };
   const status = (b: OpenAI.Batches.Batch): BatchStatus => {
