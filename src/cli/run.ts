@@ -7,6 +7,7 @@ import { appendStepSummary, writeJunit } from "../report/write.js";
 import { runSuite } from "../runner/run-suite.js";
 import { type Command, type CommandIO, type FlagValues, bool, str, strs } from "./command.js";
 import { createProgress } from "./progress.js";
+import { dryRun } from "./dry-run.js";
 
 function num(values: FlagValues, name: string): number | undefined {
   const v = str(values, name);
@@ -26,6 +27,12 @@ export function suiteFlags(values: FlagValues): SuiteFlags {
     concurrency: num(values, "concurrency"),
     budgetUsd: num(values, "budget-usd"),
     maxCalls: num(values, "max-calls"),
+    maxTokens: num(values, "max-tokens"),
+    sample: num(values, "sample"),
+    stratifyBy: str(values, "stratify-by"),
+    compare: str(values, "compare"),
+    untilDecided: bool(values, "until-decided") || undefined,
+    delta: num(values, "delta"),
     out: str(values, "out"),
     timeoutMs: num(values, "timeout-ms"),
     maxRetries: num(values, "max-retries"),
@@ -43,6 +50,12 @@ export const SUITE_FLAGS = {
   concurrency: { type: "string" },
   "budget-usd": { type: "string" },
   "max-calls": { type: "string" },
+  "max-tokens": { type: "string" },
+  sample: { type: "string" },
+  "stratify-by": { type: "string" },
+  compare: { type: "string" },
+  "until-decided": { type: "boolean" },
+  delta: { type: "string" },
   out: { type: "string" },
   "timeout-ms": { type: "string" },
   "max-retries": { type: "string" },
@@ -59,6 +72,14 @@ export const SUITE_FLAG_HELP: Record<string, string> = {
   concurrency: "parallel calls per provider (default 8)",
   "budget-usd": "stop cleanly once this many dollars are spent",
   "max-calls": "stop cleanly after this many API calls",
+  "max-tokens": "stop cleanly after this many tokens (input + output)",
+  sample: "judge a seeded random sample of the items: a count, or a fraction below 1",
+  "stratify-by": "stratify the sample by this metadata column",
+  compare: "A,B: compare two candidates sequentially (with --until-decided)",
+  "until-decided": "judge items in random batches and stop as soon as the comparison is decided",
+  delta: "equivalence margin in levels for --until-decided (default 0.25)",
+  "dry-run": "print the planned calls, tokens, dollars and time, and make no call",
+  "assume-latency-ms": "latency per call the dry run assumes for its time estimate (default 1000)",
   out: "report directory (default reports/<run>)",
   "timeout-ms": "per-call timeout (default 60000)",
   "max-retries": "retries per call on 429, 5xx, timeouts (default 6)",
@@ -106,10 +127,11 @@ export const runCommand: Command = {
   name: "run",
   summary: "judge a dataset with one or more critics and write the reports",
   usage: "[--config FILE] [--dataset F] [--rubric R]... [--critic provider:model]... [flags]",
-  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, junit: { type: "string" } },
+  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, "dry-run": { type: "boolean" }, "assume-latency-ms": { type: "string" }, junit: { type: "string" } },
   flagHelp: SUITE_FLAG_HELP,
   async run({ values }, io) {
     const suite = await loadSuite(suiteFlags(values), io.cwd, io.env);
+    if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000);
     return runAndReport(io, suite, { resume: str(values, "resume"), noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), junit: str(values, "junit") });
   },
 };

@@ -3,6 +3,30 @@ import { toProviderError } from "./errors.js";
 import { nodeFetch } from "./http.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
 
+/** The Messages body for a request; the batch path sends exactly these params too. */
+export function anthropicMessageBody(req: CompletionRequest): Anthropic.Messages.MessageCreateParamsNonStreaming {
+  const system = req.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
+  const messages = req.messages
+    .filter((m) => m.role !== "system")
+    .map((m) => ({ role: m.role as "user" | "assistant", content: m.content }));
+  // This SDK major no longer takes `temperature` (current Claude models fix sampling server-side).
+  return { model: req.model, max_tokens: req.maxTokens, messages, ...(system ? { system } : {}) };
+}
+
+/** A message -> ProviderReply, for live and batched calls alike. */
+export function anthropicReply(res: Anthropic.Messages.Message, latencyMs: number): ProviderReply {
+  const text = res.content
+    .filter((b): b is Anthropic.Messages.TextBlock => b.type === "text")
+    .map((b) => b.text)
+    .join("");
+  return {
+    text,
+    inputTokens: res.usage?.input_tokens ?? null,
+    outputTokens: res.usage?.output_tokens ?? null,
+    latencyMs,
+  };
+}
+
 export function anthropicProvider(opts: ProviderOptions): Provider {
   const client = new Anthropic({
     apiKey: opts.apiKey ?? "not-needed",
@@ -15,30 +39,13 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
     kind: "anthropic",
     async complete(req: CompletionRequest, signal?: AbortSignal): Promise<ProviderReply> {
       const started = performance.now();
-      const system = req.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
-      const messages = req.messages
-        .filter((m) => m.role !== "system")
-        .map((m) => ({ role: m.role as "user" | "assistant", content: m.content }));
       let res: Anthropic.Messages.Message;
       try {
-        res = await client.messages.create(
-          // This SDK major no longer takes `temperature` (current Claude models fix sampling server-side).
-          { model: req.model, max_tokens: req.maxTokens, messages, ...(system ? { system } : {}) },
-          { signal },
-        );
+        res = await client.messages.create(anthropicMessageBody(req), { signal });
       } catch (e) {
         throw toProviderError(e, "anthropic", Anthropic);
       }
-      const text = res.content
-        .filter((b): b is Anthropic.Messages.TextBlock => b.type === "text")
-        .map((b) => b.text)
-        .join("");
-      return {
-        text,
-        inputTokens: res.usage?.input_tokens ?? null,
-        outputTokens: res.usage?.output_tokens ?? null,
-        latencyMs: performance.now() - started,
-      };
+      return anthropicReply(res, performance.now() - started);
     },
   };
 }

@@ -54,7 +54,7 @@ export function createCaller(deps: CallerDeps) {
           try {
             const reply = await deps.providers[target.provider].complete(req, deps.signal);
             const cost = costUsd(price, reply.inputTokens, reply.outputTokens);
-            deps.budget.charge(cost);
+            deps.budget.charge(cost, (reply.inputTokens ?? 0) + (reply.outputTokens ?? 0));
             spent = spent == null || cost == null ? null : spent + cost;
             limiter.succeeded();
             successes++;

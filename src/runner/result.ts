@@ -4,6 +4,7 @@ import type { CalibrationRow, CellSummary, LabelModelSummary, Generation, Judgme
 import { bradleyTerryWithIntervals } from "../stats/bootstrap.js";
 import { meanCi, pairedDiff, percentiles } from "../stats/intervals.js";
 import { aggregateLevels } from "./aggregate.js";
+import { cascadeSummary } from "./cascade-summary.js";
 import type { ExecutedRun } from "./run.js";
 import { generationKey } from "./run.js";
 import { createRng } from "../stats/rng.js";
@@ -231,6 +232,8 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
     labelModels,
     calibration,
     criticAgreement,
+    cascade: cascadeSummary(suite, ex.judgments),
+    sequential: null,
     notes,
   };
 }

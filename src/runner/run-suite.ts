@@ -11,6 +11,8 @@ import { readJournal } from "../store/journal.js";
 import type { RunEventListener } from "./events.js";
 import { buildRunResult } from "./result.js";
 import { executeRun } from "./run.js";
+import { sampleRows } from "./sample-rows.js";
+import { runSequential } from "./sequential.js";
 
 export interface RunSuiteOptions {
   /** Continue this run id: completed judgments come from its journal and are not called again. */
@@ -39,10 +41,11 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
-/** The main job as a library call: dataset -> judgments -> statistics -> reports. */
+/** The main job as a library call: dataset -> (sample) -> judgments -> statistics -> reports. */
 export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<SuiteRun> {
   // Everything that can be wrong with the input is checked before anything is written.
   const dataset = await loadDataset(suite.dataset, { requireOutput: suite.candidates.length === 0 });
+  const sampled = sampleRows(dataset.rows, suite);
   const resume = opts.resume ? await readJournal(suite.cacheDir, opts.resume) : undefined;
   if (resume) {
     const h = resume.header.suite as { critics?: string[]; rubrics?: string[] };
@@ -55,17 +58,17 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const badGate = gateRefProblem(suite.gates, candidateIds, suite.rubrics.map((r) => r.id));
   if (badGate) throw new ConfigError(badGate, { file: suite.configFile ?? undefined });
   const run = opts.resume ?? newRunId();
-  const executed = await executeRun({
-    suite,
-    rows: dataset.rows,
-    run,
-    resume,
-    noCache: opts.noCache,
-    replay: opts.replay,
-    signal: opts.signal ?? new AbortController().signal,
-    onEvent: opts.onEvent,
-  });
-  const result = buildRunResult(executed, suite, dataset, { simulated: opts.simulated ?? false });
+  const common = { run, resume, noCache: opts.noCache, replay: opts.replay, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
+  let result: RunResult;
+  if (suite.compare) {
+    const seq = await runSequential({ ...common, suite, rows: sampled.rows });
+    result = buildRunResult(seq.executed, seq.suite, { ...dataset, rows: seq.rows }, { simulated: opts.simulated ?? false });
+    result.sequential = seq.summary;
+  } else {
+    const executed = await executeRun({ ...common, suite, rows: sampled.rows });
+    result = buildRunResult(executed, suite, { ...dataset, rows: sampled.rows }, { simulated: opts.simulated ?? false });
+  }
+  if (sampled.note) result.notes.unshift(sampled.note);
   if (suite.gates.length) result.gates = evaluateGates(result, suite.gates);
   if (opts.write === false) return { result, reportDir: null, files: [] };
   const reportDir = opts.out ?? suite.out ?? join(opts.cwd, "reports", run);

@@ -10,6 +10,8 @@ import { anthropicProvider } from "../providers/anthropic.js";
 import { openaiProvider } from "../providers/openai.js";
 import type { Provider } from "../providers/provider.js";
 import type { Generation, Judgment } from "../run-result.js";
+import { needsEscalation } from "../sampling/cascade.js";
+import { isAudited } from "./audit.js";
 import { ResponseCache } from "../store/cache.js";
 import { Journal, type JournalContents } from "../store/journal.js";
 import { Budget } from "./budget.js";
@@ -157,31 +159,41 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     return false;
   };
 
+  /** One critic on one output and rubric: from the resumed journal, or judged and journaled now. */
+  const judgeWith = async (u: (typeof units)[number], output: string, rubric: Rubric, critic: CriticTarget): Promise<Judgment | null> => {
+    const key = judgmentKey(u.row.id, u.candidate, rubric.id, critic.id);
+    const prior = opts.resume?.judgments.get(key);
+    if (prior) {
+      judgments.push(prior);
+      return prior;
+    }
+    let j: Judgment;
+    try {
+      j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
+      if (j.kind === "abstain") opts.onEvent?.({ type: "abstained", critic: critic.id, reason: j.reason ?? "" });
+    } catch (e) {
+      if (handleStop(e, critic.id)) return null;
+      j = failedJudgment(u.row.id, u.candidate, rubric.id, critic.id, e);
+    }
+    await journal.judgment(key, j);
+    judgments.push(j);
+    done++;
+    opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.kind === "failed" ? null : j.costUsd });
+    return j;
+  };
+
+  const cascade = suite.cascade;
   const judgeUnit = async (u: (typeof units)[number], output: string) => {
     await Promise.all(
       suite.rubrics.flatMap((rubric) =>
         suite.critics.map(async (critic) => {
-          const key = judgmentKey(u.row.id, u.candidate, rubric.id, critic.id);
-          const prior = opts.resume?.judgments.get(key);
-          if (prior) {
-            judgments.push(prior);
-            return;
-          }
-          try {
-            const j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
-            await journal.judgment(key, j);
-            judgments.push(j);
-            done++;
-            if (j.kind === "abstain") opts.onEvent?.({ type: "abstained", critic: critic.id, reason: j.reason ?? "" });
-            opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.costUsd });
-          } catch (e) {
-            if (handleStop(e, critic.id)) return;
-            const failed = failedJudgment(u.row.id, u.candidate, rubric.id, critic.id, e);
-            await journal.judgment(key, failed);
-            judgments.push(failed);
-            done++;
-            opts.onEvent?.({ type: "judged", done, total, cached: false, costUsd: null });
-          }
+          if (!cascade?.critics.includes(critic.id)) return judgeWith(u, output, rubric, critic);
+          if (critic.id === cascade.critics[1]) return; // the expensive critic is called by the cheap one's branch
+          const cheap = await judgeWith(u, output, rubric, critic);
+          if (!cheap || signal.aborted) return;
+          const audited = isAudited(suite.seed, u.row.id, u.candidate, rubric.id, cascade.audit);
+          const escalate = needsEscalation({ cheapLevel: cheap.level, cheapDistribution: cheap.distribution, threshold: cascade.threshold, band: cascade.band });
+          if (escalate || audited) await judgeWith(u, output, rubric, suite.critics.find((c) => c.id === cascade.critics[1])!);
         }),
       ),
     );
@@ -268,6 +280,7 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
     parsed = parseScore(again.reply.text);
   }
   const dist = parsed.kind === "score" && r.reply.firstTokenTop ? levelDistribution(r.reply.firstTokenTop) : null;
+  const distribution = dist ? dist.p.map((v) => Math.round(v * 1e4) / 1e4) : null;
   return {
     item: row.id,
     candidate,
@@ -276,6 +289,7 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
     kind: parsed.kind,
     level: parsed.kind === "score" ? parsed.level : null,
     expected: dist ? dist.expected : null,
+    distribution,
     reason: parsed.kind === "abstain" ? parsed.reason : null,
     raw: r.reply.text.slice(0, RAW_KEEP),
     cached: allCached,

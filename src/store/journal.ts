@@ -17,6 +17,7 @@ const JudgmentLine = z.object({
   kind: z.enum(["score", "abstain", "failed"]),
   level: nullableNumber,
   expected: nullableNumber,
+  distribution: z.array(z.number()).nullable().optional(),
   reason: z.string().nullable(),
   raw: z.string(),
   cached: z.boolean(),
@@ -43,17 +44,34 @@ const GenerationLine = z.object({
   failed: z.string().nullable(),
 });
 
+/**
+ * A batch submitted to a provider's batch API, written before it is polled: a run killed while
+ * the batch runs resumes by collecting it instead of paying for it again. `keys[i]` is the task
+ * key of the request whose custom_id is `k${i}`.
+ */
+const BatchLine = z.object({
+  type: z.literal("batch"),
+  batchId: z.string(),
+  provider: z.enum(["openai", "anthropic"]),
+  model: z.string(),
+  keys: z.array(z.string()),
+  at: z.string(),
+});
+
 const HeaderLine = z.object({ type: z.literal("run"), run: z.string(), startedAt: z.string(), suite: z.record(z.string(), z.unknown()) });
 
-const Line = z.discriminatedUnion("type", [HeaderLine, JudgmentLine, GenerationLine]);
+const Line = z.discriminatedUnion("type", [HeaderLine, JudgmentLine, GenerationLine, BatchLine]);
 
 export type JournalHeader = z.infer<typeof HeaderLine>;
+export type BatchRecord = Omit<z.infer<typeof BatchLine>, "type">;
 
 export interface JournalContents {
   header: JournalHeader;
   /** Completed judgments by task key (failed ones are not kept: a resume retries them). */
   judgments: Map<string, Judgment>;
   generations: Map<string, Generation>;
+  /** Batches submitted, oldest first (a later batch holding a key supersedes an earlier one). */
+  batches: BatchRecord[];
   /** A torn last line from a kill mid-write is dropped and counted here. */
   tornLines: number;
 }
@@ -69,6 +87,7 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
   const lines = (await readFile(file, "utf8")).split("\n");
   const judgments = new Map<string, Judgment>();
   const generations = new Map<string, Generation>();
+  const batches: BatchRecord[] = [];
   let header: JournalHeader | null = null;
   let tornLines = 0;
   for (let i = 0; i < lines.length; i++) {
@@ -86,7 +105,10 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
       throw new InputError({ file, line: i + 1 }, `journal line is not valid: ${(e as Error).message.split("\n")[0]}`);
     }
     if (parsed.type === "run") header = parsed;
-    else if (parsed.type === "judgment") {
+    else if (parsed.type === "batch") {
+      const { type: _t, ...b } = parsed;
+      batches.push(b);
+    } else if (parsed.type === "judgment") {
       const { type: _t, key, ...j } = parsed;
       if (j.kind === "failed") judgments.delete(key);
       else judgments.set(key, j);
@@ -97,7 +119,7 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
     }
   }
   if (!header) throw new InputError({ file, line: 1 }, "journal has no run header");
-  return { header, judgments, generations, tornLines };
+  return { header, judgments, generations, batches, tornLines };
 }
 
 /**
@@ -157,6 +179,12 @@ export class Journal {
 
   generation(key: string, g: Generation): Promise<void> {
     return this.write({ type: "generation", key, ...g });
+  }
+
+  /** Synced to disk: a lost batch id would mean paying for the whole batch again. Batches are few. */
+  async batch(b: BatchRecord): Promise<void> {
+    await this.write({ type: "batch", ...b });
+    await this.fh.sync().catch(() => undefined);
   }
 
   async close(): Promise<void> {
