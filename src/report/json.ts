@@ -29,6 +29,12 @@ export interface SummaryJson {
   usage: UsageSummary[];
   pairwise: PairwiseResult[];
   ranking: RankingEntry[];
+  cost: RunResult["cost"];
+  labelModels: RunResult["labelModels"];
+  calibration: RunResult["calibration"];
+  criticAgreement: RunResult["criticAgreement"];
+  cascade: RunResult["cascade"];
+  sequential: RunResult["sequential"];
   notes: string[];
 }
 
@@ -58,6 +64,12 @@ export function summaryOf(r: RunResult): SummaryJson {
     usage: r.usage,
     pairwise: r.pairwise,
     ranking: r.ranking,
+    cost: r.cost,
+    labelModels: r.labelModels,
+    calibration: r.calibration,
+    criticAgreement: r.criticAgreement,
+    cascade: r.cascade,
+    sequential: r.sequential,
     notes: r.notes,
   };
 }
