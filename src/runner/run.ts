@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { BudgetExhausted, ConfigError, ProviderError } from "../errors.js";
-import type { CandidateTarget, CriticTarget, ProviderKind, Suite } from "../config/load.js";
+import { type CandidateTarget, type CriticTarget, type ProviderKind, type Suite, suiteToConfig } from "../config/load.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
 import { parseScore } from "../critic/parse.js";
@@ -113,7 +113,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   setMaxListeners(0, signal);
   const journal = await Journal.open(
     suite.cacheDir,
-    { type: "run", run, startedAt, suite: { name: suite.name, dataset: suite.dataset, rubrics: suite.rubrics.map((r) => r.id), critics: suite.critics.map((c) => c.id), candidates: suite.candidates.map((c) => c.id) } },
+    { type: "run", run, startedAt, suite: { name: suite.name, dataset: suite.dataset, rubrics: suite.rubrics.map((r) => r.id), critics: suite.critics.map((c) => c.id), candidates: suite.candidates.map((c) => c.id), config: suiteToConfig(suite) } },
     Boolean(opts.resume),
   );
   const call = createCaller({
