@@ -38,6 +38,9 @@ export const calibrateCommand: Command = {
         }),
       };
     });
+    const judged = new Set(result.scores.map((x) => JSON.stringify([x.item, x.candidate])));
+    const unmatched = labels.filter((l) => !judged.has(JSON.stringify([l.item, l.candidate])));
+    if (unmatched.length) io.stderr(`critic calibrate: ${unmatched.length} of ${labels.length} gold labels match no judged output (e.g. item "${unmatched[0]!.item}", candidate "${unmatched[0]!.candidate}")`);
     if (!result.calibration.length) throw new ConfigError(`${goldFile}: no gold label matches an output of run ${run} (check item, candidate and rubric)`);
     const table = new Table({ head: ["Rubric", "Who", "n", "MAE", "Exact", "Within 1", "QWK", "Spearman", "Kendall"], style: { head: [], border: [] } });
     for (const c of result.calibration) table.push([c.rubric, c.who, c.n, f2(c.mae), pct(c.exact), pct(c.withinOne), f2(c.qwk), f2(c.spearman), f2(c.kendallTauB)]);

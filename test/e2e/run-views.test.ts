@@ -40,7 +40,7 @@ describe("views of a finished run", () => {
   });
 
   it("`critic calibrate RUN --gold FILE` scores each critic and the aggregate against human labels", async () => {
-    await writeFile(join(cwd, "gold.csv"), ["item,candidate,gold", "j01,v1,6", "j01,v3,2", "j02,v2,7", "j02,v3,3", "j03,v1,5", "j04,v2,6", "j05,v3,1", "j06,v1,6", "j07,v2,7", "j08,v3,2", "j09,v1,5", "j10,v2,6"].join("\n"));
+    await writeFile(join(cwd, "gold.csv"), ["item,candidate,gold", "s01,v1,6", "s01,v3,2", "s02,v2,7", "s02,v3,3", "s03,v1,5", "s05,v2,6", "s13,v3,1", "s16,v1,6", "s08,v2,7", "s19,v3,2", "s10,v1,5", "s11,v2,6"].join("\n"));
     const r = await critic(["calibrate", run, "--gold", "gold.csv", "--out", "cal"], { cwd });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -52,7 +52,7 @@ describe("views of a finished run", () => {
   });
 
   it("`critic calibrate` rejects a gold label off the scale, naming the file, line and field", async () => {
-    await writeFile(join(cwd, "bad-gold.csv"), "item,candidate,gold\nj01,v1,6\nj02,v2,9\n");
+    await writeFile(join(cwd, "bad-gold.csv"), "item,candidate,gold\ns01,v1,6\ns02,v2,9\n");
     const r = await critic(["calibrate", run, "--gold", "bad-gold.csv"], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("bad-gold.csv:3: gold");
