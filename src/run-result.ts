@@ -94,6 +94,11 @@ export interface CellSummary {
   criticMeans: Record<string, number | null>;
   /** Which estimator produced `mean` (e.g. "single critic", "ds", "ordinal"). */
   method: string;
+  /**
+   * Prediction-powered (PPI++) estimate of the human-gold mean, when some outputs carry gold:
+   * the critics' estimates on every output, rectified by the gold subset; 90% interval.
+   */
+  ppi?: { estimate: number; ci90: Interval; lambda: number; nGold: number; classicalCi90: Interval | null } | null;
 }
 
 export interface UsageSummary {
@@ -198,6 +203,18 @@ export interface SequentialSummary {
   callsExhaustive: number;
 }
 
+/** Where the dollars went, and what the cache and batch APIs saved. */
+export interface CostBreakdown {
+  byCritic: Record<string, number | null>;
+  byCandidate: Record<string, number | null>;
+  byRubric: Record<string, number | null>;
+  /** What the cache hits would have cost at list price. */
+  cacheSavedUsd: number | null;
+  /** What batched calls would have cost above what they did (their discount). */
+  batchSavedUsd: number | null;
+  batch: boolean;
+}
+
 export interface RunTotals {
   judgments: number;
   calls: number;
@@ -239,6 +256,7 @@ export interface RunResult {
   /** Krippendorff's ordinal alpha among the critics, per rubric (null with one critic). */
   criticAgreement: { rubric: string; alpha: number | null }[];
   cascade: CascadeSummary | null;
+  cost: CostBreakdown;
   sequential: SequentialSummary | null;
   notes: string[];
   /** Quality gates decided on this run, in config order (absent when the suite has none). */

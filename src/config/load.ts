@@ -150,7 +150,7 @@ function rejectDuplicates(ids: string[], field: string, file?: string): void {
 }
 
 /** Build the suite from an optional config file, flags and the environment. */
-export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.ProcessEnv, inline?: SuiteConfigInput): Promise<Suite> {
+export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.ProcessEnv, inline?: SuiteConfigInput, opts: { offline?: boolean } = {}): Promise<Suite> {
   const configFile = inline ? null : flags.config ? resolve(cwd, flags.config) : findConfig(cwd);
   const raw = inline ?? (configFile ? await readConfigFile(configFile) : {});
   if (raw === null || typeof raw !== "object") throw new ConfigError("the config must be an object", { file: configFile ?? undefined });
@@ -197,7 +197,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   const providers = { openai: provider("openai"), anthropic: provider("anthropic") };
   for (const t of [...critics, ...candidates]) {
     const p = providers[t.provider];
-    if (!p.apiKey && !p.baseURL) {
+    if (!p.apiKey && !p.baseURL && !opts.offline) {
       const envName = t.provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY";
       throw new ConfigError(`${t.id} needs ${envName} in the environment (or a base URL for a local server)`, { field: "critics" });
     }
@@ -237,5 +237,27 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     cacheDir: c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic"),
     seed: flags.seed ?? c.seed ?? 1,
     gates: c.gates ?? [],
+  };
+}
+
+/**
+ * The suite as a plain config (no keys, no environment): stored in each run's journal header
+ * so `critic report RUN` can rebuild the run without the original config file or flags.
+ */
+export function suiteToConfig(suite: Suite): SuiteConfigInput {
+  return {
+    name: suite.name,
+    dataset: suite.dataset,
+    rubrics: suite.rubrics.map((r) => r.file),
+    critics: suite.critics.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, logprobs: c.logprobs })),
+    candidates: suite.candidates.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, maxTokens: c.maxTokens, temperature: c.temperature, expectedOutputTokens: c.expectedOutputTokens })),
+    prices: suite.prices,
+    maxOutputChars: suite.maxOutputChars,
+    sample: suite.sample,
+    stratifyBy: suite.stratifyBy,
+    cascade: suite.cascade,
+    compare: suite.compare,
+    cacheDir: suite.cacheDir,
+    seed: suite.seed,
   };
 }

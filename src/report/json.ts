@@ -30,6 +30,12 @@ export interface SummaryJson {
   usage: UsageSummary[];
   pairwise: PairwiseResult[];
   ranking: RankingEntry[];
+  cost: RunResult["cost"];
+  labelModels: RunResult["labelModels"];
+  calibration: RunResult["calibration"];
+  criticAgreement: RunResult["criticAgreement"];
+  cascade: RunResult["cascade"];
+  sequential: RunResult["sequential"];
   notes: string[];
   /** Present when the suite has gates. */
   gates?: GateOutcome[];
@@ -61,6 +67,12 @@ export function summaryOf(r: RunResult): SummaryJson {
     usage: r.usage,
     pairwise: r.pairwise,
     ranking: r.ranking,
+    cost: r.cost,
+    labelModels: r.labelModels,
+    calibration: r.calibration,
+    criticAgreement: r.criticAgreement,
+    cascade: r.cascade,
+    sequential: r.sequential,
     notes: r.notes,
     ...(r.gates ? { gates: r.gates } : {}),
   };

@@ -24,6 +24,7 @@ import {
 } from "./format.js";
 import { md, table } from "./md-table.js";
 import { criticsSection } from "./markdown-critics.js";
+import { spendSection } from "./markdown-spend.js";
 
 export { md };
 
@@ -188,6 +189,7 @@ export function renderMarkdown(r: RunResult): string {
     ...rankingSection(r),
     ...criticsSection(r),
     ...usageSection(r),
+    ...spendSection(r),
     ...worstSection(r),
     ...slowestSection(r),
     ...notes,

@@ -5,6 +5,7 @@ import { costUsd, priceFor } from "../providers/prices.js";
 import type { CompletionRequest, Provider, ProviderReply } from "../providers/provider.js";
 import type { ResponseCache } from "../store/cache.js";
 import { requestKey } from "../store/key.js";
+import type { Batcher } from "./batcher.js";
 import type { Budget } from "./budget.js";
 import type { RunEventListener } from "./events.js";
 import type { Limiter } from "./limiter.js";
@@ -29,6 +30,8 @@ export interface CallerDeps {
   onEvent?: RunEventListener;
   /** CRITIC_REPLAY: a cache miss is an error instead of an API call. */
   replay?: boolean;
+  /** --batch: calls go through the providers' batch APIs at the batch price. */
+  batcher?: Batcher;
 }
 
 /** Attempts that could not connect before any call has succeeded, after which the server is taken to be unreachable. */
@@ -44,6 +47,13 @@ export function createCaller(deps: CallerDeps) {
     const hit = await deps.cache.get(key);
     if (hit) return { reply: hit, cached: true, attempts: 0, costUsd: 0 };
     if (deps.replay) throw new CacheMissError(`${target.id} (model ${req.model})`);
+    if (deps.batcher) {
+      if (!deps.budget.allows()) throw new BudgetExhausted(deps.budget.stopReason ?? "budget");
+      const b = await deps.batcher.request(key, target, req);
+      deps.budget.charge(b.costUsd, (b.reply.inputTokens ?? 0) + (b.reply.outputTokens ?? 0));
+      await deps.cache.set(key, b.reply);
+      return { reply: b.reply, cached: false, attempts: 1, costUsd: b.costUsd };
+    }
     const price = priceFor(target.model, deps.prices);
     const limiter = deps.limiters[target.provider];
     let spent: number | null = 0;

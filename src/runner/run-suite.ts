@@ -20,6 +20,10 @@ export interface RunSuiteOptions {
   noCache?: boolean;
   /** A cache miss is an error instead of an API call (CRITIC_REPLAY=1). */
   replay?: boolean;
+  /** Send calls through the providers' batch APIs at the batch price. */
+  batch?: boolean;
+  /** How often to poll a batch (default: 5 s, backing off to 60 s). */
+  batchPollMs?: number;
   /** Report directory; default `reports/<run>` under cwd. */
   out?: string;
   cwd: string;
@@ -58,7 +62,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const badGate = gateRefProblem(suite.gates, candidateIds, suite.rubrics.map((r) => r.id));
   if (badGate) throw new ConfigError(badGate, { file: suite.configFile ?? undefined });
   const run = opts.resume ?? newRunId();
-  const common = { run, resume, noCache: opts.noCache, replay: opts.replay, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
+  const common = { run, resume, noCache: opts.noCache, replay: opts.replay, batch: opts.batch, batchPollMs: opts.batchPollMs, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
   let result: RunResult;
   if (suite.compare) {
     const seq = await runSequential({ ...common, suite, rows: sampled.rows });

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
-import type { CandidateTarget, CriticTarget, ProviderKind, Suite } from "../config/load.js";
+import { type CandidateTarget, type CriticTarget, type ProviderKind, type Suite, suiteToConfig } from "../config/load.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
 import { parseScore } from "../critic/parse.js";
@@ -19,6 +19,7 @@ import { type Caller, createCaller } from "./call.js";
 import type { RunEventListener } from "./events.js";
 import { Limiter } from "./limiter.js";
 import { DEFAULT_RETRY } from "./retry.js";
+import { createBatcher } from "./batcher.js";
 
 export interface ExecuteOptions {
   suite: Suite;
@@ -28,6 +29,9 @@ export interface ExecuteOptions {
   resume?: JournalContents;
   noCache?: boolean;
   replay?: boolean;
+  /** Send calls through the providers' batch APIs (half price, minutes to hours of turnaround). */
+  batch?: boolean;
+  batchPollMs?: number;
   signal: AbortSignal;
   onEvent?: RunEventListener;
 }
@@ -43,6 +47,8 @@ export interface ExecutedRun {
   stopReason: string | null;
   complete: boolean;
   calls: number;
+  /** Calls went through the batch APIs. */
+  batch: boolean;
 }
 
 const CRITIC_MAX_TOKENS = 16;
@@ -106,6 +112,11 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const signal = AbortSignal.any([opts.signal, internal.signal]);
   // Every in-flight SDK request listens on this signal; hundreds at once are expected, not a leak.
   setMaxListeners(0, signal);
+  const journal = await Journal.open(
+    suite.cacheDir,
+    { type: "run", run, startedAt, suite: { name: suite.name, dataset: suite.dataset, rubrics: suite.rubrics.map((r) => r.id), critics: suite.critics.map((c) => c.id), candidates: suite.candidates.map((c) => c.id), config: suiteToConfig(suite) } },
+    Boolean(opts.resume),
+  );
   const call = createCaller({
     providers: buildProviders(suite),
     limiters,
@@ -116,12 +127,16 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     signal,
     onEvent: opts.onEvent,
     replay: opts.replay,
+    batcher: opts.batch
+      ? createBatcher(suite, {
+          known: opts.resume?.batches,
+          record: (r) => journal.batch(r),
+          signal,
+          pollMs: opts.batchPollMs,
+          onProgress: (p) => opts.onEvent?.({ type: "batch", phase: p.phase, batchId: p.batchId, status: p.status, open: p.open }),
+        })
+      : undefined,
   });
-  const journal = await Journal.open(
-    suite.cacheDir,
-    { type: "run", run, startedAt, suite: { name: suite.name, dataset: suite.dataset, rubrics: suite.rubrics.map((r) => r.id), critics: suite.critics.map((c) => c.id), candidates: suite.candidates.map((c) => c.id) } },
-    Boolean(opts.resume),
-  );
 
   const judgments: Judgment[] = [];
   const generations: Generation[] = [];
@@ -233,7 +248,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   if (fatalError) throw fatalError;
   const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;
   opts.onEvent?.({ type: "finished", complete: stopReason === null });
-  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls };
+  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, batch: Boolean(opts.batch) };
 }
 
 async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Promise<Generation> {

@@ -64,6 +64,7 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
       judgments: new Map(last.judgments.filter((j) => j.kind !== "failed").map((j) => [judgmentKey(j.item, j.candidate, j.rubric, j.critic), j])),
       generations: new Map(last.generations.filter((g) => !g.failed).map((g) => [JSON.stringify([g.item, g.candidate]), g])),
       tornLines: 0,
+      batches: resume?.batches ?? [],
     };
     void seen;
   }
