@@ -3,6 +3,7 @@
  * Pure: (r) => string. Outputs and ids are untrusted, so every data string is escaped, and
  * a Content-Security-Policy lets only the page's own script (by hash) run.
  */
+import { criticsHtml, spendHtml } from "./html-critics.js";
 import type { RunResult } from "../run-result.js";
 import { candidateCost, cellOf, cheapestNotWorse, pairOf, rankingFor, scaleOf, slowestCalls, worstScores } from "./derive.js";
 import { fmtDuration, fmtInt, fmtInterval, fmtMeanCi, fmtMs, fmtNum, fmtPct, fmtSigned, fmtUsd, NA, preview, SIMULATED_STATEMENT, unpricedNote } from "./format.js";
@@ -215,14 +216,16 @@ function slowestSection(r: RunResult): string {
 
 /** report.html for a run. */
 export function renderHtml(r: RunResult): string {
-  const sections = [gatesSection(r), scoresSection(r), rankingSection(r), costSection(r), usageSection(r), worstSection(r), slowestSection(r)];
+  const sections = [gatesSection(r), scoresSection(r), rankingSection(r), criticsHtml(r), costSection(r), usageSection(r), spendHtml(r), worstSection(r), slowestSection(r)];
   const notes = r.notes.length ? `<section id="notes"><h2>Notes</h2><ul class="notes">${r.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></section>` : "";
   const toc = [
     ["gates", "Gates"],
     ["scores", "Scores"],
     ["ranking", "Ranking"],
+    ["critics", "Critics"],
     ["cost", "Cost vs quality"],
     ["usage", "Usage & latency"],
+    ["spend", "Spend"],
     ["worst", "Worst outputs"],
     ["slowest", "Slowest calls"],
     ["notes", "Notes"],
