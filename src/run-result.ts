@@ -2,6 +2,7 @@
  * RunResult: the one versioned record of a run. Every report writer renders it, so every
  * format says the same thing. `null` means "no data" and renders as "n/a", never as 0.
  */
+import type { GateOutcome } from "./gates/types.js";
 
 export interface Interval {
   lo: number;
@@ -27,6 +28,8 @@ export interface Judgment {
   level: number | null;
   /** Probability-weighted score from top logprobs (G-Eval), when the provider returned them. */
   expected: number | null;
+  /** That distribution over levels 1..K (index 0 = level 1), when the provider returned logprobs. */
+  distribution?: number[] | null;
   /** Why it abstained or failed (parse_failure, http_500, timeout, ...). */
   reason: string | null;
   /** The critic's raw reply text (last attempt), truncated for reports. */
@@ -91,6 +94,11 @@ export interface CellSummary {
   criticMeans: Record<string, number | null>;
   /** Which estimator produced `mean` (e.g. "single critic", "ds", "ordinal"). */
   method: string;
+  /**
+   * Prediction-powered (PPI++) estimate of the human-gold mean, when some outputs carry gold:
+   * the critics' estimates on every output, rectified by the gold subset; 90% interval.
+   */
+  ppi?: { estimate: number; ci90: Interval; lambda: number; nGold: number; classicalCi90: Interval | null } | null;
 }
 
 export interface UsageSummary {
@@ -156,6 +164,57 @@ export interface CalibrationRow {
   sentence: string;
 }
 
+/** What a cheap-critic-first cascade saved and what it gave up. */
+export interface CascadeSummary {
+  cheap: string;
+  expensive: string;
+  /** Outputs x rubrics the cheap critic judged. */
+  units: number;
+  /** Units where the cheap critic was unsure or abstained, so the expensive critic was called. */
+  escalated: number;
+  /** Units judged by both regardless (a seeded random share), where the agreement below is measured. */
+  audited: number;
+  expensiveCalls: number;
+  /** Expensive calls judging everything with both critics would have made, minus those made. */
+  expensiveCallsSaved: number;
+  /** Dollars those saved calls would have cost, at the expensive critic's mean cost per judgment. */
+  usdSaved: number | null;
+  /** On audited units: within-one agreement with the expensive critic of the cascade's answer and of the cheap critic alone. */
+  agreement: { n: number; cascadeWithinOne: number | null; cheapWithinOne: number | null; exactCascade: number | null };
+}
+
+/** A sequential A-versus-B comparison that stopped as soon as it was decided. */
+export interface SequentialSummary {
+  a: string;
+  b: string;
+  rubric: string;
+  decision: "A better" | "B better" | "equivalent within delta" | "undecided";
+  /** 1 - alpha of the anytime-valid confidence sequence. */
+  confidence: number;
+  /** Equivalence margin, in levels. */
+  delta: number;
+  /** Mean score difference A - B in levels, and its confidence sequence at the stop. */
+  estimate: number | null;
+  cs: Interval;
+  itemsJudged: number;
+  itemsTotal: number;
+  /** Critic calls made, and the calls judging every item with every critic would have made. */
+  calls: number;
+  callsExhaustive: number;
+}
+
+/** Where the dollars went, and what the cache and batch APIs saved. */
+export interface CostBreakdown {
+  byCritic: Record<string, number | null>;
+  byCandidate: Record<string, number | null>;
+  byRubric: Record<string, number | null>;
+  /** What the cache hits would have cost at list price. */
+  cacheSavedUsd: number | null;
+  /** What batched calls would have cost above what they did (their discount). */
+  batchSavedUsd: number | null;
+  batch: boolean;
+}
+
 export interface RunTotals {
   judgments: number;
   calls: number;
@@ -196,5 +255,10 @@ export interface RunResult {
   calibration: CalibrationRow[];
   /** Krippendorff's ordinal alpha among the critics, per rubric (null with one critic). */
   criticAgreement: { rubric: string; alpha: number | null }[];
+  cascade: CascadeSummary | null;
+  cost: CostBreakdown;
+  sequential: SequentialSummary | null;
   notes: string[];
+  /** Quality gates decided on this run, in config order (absent when the suite has none). */
+  gates?: GateOutcome[];
 }

@@ -9,6 +9,9 @@ import type { Command, CommandIO } from "./command.js";
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import("./run.js")).runCommand,
   demo: async () => (await import("./demo.js")).demoCommand,
+  report: async () => (await import("./report.js")).reportCommand,
+  calibrate: async () => (await import("./calibrate.js")).calibrateCommand,
+  compare: async () => (await import("./compare.js")).compareCommand,
   "sim-server": async () => (await import("./sim-server.js")).simServerCommand,
   aggregate: async () => (await import("./aggregate.js")).aggregateCommand,
 };

@@ -80,6 +80,12 @@ export function createProgress(write: (s: string) => void, opts: { tty: boolean;
         case "abstained":
           abstained++;
           return;
+        case "batch":
+          // Batches take minutes to hours: say each state change on its own line.
+          if (opts.tty && drawn) write("\n");
+          drawn = false;
+          write(`critic: batch ${e.batchId} ${e.phase} (${e.status}); ${e.open} batch${e.open === 1 ? "" : "es"} open\n`);
+          return;
         case "finished":
           if (last !== lastDrawDone) draw(true);
           if (opts.tty && drawn) write("\n");

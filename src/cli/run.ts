@@ -1,10 +1,13 @@
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { type SuiteFlags, loadSuite } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import { describeOutcome } from "../gates/evaluate.js";
 import { renderConsole } from "../report/console.js";
+import { appendStepSummary, writeJunit } from "../report/write.js";
 import { runSuite } from "../runner/run-suite.js";
 import { type Command, type CommandIO, type FlagValues, bool, str, strs } from "./command.js";
 import { createProgress } from "./progress.js";
+import { dryRun } from "./dry-run.js";
 
 function num(values: FlagValues, name: string): number | undefined {
   const v = str(values, name);
@@ -24,6 +27,12 @@ export function suiteFlags(values: FlagValues): SuiteFlags {
     concurrency: num(values, "concurrency"),
     budgetUsd: num(values, "budget-usd"),
     maxCalls: num(values, "max-calls"),
+    maxTokens: num(values, "max-tokens"),
+    sample: num(values, "sample"),
+    stratifyBy: str(values, "stratify-by"),
+    compare: str(values, "compare"),
+    untilDecided: bool(values, "until-decided") || undefined,
+    delta: num(values, "delta"),
     out: str(values, "out"),
     timeoutMs: num(values, "timeout-ms"),
     maxRetries: num(values, "max-retries"),
@@ -41,6 +50,12 @@ export const SUITE_FLAGS = {
   concurrency: { type: "string" },
   "budget-usd": { type: "string" },
   "max-calls": { type: "string" },
+  "max-tokens": { type: "string" },
+  sample: { type: "string" },
+  "stratify-by": { type: "string" },
+  compare: { type: "string" },
+  "until-decided": { type: "boolean" },
+  delta: { type: "string" },
   out: { type: "string" },
   "timeout-ms": { type: "string" },
   "max-retries": { type: "string" },
@@ -57,6 +72,15 @@ export const SUITE_FLAG_HELP: Record<string, string> = {
   concurrency: "parallel calls per provider (default 8)",
   "budget-usd": "stop cleanly once this many dollars are spent",
   "max-calls": "stop cleanly after this many API calls",
+  "max-tokens": "stop cleanly after this many tokens (input + output)",
+  sample: "judge a seeded random sample of the items: a count, or a fraction below 1",
+  "stratify-by": "stratify the sample by this metadata column",
+  compare: "A,B: compare two candidates sequentially (with --until-decided)",
+  "until-decided": "judge items in random batches and stop as soon as the comparison is decided",
+  delta: "equivalence margin in levels for --until-decided (default 0.25)",
+  batch: "send calls through the OpenAI Batch / Anthropic Message Batches APIs at half price (turnaround up to 24 h; resumable)",
+  "dry-run": "print the planned calls, tokens, dollars and time, and make no call",
+  "assume-latency-ms": "latency per call the dry run assumes for its time estimate (default 1000)",
   out: "report directory (default reports/<run>)",
   "timeout-ms": "per-call timeout (default 60000)",
   "max-retries": "retries per call on 429, 5xx, timeouts (default 6)",
@@ -65,26 +89,34 @@ export const SUITE_FLAG_HELP: Record<string, string> = {
   resume: "continue run RUN without repeating a completed call",
   "no-cache": "do not read or write the response cache",
   quiet: "no progress display",
+  junit: "also write JUnit XML to FILE (one test case per gate)",
 };
 
 /** Shared by `run` and `demo`: run the suite with a progress display, print the summary and the report paths. */
-export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<typeof loadSuite>>, opts: { resume?: string; noCache?: boolean; quiet?: boolean; simulated?: boolean }): Promise<number> {
+export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<typeof loadSuite>>, opts: { resume?: string; noCache?: boolean; quiet?: boolean; simulated?: boolean; batch?: boolean; junit?: string }): Promise<number> {
   const progress = opts.quiet ? undefined : createProgress((s) => process.stderr.write(s), { tty: io.isTTY });
   const { result, files } = await runSuite(suite, {
     cwd: io.cwd,
     resume: opts.resume,
     noCache: opts.noCache,
     replay: io.env.CRITIC_REPLAY === "1",
+    batch: opts.batch,
     signal: io.signal,
     onEvent: progress?.onEvent,
     simulated: opts.simulated,
   });
   io.stdout(renderConsole(result, { color: io.isTTY }));
   io.stdout(`\nReports (run ${result.run}):`);
+  if (opts.junit) files.push(await writeJunit(result, resolve(io.cwd, opts.junit)));
   for (const f of files) io.stdout(`  ${relative(io.cwd, f) || f}`);
-  if (!result.complete) {
-    io.stdout(`\nThe run stopped early (${result.stopReason}); the reports are marked incomplete. Continue with: critic run --resume ${result.run}`);
-    return result.stopReason === "interrupted" ? 130 : 0;
+  if (io.env.GITHUB_STEP_SUMMARY) await appendStepSummary(result, io.env.GITHUB_STEP_SUMMARY);
+  if (!result.complete) io.stdout(`\nThe run stopped early (${result.stopReason}); the reports are marked incomplete. Continue with: critic run --resume ${result.run}`);
+  if (result.stopReason === "interrupted") return 130;
+  const failed = (result.gates ?? []).filter((g) => !g.pass);
+  if (failed.length) {
+    io.stdout(`\n${failed.length} of ${result.gates?.length} quality gates failed:`);
+    for (const o of failed) io.stdout(describeOutcome(o).replace(/^/gm, "  "));
+    return 1;
   }
   return 0;
 }
@@ -93,10 +125,11 @@ export const runCommand: Command = {
   name: "run",
   summary: "judge a dataset with one or more critics and write the reports",
   usage: "[--config FILE] [--dataset F] [--rubric R]... [--critic provider:model]... [flags]",
-  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" } },
+  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, "dry-run": { type: "boolean" }, "assume-latency-ms": { type: "string" }, batch: { type: "boolean" }, junit: { type: "string" } },
   flagHelp: SUITE_FLAG_HELP,
   async run({ values }, io) {
     const suite = await loadSuite(suiteFlags(values), io.cwd, io.env);
-    return runAndReport(io, suite, { resume: str(values, "resume"), noCache: bool(values, "no-cache"), quiet: bool(values, "quiet") });
+    if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000);
+    return runAndReport(io, suite, { resume: str(values, "resume"), noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), batch: bool(values, "batch"), junit: str(values, "junit") });
   },
 };

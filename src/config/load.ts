@@ -4,8 +4,9 @@ import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, fieldPath } from "../errors.js";
+import type { Gate } from "../gates/types.js";
 import { type Rubric, resolveRubric } from "./rubric.js";
-import { type CandidateSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
+import { type CandidateSpec, type CascadeSpec, type CompareSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
 
 export type ProviderKind = "openai" | "anthropic";
 
@@ -24,6 +25,7 @@ export interface CandidateTarget extends ModelTarget {
   system?: string;
   maxTokens: number;
   temperature: number;
+  expectedOutputTokens?: number;
 }
 
 export interface ProviderSettings {
@@ -47,10 +49,15 @@ export interface Suite {
   maxRetries: number;
   maxOutputChars: number;
   prices: Record<string, Price>;
-  budget: { usd?: number; calls?: number };
+  budget: { usd?: number; calls?: number; tokens?: number };
+  sample?: number;
+  stratifyBy?: string;
+  cascade?: CascadeSpec;
+  compare?: CompareSpec;
   out?: string;
   cacheDir: string;
   seed: number;
+  gates: Gate[];
 }
 
 /** What the command line can override. */
@@ -63,6 +70,13 @@ export interface SuiteFlags {
   concurrency?: number;
   budgetUsd?: number;
   maxCalls?: number;
+  maxTokens?: number;
+  sample?: number;
+  stratifyBy?: string;
+  /** "A,B": a sequential comparison of two candidates (with untilDecided). */
+  compare?: string;
+  untilDecided?: boolean;
+  delta?: number;
   out?: string;
   timeoutMs?: number;
   maxRetries?: number;
@@ -124,7 +138,7 @@ function criticTarget(spec: CriticSpec, logprobsDefault: boolean): CriticTarget 
 }
 
 function candidateTarget(spec: CandidateSpec): CandidateTarget {
-  return { id: spec.id, ...parseModelRef(spec.model), prompt: spec.prompt, system: spec.system, maxTokens: spec.maxTokens, temperature: spec.temperature };
+  return { id: spec.id, ...parseModelRef(spec.model), prompt: spec.prompt, system: spec.system, maxTokens: spec.maxTokens, temperature: spec.temperature, expectedOutputTokens: spec.expectedOutputTokens };
 }
 
 function rejectDuplicates(ids: string[], field: string, file?: string): void {
@@ -136,7 +150,7 @@ function rejectDuplicates(ids: string[], field: string, file?: string): void {
 }
 
 /** Build the suite from an optional config file, flags and the environment. */
-export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.ProcessEnv, inline?: SuiteConfigInput): Promise<Suite> {
+export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.ProcessEnv, inline?: SuiteConfigInput, opts: { offline?: boolean } = {}): Promise<Suite> {
   const configFile = inline ? null : flags.config ? resolve(cwd, flags.config) : findConfig(cwd);
   const raw = inline ?? (configFile ? await readConfigFile(configFile) : {});
   if (raw === null || typeof raw !== "object") throw new ConfigError("the config must be an object", { file: configFile ?? undefined });
@@ -145,7 +159,15 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     ...(flags.dataset ? { dataset: flags.dataset } : {}),
     ...(flags.rubrics?.length ? { rubrics: flags.rubrics } : {}),
     ...(flags.critics?.length ? { critics: flags.critics } : {}),
+    ...(flags.sample !== undefined ? { sample: flags.sample } : {}),
+    ...(flags.stratifyBy ? { stratifyBy: flags.stratifyBy } : {}),
   };
+  if (flags.compare) {
+    const [a, b, ...rest] = flags.compare.split(",").map((x) => x.trim());
+    if (!a || !b || rest.length) throw new ConfigError(`--compare takes two candidates as A,B, got "${flags.compare}"`);
+    if (!flags.untilDecided) throw new ConfigError("--compare A,B runs a sequential comparison: add --until-decided");
+    merged.compare = { ...(merged.compare ?? {}), a, b, ...(flags.delta !== undefined ? { delta: flags.delta } : {}) };
+  }
   const parsed = SuiteConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -156,7 +178,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   const c = parsed.data;
   const baseDir = configFile ? dirname(configFile) : cwd;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  for (const [name, v] of [["--concurrency", flags.concurrency], ["--budget-usd", flags.budgetUsd], ["--max-calls", flags.maxCalls], ["--timeout-ms", flags.timeoutMs]] as const) {
+  for (const [name, v] of [["--concurrency", flags.concurrency], ["--budget-usd", flags.budgetUsd], ["--max-calls", flags.maxCalls], ["--max-tokens", flags.maxTokens], ["--timeout-ms", flags.timeoutMs], ["--sample", flags.sample], ["--delta", flags.delta]] as const) {
     if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new ConfigError(`${name} must be a positive number, got ${v}`);
   }
 
@@ -175,7 +197,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   const providers = { openai: provider("openai"), anthropic: provider("anthropic") };
   for (const t of [...critics, ...candidates]) {
     const p = providers[t.provider];
-    if (!p.apiKey && !p.baseURL) {
+    if (!p.apiKey && !p.baseURL && !opts.offline) {
       const envName = t.provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY";
       throw new ConfigError(`${t.id} needs ${envName} in the environment (or a base URL for a local server)`, { field: "critics" });
     }
@@ -184,6 +206,14 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   const rubrics: Rubric[] = [];
   for (const ref of c.rubrics) rubrics.push(await resolveRubric(ref.includes("/") ? abs(ref) : ref, rubricDirs));
   rejectDuplicates(rubrics.map((r) => r.id), "rubrics", configFile ?? undefined);
+  if (c.cascade) {
+    for (const id of c.cascade.critics) {
+      if (!critics.some((x) => x.id === id)) throw new ConfigError(`unknown critic "${id}" (critics are ${critics.map((x) => x.id).join(", ")})`, { file: configFile ?? undefined, field: "cascade.critics" });
+    }
+  }
+  if (c.compare?.rubric && !rubrics.some((r) => r.id === c.compare?.rubric)) {
+    throw new ConfigError(`unknown rubric "${c.compare.rubric}"`, { file: configFile ?? undefined, field: "compare.rubric" });
+  }
 
   return {
     name: c.name ?? (configFile ? "suite" : "ad-hoc"),
@@ -198,9 +228,36 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     maxRetries: flags.maxRetries ?? c.maxRetries ?? 6,
     maxOutputChars: c.maxOutputChars ?? 20_000,
     prices: c.prices ?? {},
-    budget: { usd: flags.budgetUsd ?? c.budget?.usd, calls: flags.maxCalls ?? c.budget?.calls },
+    budget: { usd: flags.budgetUsd ?? c.budget?.usd, calls: flags.maxCalls ?? c.budget?.calls, tokens: flags.maxTokens ?? c.budget?.tokens },
+    sample: c.sample,
+    stratifyBy: c.stratifyBy,
+    cascade: c.cascade,
+    compare: c.compare,
     out: flags.out ? resolve(cwd, flags.out) : c.out ? abs(c.out) : undefined,
     cacheDir: c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic"),
     seed: flags.seed ?? c.seed ?? 1,
+    gates: c.gates ?? [],
+  };
+}
+
+/**
+ * The suite as a plain config (no keys, no environment): stored in each run's journal header
+ * so `critic report RUN` can rebuild the run without the original config file or flags.
+ */
+export function suiteToConfig(suite: Suite): SuiteConfigInput {
+  return {
+    name: suite.name,
+    dataset: suite.dataset,
+    rubrics: suite.rubrics.map((r) => r.file),
+    critics: suite.critics.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, logprobs: c.logprobs })),
+    candidates: suite.candidates.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, maxTokens: c.maxTokens, temperature: c.temperature, expectedOutputTokens: c.expectedOutputTokens })),
+    prices: suite.prices,
+    maxOutputChars: suite.maxOutputChars,
+    sample: suite.sample,
+    stratifyBy: suite.stratifyBy,
+    cascade: suite.cascade,
+    compare: suite.compare,
+    cacheDir: suite.cacheDir,
+    seed: suite.seed,
   };
 }

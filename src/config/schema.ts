@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GateSchema } from "../gates/schema.js";
 
 const positive = z.number().positive();
 
@@ -38,6 +39,36 @@ export const CandidateSpecSchema = z
     system: z.string().optional(),
     maxTokens: z.number().int().positive().default(512),
     temperature: z.number().min(0).max(2).default(0),
+    /** What --dry-run assumes an answer costs before any has been generated (default 200 tokens). */
+    expectedOutputTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** Cheap critic first; the expensive one only where the cheap one is unsure or abstained. */
+export const CascadeSchema = z
+  .object({
+    /** Critic ids, cheap first. */
+    critics: z.tuple([z.string().min(1), z.string().min(1)]),
+    /** Escalate when the cheap critic's top level probability (from logprobs) is below this. */
+    threshold: z.number().min(0).max(1).default(0.6),
+    /** Without logprobs: escalate when the cheap critic's level is inside this band. */
+    band: z.tuple([z.number().int().min(1).max(7), z.number().int().min(1).max(7)]).optional(),
+    /** Share of units judged by both critics regardless, to measure honestly what the cascade gives up. */
+    audit: z.number().min(0).max(1).default(0.1),
+  })
+  .strict();
+
+/** A sequential A-versus-B comparison that stops as soon as it is decided. */
+export const CompareSchema = z
+  .object({
+    a: z.string().min(1),
+    b: z.string().min(1),
+    /** Rubric compared (default: the first). */
+    rubric: z.string().optional(),
+    /** Equivalence margin in levels: "within +-delta" also ends the comparison. */
+    delta: z.number().positive().default(0.25),
+    batchSize: z.number().int().positive().default(20),
+    alpha: z.number().gt(0).lt(1).default(0.05),
   })
   .strict();
 
@@ -45,6 +76,7 @@ export const BudgetSchema = z
   .object({
     usd: positive.optional(),
     calls: z.number().int().positive().optional(),
+    tokens: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -62,9 +94,17 @@ export const SuiteConfigSchema = z
     maxOutputChars: z.number().int().positive().optional(),
     prices: z.record(z.string(), PriceSchema).optional(),
     budget: BudgetSchema.optional(),
+    /** Judge a seeded sample of the items: a count (>= 1) or a fraction (< 1). */
+    sample: z.number().positive().optional(),
+    /** Stratify the sample by this metadata column. */
+    stratifyBy: z.string().min(1).optional(),
+    cascade: CascadeSchema.optional(),
+    compare: CompareSchema.optional(),
     out: z.string().optional(),
     cacheDir: z.string().optional(),
     seed: z.number().int().optional(),
+    /** Quality gates decided on 95% intervals after the run; `critic run` exits 1 when one fails. */
+    gates: z.array(GateSchema).optional(),
   })
   .strict();
 
@@ -72,3 +112,5 @@ export type SuiteConfigInput = z.input<typeof SuiteConfigSchema>;
 export type CriticSpec = z.infer<typeof CriticSpecSchema>;
 export type CandidateSpec = z.infer<typeof CandidateSpecSchema>;
 export type Price = z.infer<typeof PriceSchema>;
+export type CascadeSpec = z.infer<typeof CascadeSchema>;
+export type CompareSpec = z.infer<typeof CompareSchema>;

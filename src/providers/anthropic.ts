@@ -1,7 +1,32 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { toProviderError } from "./errors.js";
 import { requestSignal } from "./signal.js";
+import { nodeFetch } from "./http.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
+
+/** The Messages body for a request; the batch path sends exactly these params too. */
+export function anthropicMessageBody(req: CompletionRequest): Anthropic.Messages.MessageCreateParamsNonStreaming {
+  const system = req.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
+  const messages = req.messages
+    .filter((m) => m.role !== "system")
+    .map((m) => ({ role: m.role as "user" | "assistant", content: m.content }));
+  // This SDK major no longer takes `temperature` (current Claude models fix sampling server-side).
+  return { model: req.model, max_tokens: req.maxTokens, messages, ...(system ? { system } : {}) };
+}
+
+/** A message -> ProviderReply, for live and batched calls alike. */
+export function anthropicReply(res: Anthropic.Messages.Message, latencyMs: number): ProviderReply {
+  const text = res.content
+    .filter((b): b is Anthropic.Messages.TextBlock => b.type === "text")
+    .map((b) => b.text)
+    .join("");
+  return {
+    text,
+    inputTokens: res.usage?.input_tokens ?? null,
+    outputTokens: res.usage?.output_tokens ?? null,
+    latencyMs,
+  };
+}
 
 export function anthropicProvider(opts: ProviderOptions): Provider {
   const client = new Anthropic({
@@ -9,38 +34,22 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
     baseURL: opts.baseURL,
     timeout: opts.timeoutMs,
     maxRetries: 0,
+    fetch: nodeFetch,
   });
   return {
     kind: "anthropic",
     async complete(req: CompletionRequest, signal?: AbortSignal): Promise<ProviderReply> {
       const started = performance.now();
-      const system = req.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
-      const messages = req.messages
-        .filter((m) => m.role !== "system")
-        .map((m) => ({ role: m.role as "user" | "assistant", content: m.content }));
       let res: Anthropic.Messages.Message;
       const scoped = requestSignal(signal);
       try {
-        res = await client.messages.create(
-          // This SDK major no longer takes `temperature` (current Claude models fix sampling server-side).
-          { model: req.model, max_tokens: req.maxTokens, messages, ...(system ? { system } : {}) },
-          { signal: scoped.signal },
-        );
+        res = await client.messages.create(anthropicMessageBody(req), { signal: scoped.signal });
       } catch (e) {
         throw toProviderError(e, "anthropic", Anthropic, [opts.apiKey]);
       } finally {
         scoped.release();
       }
-      const text = res.content
-        .filter((b): b is Anthropic.Messages.TextBlock => b.type === "text")
-        .map((b) => b.text)
-        .join("");
-      return {
-        text,
-        inputTokens: res.usage?.input_tokens ?? null,
-        outputTokens: res.usage?.output_tokens ?? null,
-        latencyMs: performance.now() - started,
-      };
+      return anthropicReply(res, performance.now() - started);
     },
   };
 }

@@ -3,6 +3,7 @@
  * dashboards. The per-judgment and per-score rows live in the CSVs, not here. Nulls stay
  * null (no data), never 0.
  */
+import type { GateOutcome } from "../gates/types.js";
 import type { CellSummary, LatencySummary, PairwiseResult, RankingEntry, RunResult, UsageSummary } from "../run-result.js";
 
 export interface SummaryJson {
@@ -29,7 +30,15 @@ export interface SummaryJson {
   usage: UsageSummary[];
   pairwise: PairwiseResult[];
   ranking: RankingEntry[];
+  cost: RunResult["cost"];
+  labelModels: RunResult["labelModels"];
+  calibration: RunResult["calibration"];
+  criticAgreement: RunResult["criticAgreement"];
+  cascade: RunResult["cascade"];
+  sequential: RunResult["sequential"];
   notes: string[];
+  /** Present when the suite has gates. */
+  gates?: GateOutcome[];
 }
 
 export function summaryOf(r: RunResult): SummaryJson {
@@ -58,7 +67,14 @@ export function summaryOf(r: RunResult): SummaryJson {
     usage: r.usage,
     pairwise: r.pairwise,
     ranking: r.ranking,
+    cost: r.cost,
+    labelModels: r.labelModels,
+    calibration: r.calibration,
+    criticAgreement: r.criticAgreement,
+    cascade: r.cascade,
+    sequential: r.sequential,
     notes: r.notes,
+    ...(r.gates ? { gates: r.gates } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { RunResult } from "../run-result.js";
 import { cellOf, pairOf, rankingFor, slowestCalls, worstScores } from "./derive.js";
+import { gatesMarkdown } from "./gates.js";
 import {
   fmtDuration,
   fmtInt,
@@ -23,6 +24,7 @@ import {
 } from "./format.js";
 import { md, table } from "./md-table.js";
 import { criticsSection } from "./markdown-critics.js";
+import { spendSection } from "./markdown-spend.js";
 
 export { md };
 
@@ -201,11 +203,13 @@ export function renderMarkdown(r: RunResult): string {
   return [
     ...header(r),
     "",
+    ...gatesMarkdown(r),
     ...scoresSection(r),
     ...failedSection(r),
     ...rankingSection(r),
     ...criticsSection(r),
     ...usageSection(r),
+    ...spendSection(r),
     ...worstSection(r),
     ...slowestSection(r),
     ...notes,

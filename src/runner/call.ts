@@ -1,10 +1,11 @@
-import { BudgetExhausted, ConfigError, ProviderError } from "../errors.js";
+import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
 import type { ModelTarget, ProviderKind } from "../config/load.js";
 import type { Price } from "../config/schema.js";
 import { costUsd, priceFor } from "../providers/prices.js";
 import type { CompletionRequest, Provider, ProviderReply } from "../providers/provider.js";
 import type { ResponseCache } from "../store/cache.js";
 import { requestKey } from "../store/key.js";
+import type { Batcher } from "./batcher.js";
 import type { Budget } from "./budget.js";
 import type { RunEventListener } from "./events.js";
 import type { Limiter } from "./limiter.js";
@@ -29,6 +30,8 @@ export interface CallerDeps {
   onEvent?: RunEventListener;
   /** CRITIC_REPLAY: a cache miss is an error instead of an API call. */
   replay?: boolean;
+  /** --batch: calls go through the providers' batch APIs at the batch price. */
+  batcher?: Batcher;
 }
 
 /** Attempts that could not connect before any call has succeeded, after which the server is taken to be unreachable. */
@@ -43,7 +46,14 @@ export function createCaller(deps: CallerDeps) {
     const key = requestKey(target.provider, req);
     const hit = await deps.cache.get(key);
     if (hit) return { reply: hit, cached: true, attempts: 0, costUsd: 0 };
-    if (deps.replay) throw new ProviderError(`cache miss for ${target.id} in replay mode (CRITIC_REPLAY=1): refusing to call the API`, { kind: "bad_response" });
+    if (deps.replay) throw new CacheMissError(`${target.id} (model ${req.model})`);
+    if (deps.batcher) {
+      if (!deps.budget.allows()) throw new BudgetExhausted(deps.budget.stopReason ?? "budget");
+      const b = await deps.batcher.request(key, target, req);
+      deps.budget.charge(b.costUsd, (b.reply.inputTokens ?? 0) + (b.reply.outputTokens ?? 0));
+      await deps.cache.set(key, b.reply);
+      return { reply: b.reply, cached: false, attempts: 1, costUsd: b.costUsd };
+    }
     const price = priceFor(target.model, deps.prices);
     const limiter = deps.limiters[target.provider];
     let spent: number | null = 0;
@@ -54,7 +64,7 @@ export function createCaller(deps: CallerDeps) {
           try {
             const reply = await deps.providers[target.provider].complete(req, deps.signal);
             const cost = costUsd(price, reply.inputTokens, reply.outputTokens);
-            deps.budget.charge(cost);
+            deps.budget.charge(cost, (reply.inputTokens ?? 0) + (reply.outputTokens ?? 0));
             spent = spent == null || cost == null ? null : spent + cost;
             limiter.succeeded();
             successes++;

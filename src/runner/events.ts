@@ -6,6 +6,7 @@ export type RunEvent =
   | { type: "retried"; target: string; attempt: number; delayMs: number; reason: string }
   | { type: "generated"; candidate: string; cached: boolean; costUsd: number | null }
   | { type: "budget"; which: string }
+  | { type: "batch"; phase: string; batchId: string; status: string; open: number }
   | { type: "finished"; complete: boolean };
 
 export type RunEventListener = (e: RunEvent) => void;

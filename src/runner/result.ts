@@ -4,6 +4,9 @@ import type { CalibrationRow, CellSummary, LabelModelSummary, Generation, Judgme
 import { bradleyTerryWithIntervals } from "../stats/bootstrap.js";
 import { meanCi, pairedDiff, percentiles } from "../stats/intervals.js";
 import { aggregateLevels } from "./aggregate.js";
+import { cascadeSummary } from "./cascade-summary.js";
+import { costBreakdown } from "./costs.js";
+import { ppiMean } from "../stats/ppi.js";
 import type { ExecutedRun } from "./run.js";
 import { generationKey } from "./run.js";
 import { createRng } from "../stats/rng.js";
@@ -68,6 +71,20 @@ function calibrationRows(rubric: string, critics: string[], byCritic: (number | 
     rows.push(row(rubric, "mean of critics", mean.map(round), gold), row(rubric, "aggregate", aggregate.map(round), gold));
   }
   return rows;
+}
+
+/**
+ * PPI++ (methods.md 5.1): the critics' estimate, fitted without gold, on every output, rectified
+ * by the outputs that carry gold. Needs at least 10 gold labels; 90% intervals as in ppi_py.
+ */
+function ppiCell(gold: (number | null)[], f: (number | null)[]): CellSummary["ppi"] {
+  const labelled = gold.map((g, i) => (g != null ? i : -1)).filter((i) => i >= 0);
+  if (labelled.length < 10) return null;
+  const unlabelled = f.filter((_, i) => gold[i] == null);
+  const tuned = ppiMean(labelled.map((i) => gold[i]!), labelled.map((i) => f[i] ?? null), unlabelled, { alpha: 0.1 });
+  const classical = ppiMean(labelled.map((i) => gold[i]!), labelled.map((i) => f[i] ?? null), unlabelled, { alpha: 0.1, lambda: "classical" });
+  if (!tuned) return null;
+  return { estimate: tuned.estimate, ci90: tuned.ci, lambda: tuned.lambda, nGold: tuned.n, classicalCi90: classical?.ci ?? null };
 }
 
 /** Executed run + suite + dataset -> the one RunResult every report renders. */
@@ -150,6 +167,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
           }),
         ),
         method: agg.summary.method,
+        ppi: ppiCell(idx.map((i) => gold[i]!), idx.map((i) => agg.unsupervisedScores[i]!)),
       });
     }
 
@@ -239,6 +257,9 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
     labelModels,
     calibration,
     criticAgreement,
+    cascade: cascadeSummary(suite, ex.judgments),
+    cost: costBreakdown(suite, ex.judgments, ex.generations, ex.batch),
+    sequential: null,
     notes,
   };
 }

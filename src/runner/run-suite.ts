@@ -3,12 +3,16 @@ import { join } from "node:path";
 import type { Suite } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import { loadDataset } from "../data/dataset.js";
+import { evaluateGates } from "../gates/evaluate.js";
+import { gateRefProblem } from "../gates/check.js";
 import { writeReports } from "../report/write.js";
 import type { RunResult } from "../run-result.js";
 import { readJournal } from "../store/journal.js";
 import type { RunEventListener } from "./events.js";
 import { buildRunResult } from "./result.js";
 import { executeRun } from "./run.js";
+import { sampleRows } from "./sample-rows.js";
+import { runSequential } from "./sequential.js";
 
 export interface RunSuiteOptions {
   /** Continue this run id: completed judgments come from its journal and are not called again. */
@@ -16,6 +20,10 @@ export interface RunSuiteOptions {
   noCache?: boolean;
   /** A cache miss is an error instead of an API call (CRITIC_REPLAY=1). */
   replay?: boolean;
+  /** Send calls through the providers' batch APIs at the batch price. */
+  batch?: boolean;
+  /** How often to poll a batch (default: 5 s, backing off to 60 s). */
+  batchPollMs?: number;
   /** Report directory; default `reports/<run>` under cwd. */
   out?: string;
   cwd: string;
@@ -37,10 +45,11 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
-/** The main job as a library call: dataset -> judgments -> statistics -> reports. */
+/** The main job as a library call: dataset -> (sample) -> judgments -> statistics -> reports. */
 export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<SuiteRun> {
   // Everything that can be wrong with the input is checked before anything is written.
   const dataset = await loadDataset(suite.dataset, { requireOutput: suite.candidates.length === 0 });
+  const sampled = sampleRows(dataset.rows, suite);
   const resume = opts.resume ? await readJournal(suite.cacheDir, opts.resume) : undefined;
   if (resume) {
     const h = resume.header.suite as { critics?: string[]; rubrics?: string[] };
@@ -49,18 +58,22 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
       throw new ConfigError(`run ${opts.resume} was started with critics ${JSON.stringify(h.critics)} and rubrics ${JSON.stringify(h.rubrics)}; resume it with the same suite`);
     }
   }
+  const candidateIds = suite.candidates.length ? suite.candidates.map((c) => c.id) : [...new Set(dataset.rows.map((r) => r.candidate))];
+  const badGate = gateRefProblem(suite.gates, candidateIds, suite.rubrics.map((r) => r.id));
+  if (badGate) throw new ConfigError(badGate, { file: suite.configFile ?? undefined });
   const run = opts.resume ?? newRunId();
-  const executed = await executeRun({
-    suite,
-    rows: dataset.rows,
-    run,
-    resume,
-    noCache: opts.noCache,
-    replay: opts.replay,
-    signal: opts.signal ?? new AbortController().signal,
-    onEvent: opts.onEvent,
-  });
-  const result = buildRunResult(executed, suite, dataset, { simulated: opts.simulated ?? false });
+  const common = { run, resume, noCache: opts.noCache, replay: opts.replay, batch: opts.batch, batchPollMs: opts.batchPollMs, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
+  let result: RunResult;
+  if (suite.compare) {
+    const seq = await runSequential({ ...common, suite, rows: sampled.rows });
+    result = buildRunResult(seq.executed, seq.suite, { ...dataset, rows: seq.rows }, { simulated: opts.simulated ?? false });
+    result.sequential = seq.summary;
+  } else {
+    const executed = await executeRun({ ...common, suite, rows: sampled.rows });
+    result = buildRunResult(executed, suite, { ...dataset, rows: sampled.rows }, { simulated: opts.simulated ?? false });
+  }
+  if (sampled.note) result.notes.unshift(sampled.note);
+  if (suite.gates.length) result.gates = evaluateGates(result, suite.gates);
   if (opts.write === false) return { result, reportDir: null, files: [] };
   const reportDir = opts.out ?? suite.out ?? join(opts.cwd, "reports", run);
   const files = await writeReports(result, reportDir);

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
-import { BudgetExhausted, ConfigError, ProviderError } from "../errors.js";
-import type { CandidateTarget, CriticTarget, ProviderKind, Suite } from "../config/load.js";
+import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
+import { type CandidateTarget, type CriticTarget, type ProviderKind, type Suite, suiteToConfig } from "../config/load.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
 import { parseScore } from "../critic/parse.js";
@@ -10,6 +10,8 @@ import { anthropicProvider } from "../providers/anthropic.js";
 import { openaiProvider } from "../providers/openai.js";
 import type { Provider } from "../providers/provider.js";
 import type { Generation, Judgment } from "../run-result.js";
+import { needsEscalation } from "../sampling/cascade.js";
+import { isAudited } from "./audit.js";
 import { ResponseCache } from "../store/cache.js";
 import { Journal, type JournalContents } from "../store/journal.js";
 import { Budget } from "./budget.js";
@@ -18,6 +20,7 @@ import type { RunEventListener } from "./events.js";
 import { Limiter } from "./limiter.js";
 import { DEFAULT_RETRY } from "./retry.js";
 import { forEachBounded, unitWindow } from "./window.js";
+import { createBatcher } from "./batcher.js";
 
 export interface ExecuteOptions {
   suite: Suite;
@@ -27,6 +30,9 @@ export interface ExecuteOptions {
   resume?: JournalContents;
   noCache?: boolean;
   replay?: boolean;
+  /** Send calls through the providers' batch APIs (half price, minutes to hours of turnaround). */
+  batch?: boolean;
+  batchPollMs?: number;
   signal: AbortSignal;
   onEvent?: RunEventListener;
 }
@@ -42,6 +48,8 @@ export interface ExecutedRun {
   stopReason: string | null;
   complete: boolean;
   calls: number;
+  /** Calls went through the batch APIs. */
+  batch: boolean;
 }
 
 const CRITIC_MAX_TOKENS = 16;
@@ -75,6 +83,7 @@ function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
 
 /** 401/403/404 and 400 will not get better by retrying 5,000 times: stop the run and say what is wrong. */
 function fatal(e: unknown, target: string): Error | null {
+  if (e instanceof CacheMissError) return e;
   if (e instanceof ProviderError && e.kind === "http" && [400, 401, 403, 404].includes(e.status ?? 0)) {
     const hint = e.status === 401 || e.status === 403 ? " (check the API key)" : e.status === 404 ? " (check the model name and base URL)" : "";
     return new ConfigError(`${target}: ${e.message}${hint}`);
@@ -104,6 +113,11 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const signal = AbortSignal.any([opts.signal, internal.signal]);
   // Every in-flight SDK request listens on this signal; hundreds at once are expected, not a leak.
   setMaxListeners(0, signal);
+  const journal = await Journal.open(
+    suite.cacheDir,
+    { type: "run", run, startedAt, suite: { name: suite.name, dataset: suite.dataset, rubrics: suite.rubrics.map((r) => r.id), critics: suite.critics.map((c) => c.id), candidates: suite.candidates.map((c) => c.id), config: suiteToConfig(suite) } },
+    Boolean(opts.resume),
+  );
   const call = createCaller({
     providers: buildProviders(suite),
     limiters,
@@ -114,12 +128,16 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     signal,
     onEvent: opts.onEvent,
     replay: opts.replay,
+    batcher: opts.batch
+      ? createBatcher(suite, {
+          known: opts.resume?.batches,
+          record: (r) => journal.batch(r),
+          signal,
+          pollMs: opts.batchPollMs,
+          onProgress: (p) => opts.onEvent?.({ type: "batch", phase: p.phase, batchId: p.batchId, status: p.status, open: p.open }),
+        })
+      : undefined,
   });
-  const journal = await Journal.open(
-    suite.cacheDir,
-    { type: "run", run, startedAt, suite: { name: suite.name, dataset: suite.dataset, rubrics: suite.rubrics.map((r) => r.id), critics: suite.critics.map((c) => c.id), candidates: suite.candidates.map((c) => c.id) } },
-    Boolean(opts.resume),
-  );
 
   const judgments: Judgment[] = [];
   const generations: Generation[] = [];
@@ -157,40 +175,53 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     return false;
   };
 
+  /** One critic on one output and rubric: from the resumed journal, or judged and journaled now. */
+  const judgeWith = async (u: (typeof units)[number], output: string, rubric: Rubric, critic: CriticTarget): Promise<Judgment | null> => {
+    const key = judgmentKey(u.row.id, u.candidate, rubric.id, critic.id);
+    const prior = opts.resume?.judgments.get(key);
+    if (prior) {
+      judgments.push(prior);
+      return prior;
+    }
+    // Interrupted: units still in the window only collect what the journal already holds.
+    if (signal.aborted) return null;
+    let j: Judgment;
+    try {
+      j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
+      if (j.kind === "abstain") opts.onEvent?.({ type: "abstained", critic: critic.id, reason: j.reason ?? "" });
+    } catch (e) {
+      if (handleStop(e, critic.id)) return null;
+      j = failedJudgment(u.row.id, u.candidate, rubric.id, critic.id, e);
+    }
+    await journal.judgment(key, j);
+    judgments.push(j);
+    done++;
+    opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.kind === "failed" ? null : j.costUsd });
+    return j;
+  };
+
+  const cascade = suite.cascade;
   const judgeUnit = async (u: (typeof units)[number], output: string) => {
     await Promise.all(
       suite.rubrics.flatMap((rubric) =>
         suite.critics.map(async (critic) => {
-          const key = judgmentKey(u.row.id, u.candidate, rubric.id, critic.id);
-          const prior = opts.resume?.judgments.get(key);
-          if (prior) {
-            judgments.push(prior);
-            return;
-          }
-          // Interrupted: units still in the window only collect what the journal already holds.
-          if (signal.aborted) return;
-          try {
-            const j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
-            await journal.judgment(key, j);
-            judgments.push(j);
-            done++;
-            if (j.kind === "abstain") opts.onEvent?.({ type: "abstained", critic: critic.id, reason: j.reason ?? "" });
-            opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.costUsd });
-          } catch (e) {
-            if (handleStop(e, critic.id)) return;
-            const failed = failedJudgment(u.row.id, u.candidate, rubric.id, critic.id, e);
-            await journal.judgment(key, failed);
-            judgments.push(failed);
-            done++;
-            opts.onEvent?.({ type: "judged", done, total, cached: false, costUsd: null });
-          }
+          if (!cascade?.critics.includes(critic.id)) return judgeWith(u, output, rubric, critic);
+          if (critic.id === cascade.critics[1]) return; // the expensive critic is called by the cheap one's branch
+          const cheap = await judgeWith(u, output, rubric, critic);
+          if (!cheap || signal.aborted) return;
+          const audited = isAudited(suite.seed, u.row.id, u.candidate, rubric.id, cascade.audit);
+          const escalate = needsEscalation({ cheapLevel: cheap.level, cheapDistribution: cheap.distribution, threshold: cascade.threshold, band: cascade.band });
+          if (escalate || audited) await judgeWith(u, output, rubric, suite.critics.find((c) => c.id === cascade.critics[1])!);
         }),
       ),
     );
   };
 
   // A bounded window of units, not all of them at once: memory stays flat on a 100,000-row dataset.
-  await forEachBounded(units, unitWindow(Object.values(limiters).map((l) => l.max)), async (u) => {
+  // Batch mode takes every unit at once: a round goes out when requests stop arriving, and a
+  // window would split one batch into many rounds, each hours long.
+  const width = opts.batch ? units.length : unitWindow(Object.values(limiters).map((l) => l.max));
+  await forEachBounded(units, width, async (u) => {
       if (!u.target) {
         const output = u.row.output ?? "";
         outputs.set(generationKey(u.row.id, u.candidate), output);
@@ -222,7 +253,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   if (fatalError) throw fatalError;
   const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;
   opts.onEvent?.({ type: "finished", complete: stopReason === null });
-  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls };
+  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, batch: Boolean(opts.batch) };
 }
 
 async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Promise<Generation> {
@@ -269,6 +300,7 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
     parsed = parseScore(again.reply.text);
   }
   const dist = parsed.kind === "score" && r.reply.firstTokenTop ? levelDistribution(r.reply.firstTokenTop) : null;
+  const distribution = dist ? dist.p.map((v) => Math.round(v * 1e4) / 1e4) : null;
   return {
     item: row.id,
     candidate,
@@ -277,6 +309,7 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
     kind: parsed.kind,
     level: parsed.kind === "score" ? parsed.level : null,
     expected: dist ? dist.expected : null,
+    distribution,
     reason: parsed.kind === "abstain" ? parsed.reason : null,
     raw: r.reply.text.slice(0, RAW_KEEP),
     cached: allCached,

@@ -18,6 +18,7 @@ const JudgmentLine = z.object({
   kind: z.enum(["score", "abstain", "failed"]),
   level: nullableNumber,
   expected: nullableNumber,
+  distribution: z.array(z.number()).nullable().optional(),
   reason: z.string().nullable(),
   raw: z.string(),
   cached: z.boolean(),
@@ -44,17 +45,34 @@ const GenerationLine = z.object({
   failed: z.string().nullable(),
 });
 
+/**
+ * A batch submitted to a provider's batch API, written before it is polled: a run killed while
+ * the batch runs resumes by collecting it instead of paying for it again. `keys[i]` is the task
+ * key of the request whose custom_id is `k${i}`.
+ */
+const BatchLine = z.object({
+  type: z.literal("batch"),
+  batchId: z.string(),
+  provider: z.enum(["openai", "anthropic"]),
+  model: z.string(),
+  keys: z.array(z.string()),
+  at: z.string(),
+});
+
 const HeaderLine = z.object({ type: z.literal("run"), run: z.string(), startedAt: z.string(), suite: z.record(z.string(), z.unknown()) });
 
-const Line = z.discriminatedUnion("type", [HeaderLine, JudgmentLine, GenerationLine]);
+const Line = z.discriminatedUnion("type", [HeaderLine, JudgmentLine, GenerationLine, BatchLine]);
 
 export type JournalHeader = z.infer<typeof HeaderLine>;
+export type BatchRecord = Omit<z.infer<typeof BatchLine>, "type">;
 
 export interface JournalContents {
   header: JournalHeader;
   /** Completed judgments by task key (failed ones are not kept: a resume retries them). */
   judgments: Map<string, Judgment>;
   generations: Map<string, Generation>;
+  /** Batches submitted, oldest first (a later batch holding a key supersedes an earlier one). */
+  batches: BatchRecord[];
   /** A torn last line from a kill mid-write is dropped and counted here. */
   tornLines: number;
 }
@@ -72,6 +90,7 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
   if (!existsSync(file)) throw new InputError({ file }, `no journal for run "${run}"`);
   const judgments = new Map<string, Judgment>();
   const generations = new Map<string, Generation>();
+  const batches: BatchRecord[] = [];
   let header: JournalHeader | null = null;
   // A line that does not parse is forgiven only if nothing follows it: a kill mid-write.
   let bad: InputError | null = null;
@@ -86,7 +105,10 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
       continue;
     }
     if (parsed.type === "run") header = parsed;
-    else if (parsed.type === "judgment") {
+    else if (parsed.type === "batch") {
+      const { type: _t, ...b } = parsed;
+      batches.push(b);
+    } else if (parsed.type === "judgment") {
       const { type: _t, key, ...j } = parsed;
       if (j.kind === "failed") judgments.delete(key);
       else judgments.set(key, j);
@@ -97,7 +119,7 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
     }
   }
   if (!header) throw new InputError({ file, line: 1 }, "journal has no run header");
-  return { header, judgments, generations, tornLines: bad ? 1 : 0 };
+  return { header, judgments, generations, batches, tornLines: bad ? 1 : 0 };
 }
 
 /**
@@ -133,8 +155,14 @@ async function trimTornTail(fh: FileHandle): Promise<void> {
 /**
  * Append-only JSONL journal. A judgment counts only once its line has been written, so a run
  * killed at any moment resumes without paying twice for anything it already recorded.
+ * Lines that arrive together are written together (group commit): one write per batch
+ * instead of one per judgment, and each caller still waits for its own line to be written.
  */
 export class Journal {
+  private pending: string[] = [];
+  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+
   private constructor(
     private readonly fh: FileHandle,
     readonly file: string,
@@ -156,8 +184,29 @@ export class Journal {
     return j;
   }
 
-  private async write(obj: unknown): Promise<void> {
-    await this.fh.write(`${asciiJson(obj)}\n`);
+  private write(obj: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push(`${asciiJson(obj)}\n`);
+      this.waiters.push({ resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r));
+    while (this.pending.length) {
+      const lines = this.pending.join("");
+      const waiters = this.waiters;
+      this.pending = [];
+      this.waiters = [];
+      try {
+        await this.fh.write(Buffer.from(lines));
+        for (const w of waiters) w.resolve();
+      } catch (e) {
+        for (const w of waiters) w.reject(e);
+      }
+    }
+    this.flushing = null;
   }
 
   judgment(key: string, j: Judgment): Promise<void> {
@@ -168,7 +217,14 @@ export class Journal {
     return this.write({ type: "generation", key, ...g });
   }
 
+  /** Synced to disk: a lost batch id would mean paying for the whole batch again. Batches are few. */
+  async batch(b: BatchRecord): Promise<void> {
+    await this.write({ type: "batch", ...b });
+    await this.fh.sync().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
+    await this.flushing;
     await this.fh.sync().catch(() => undefined);
     await this.fh.close();
   }

@@ -99,3 +99,18 @@ describe("the critic CLI, run as a user runs it", () => {
     expect(await readdir(cwd)).toEqual(["d.csv"]);
   });
 });
+
+describe("critic run --dry-run", () => {
+  it("prices the demo within 10% of what the demo run then reports, and makes no call", async () => {
+    const cwd = await workdir();
+    const plan = await critic(["demo", "--dry-run"], { cwd });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/nothing was called/i);
+    const planned = Number(/Planned: \d+ calls, \$([\d.]+)/.exec(plan.stdout)?.[1]);
+    expect(existsSync(join(cwd, ".critic/cache"))).toBe(false);
+    const r = await critic(["demo", "--out", "out", "--quiet"], { cwd });
+    expect(r.code).toBe(0);
+    const spent = JSON.parse(await readFile(join(cwd, "out/summary.json"), "utf8")).costUsd as number;
+    expect(Math.abs(planned - spent) / spent).toBeLessThanOrEqual(0.1);
+  });
+});

@@ -18,12 +18,26 @@ export interface SimStats {
   /** Model API requests being served now, and the most at once (the client's effective concurrency). */
   inFlight: number;
   maxInFlight: number;
+  /** Batch APIs: batches created, requests inside them, status polls, and request bodies submitted in more than one batch. */
+  batch: { batches: number; requests: number; polls: number; repeatedBodies: number };
 }
 
 const inc = (m: Map<string, number>, k: string): number => {
   const v = m.get(k) ?? 0;
   m.set(k, v + 1);
   return v;
+};
+
+const repeats = (m: Map<string, number>): number => {
+  let n = 0;
+  for (const v of m.values()) if (v > 1) n++;
+  return n;
+};
+
+const sum = (m: Map<string, number>): number => {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
 };
 
 export class SimCounters {
@@ -36,6 +50,9 @@ export class SimCounters {
   private tokens = { prompt: 0, completion: 0 };
   inFlight = 0;
   private maxInFlight = 0;
+  private batches = 0;
+  private batchPolls = 0;
+  private batchBodies = new Map<string, number>();
 
   /** Counts a request with this body and returns its attempt number (0 = first time seen). */
   attempt(bodyKey: string): number {
@@ -56,6 +73,14 @@ export class SimCounters {
     this.tokens.prompt += prompt;
     this.tokens.completion += completion;
   }
+  /** A batch was created holding requests with these body keys. */
+  batchCreated(bodyKeys: readonly string[]): void {
+    this.batches++;
+    for (const k of bodyKeys) inc(this.batchBodies, k);
+  }
+  batchPolled(): void {
+    this.batchPolls++;
+  }
   enter(): void {
     this.inFlight++;
     if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
@@ -65,8 +90,7 @@ export class SimCounters {
   }
 
   snapshot(): SimStats {
-    let repeated = 0;
-    for (const v of this.bodies.values()) if (v > 1) repeated++;
+    const repeated = repeats(this.bodies);
     return {
       total: this.total,
       byModel: Object.fromEntries(this.models),
@@ -78,6 +102,7 @@ export class SimCounters {
       tokens: { ...this.tokens },
       inFlight: this.inFlight,
       maxInFlight: this.maxInFlight,
+      batch: { batches: this.batches, requests: sum(this.batchBodies), polls: this.batchPolls, repeatedBodies: repeats(this.batchBodies) },
     };
   }
 
@@ -90,5 +115,8 @@ export class SimCounters {
     this.kinds = { critic: 0, candidate: 0 };
     this.tokens = { prompt: 0, completion: 0 };
     this.maxInFlight = this.inFlight;
+    this.batches = 0;
+    this.batchPolls = 0;
+    this.batchBodies.clear();
   }
 }

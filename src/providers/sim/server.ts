@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type SimBatchOptions, type SimHandler, simBatches } from "./batch.js";
 import { SimCounters, type SimStats } from "./counters.js";
 import { decideFault, type FaultOptions } from "./faults.js";
 import { textKey, unit } from "./hash.js";
@@ -8,7 +9,7 @@ import { ANTHROPIC_ERRORS, anthropicMessage, readAnthropicRequest } from "./wire
 import { OPENAI_ERRORS, openaiCompletion, readOpenAIRequest } from "./wire-openai.js";
 import { SimWorld, type SimReply, type SimRequest } from "./world.js";
 
-export interface SimServerOptions extends FaultOptions {
+export interface SimServerOptions extends FaultOptions, SimBatchOptions {
   /** Seed of the whole simulated world: truth, ratings, generations, faults (default 1). */
   seed?: number | string;
   /** 0 = a free port (default). */
@@ -98,8 +99,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /**
  * Start the simulator: OpenAI `POST /v1/chat/completions`, Anthropic `POST /v1/messages`,
- * `GET /v1/models`, `GET /__sim/stats`, `POST /__sim/reset`. Routes live in one table so batch
- * endpoints can be added beside them.
+ * `GET /v1/models`, `GET /__sim/stats`, `POST /__sim/reset`, and the batch endpoints of both APIs
+ * (OpenAI `/v1/files` + `/v1/batches`, Anthropic `/v1/messages/batches`; see batch.ts).
  * @example
  * const sim = await startSimServer({ seed: 7, latencyMs: 50, rate429: 0.05 });
  * const client = new OpenAI({ baseURL: sim.openaiBaseURL, apiKey: "sim" });
@@ -194,7 +195,8 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
     });
   }
 
-  const routes: Record<string, (raw: string, res: ServerResponse) => void> = {
+  const batchRoute = simBatches({ world, counters, opts, send });
+  const routes: Record<string, SimHandler> = {
     "POST /v1/chat/completions": (raw, res) => chat(OPENAI, raw, res),
     "POST /chat/completions": (raw, res) => chat(OPENAI, raw, res),
     "POST /v1/messages": (raw, res) => chat(ANTHROPIC, raw, res),
@@ -217,16 +219,16 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
 
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
-    const route = routes[`${req.method} ${path}`];
+    const route = routes[`${req.method} ${path}`] ?? batchRoute(req.method ?? "GET", path);
     readBody(req).then(
-      (raw) => {
-        if (route) return route(raw, res);
+      async (raw) => {
+        if (route) return route(raw, res, req);
         const anthropic = path.startsWith("/v1/messages");
         const body = anthropic ? ANTHROPIC_ERRORS.notFoundRoute(path, "req_sim_route") : OPENAI_ERRORS.notFoundRoute(path);
         send(res, 404, JSON.stringify(body), {});
       },
       () => res.destroy(),
-    );
+    ).catch(() => res.destroy());
   });
   server.keepAliveTimeout = 30_000;
 

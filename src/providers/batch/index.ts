@@ -1,0 +1,30 @@
+import type { ProviderOptions } from "../provider.js";
+import { anthropicBatchApi } from "./anthropic.js";
+import { openaiBatchApi } from "./openai.js";
+import type { BatchApi, BatchHandle, BatchProviderKind, BatchRequest, BatchResult, BatchStatus } from "./types.js";
+
+export type { BatchApi, BatchCounts, BatchHandle, BatchProviderKind, BatchRequest, BatchResult, BatchStatus } from "./types.js";
+export { anthropicBatchApi, openaiBatchApi };
+
+/**
+ * The batch API of a provider kind, built with `maxRetries: 0` (the runner owns retries).
+ * @example
+ * const api = batchApi("openai", { baseURL: sim.openaiBaseURL, apiKey: "sim", timeoutMs: 60_000 });
+ * const { batchId } = await api.submit([{ customId: "r0", req }]);
+ */
+export function batchApi(kind: BatchProviderKind, opts: ProviderOptions): BatchApi {
+  return kind === "openai" ? openaiBatchApi(opts) : anthropicBatchApi(opts);
+}
+
+/** One-shot forms of the three steps, for callers that do not keep a client. */
+export function submitBatch(kind: BatchProviderKind, requests: readonly BatchRequest[], opts: ProviderOptions, signal?: AbortSignal): Promise<BatchHandle> {
+  return batchApi(kind, opts).submit(requests, signal);
+}
+
+export function pollBatch(kind: BatchProviderKind, batchId: string, opts: ProviderOptions, signal?: AbortSignal): Promise<BatchStatus> {
+  return batchApi(kind, opts).poll(batchId, signal);
+}
+
+export function collectBatch(kind: BatchProviderKind, batchId: string, opts: ProviderOptions, signal?: AbortSignal): Promise<Map<string, BatchResult>> {
+  return batchApi(kind, opts).collect(batchId, signal);
+}
