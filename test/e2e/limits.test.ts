@@ -35,7 +35,7 @@ describe("limits", () => {
     const summary = JSON.parse(await readFile(join(d.path, "rep/summary.json"), "utf8"));
     expect(summary.failed).toBe(0);
     expect(summary.notes.join("\n")).toMatch(/Truncated for the critic: 1 output longer than 20,000 characters \(longest 1,000,000 characters: huge\/default\)/);
-    expect(await readFile(join(d.path, "rep/report.md"), "utf8")).toContain("truncated for the critic");
+    expect(await readFile(join(d.path, "rep/report.md"), "utf8")).toContain("Truncated for the critic: 1 output longer than 20,000 characters");
     const scores = parse(await readFile(join(d.path, "rep/scores.csv"), "utf8"), { columns: true }) as Record<string, string>[];
     expect(scores.find((s) => s.item === "huge")!.output_chars).toBe("1000000");
   });
