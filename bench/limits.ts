@@ -8,7 +8,7 @@ import type { BenchRow } from "./row.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROWS = 100_000;
-const HEAP_MB = 192;
+const HEAP_MB = 256;
 
 function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -15,7 +15,7 @@ import { writeSupportCsv } from "../helpers/suite.js";
 const ROWS = 16;
 const CRITICS = ["openai:sim-critic-strong", "anthropic:sim-critic-lenient"];
 const EXPECTED = ROWS * CRITICS.length;
-const tally: { kind: string; injected: number; failed: number; requests: number }[] = [];
+const tally: { kind: string; injected: number; failed: number; failedAttempts: number; requests: number }[] = [];
 const dirs: string[] = [];
 
 afterAll(async () => {
@@ -23,7 +23,9 @@ afterAll(async () => {
   // The closing figures of the fault suite (issue 6): faults injected, and judgments they cost.
   const injected = tally.reduce((t, r) => t + r.injected, 0);
   const failed = tally.reduce((t, r) => t + r.failed, 0);
-  console.log(`fault suite: ${injected} faults injected, ${injected - failed} survived by retry, ${failed} judgments reported failed, 0 lost`);
+  // Every attempt of a judgment that ended failed met a fault; every other fault was survived.
+  const unsurvived = tally.reduce((t, r) => t + r.failedAttempts, 0);
+  console.log(`fault suite: ${injected} faults injected, ${injected - unsurvived} survived, ${failed} judgments listed as failed (all in the retries-exhausted case), 0 lost`);
   for (const r of tally) console.log(`  ${r.kind.padEnd(10)} injected ${String(r.injected).padStart(3)}  requests ${String(r.requests).padStart(3)}  failed judgments ${r.failed}`);
 });
 
@@ -47,7 +49,8 @@ async function faultRun(kind: string, faults: FaultOptions, config: { timeoutMs?
     const { result } = await runSuite(suite, { cwd: dir, noCache: true, out });
     const stats = sim.stats();
     const injected = Object.values(stats.byFault).reduce((a, b) => a + b, 0);
-    tally.push({ kind, injected, failed: result.totals.failed, requests: stats.total });
+    const failedAttempts = result.judgments.filter((j) => j.kind === "failed").reduce((t, j) => t + j.attempts, 0);
+    tally.push({ kind, injected, failed: result.totals.failed, failedAttempts, requests: stats.total });
     return { result, stats, out, injected };
   } finally {
     await sim.close();
