@@ -65,6 +65,20 @@ export class ProviderError extends CriticError {
   }
 }
 
+/**
+ * CRITIC_REPLAY=1 and a request is not in the response cache. Exit 2: the committed cache
+ * does not match the suite, which no retry can fix, so the whole run stops on the first one.
+ */
+export class CacheMissError extends CriticError {
+  override readonly exitCode = 2;
+  constructor(readonly target: string) {
+    super(
+      `cache miss in replay mode (CRITIC_REPLAY=1): no cached response for ${target}. Replay needs every request in the response cache; run the suite once without CRITIC_REPLAY to record it (and commit .critic/cache for CI), or check that the suite has not changed since.`,
+    );
+    this.name = "CacheMissError";
+  }
+}
+
 /** Thrown inside the runner when a budget cap is reached; the run stops cleanly. */
 export class BudgetExhausted extends CriticError {
   override readonly exitCode = 0;

@@ -2,6 +2,7 @@
  * RunResult: the one versioned record of a run. Every report writer renders it, so every
  * format says the same thing. `null` means "no data" and renders as "n/a", never as 0.
  */
+import type { GateOutcome } from "./gates/types.js";
 
 export interface Interval {
   lo: number;
@@ -258,4 +259,6 @@ export interface RunResult {
   cost: CostBreakdown;
   sequential: SequentialSummary | null;
   notes: string[];
+  /** Quality gates decided on this run, in config order (absent when the suite has none). */
+  gates?: GateOutcome[];
 }

@@ -1,7 +1,9 @@
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { type SuiteFlags, loadSuite } from "../config/load.js";
 import { ConfigError } from "../errors.js";
+import { describeOutcome } from "../gates/evaluate.js";
 import { renderConsole } from "../report/console.js";
+import { appendStepSummary, writeJunit } from "../report/write.js";
 import { runSuite } from "../runner/run-suite.js";
 import { type Command, type CommandIO, type FlagValues, bool, str, strs } from "./command.js";
 import { createProgress } from "./progress.js";
@@ -87,10 +89,11 @@ export const SUITE_FLAG_HELP: Record<string, string> = {
   resume: "continue run RUN without repeating a completed call",
   "no-cache": "do not read or write the response cache",
   quiet: "no progress display",
+  junit: "also write JUnit XML to FILE (one test case per gate)",
 };
 
 /** Shared by `run` and `demo`: run the suite with a progress display, print the summary and the report paths. */
-export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<typeof loadSuite>>, opts: { resume?: string; noCache?: boolean; quiet?: boolean; simulated?: boolean; batch?: boolean }): Promise<number> {
+export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<typeof loadSuite>>, opts: { resume?: string; noCache?: boolean; quiet?: boolean; simulated?: boolean; batch?: boolean; junit?: string }): Promise<number> {
   const progress = opts.quiet ? undefined : createProgress((s) => process.stderr.write(s), { tty: io.isTTY });
   const { result, files } = await runSuite(suite, {
     cwd: io.cwd,
@@ -104,10 +107,16 @@ export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<type
   });
   io.stdout(renderConsole(result, { color: io.isTTY }));
   io.stdout(`\nReports (run ${result.run}):`);
+  if (opts.junit) files.push(await writeJunit(result, resolve(io.cwd, opts.junit)));
   for (const f of files) io.stdout(`  ${relative(io.cwd, f) || f}`);
-  if (!result.complete) {
-    io.stdout(`\nThe run stopped early (${result.stopReason}); the reports are marked incomplete. Continue with: critic run --resume ${result.run}`);
-    return result.stopReason === "interrupted" ? 130 : 0;
+  if (io.env.GITHUB_STEP_SUMMARY) await appendStepSummary(result, io.env.GITHUB_STEP_SUMMARY);
+  if (!result.complete) io.stdout(`\nThe run stopped early (${result.stopReason}); the reports are marked incomplete. Continue with: critic run --resume ${result.run}`);
+  if (result.stopReason === "interrupted") return 130;
+  const failed = (result.gates ?? []).filter((g) => !g.pass);
+  if (failed.length) {
+    io.stdout(`\n${failed.length} of ${result.gates?.length} quality gates failed:`);
+    for (const o of failed) io.stdout(describeOutcome(o).replace(/^/gm, "  "));
+    return 1;
   }
   return 0;
 }
@@ -116,11 +125,11 @@ export const runCommand: Command = {
   name: "run",
   summary: "judge a dataset with one or more critics and write the reports",
   usage: "[--config FILE] [--dataset F] [--rubric R]... [--critic provider:model]... [flags]",
-  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, "dry-run": { type: "boolean" }, "assume-latency-ms": { type: "string" }, batch: { type: "boolean" } },
+  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, "dry-run": { type: "boolean" }, "assume-latency-ms": { type: "string" }, batch: { type: "boolean" }, junit: { type: "string" } },
   flagHelp: SUITE_FLAG_HELP,
   async run({ values }, io) {
     const suite = await loadSuite(suiteFlags(values), io.cwd, io.env);
     if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000);
-    return runAndReport(io, suite, { resume: str(values, "resume"), noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), batch: bool(values, "batch") });
+    return runAndReport(io, suite, { resume: str(values, "resume"), noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), batch: bool(values, "batch"), junit: str(values, "junit") });
   },
 };

@@ -4,6 +4,7 @@ import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, fieldPath } from "../errors.js";
+import type { Gate } from "../gates/types.js";
 import { type Rubric, resolveRubric } from "./rubric.js";
 import { type CandidateSpec, type CascadeSpec, type CompareSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
 
@@ -56,6 +57,7 @@ export interface Suite {
   out?: string;
   cacheDir: string;
   seed: number;
+  gates: Gate[];
 }
 
 /** What the command line can override. */
@@ -234,6 +236,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     out: flags.out ? resolve(cwd, flags.out) : c.out ? abs(c.out) : undefined,
     cacheDir: c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic"),
     seed: flags.seed ?? c.seed ?? 1,
+    gates: c.gates ?? [],
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GateSchema } from "../gates/schema.js";
 
 const positive = z.number().positive();
 
@@ -102,6 +103,8 @@ export const SuiteConfigSchema = z
     out: z.string().optional(),
     cacheDir: z.string().optional(),
     seed: z.number().int().optional(),
+    /** Quality gates decided on 95% intervals after the run; `critic run` exits 1 when one fails. */
+    gates: z.array(GateSchema).optional(),
   })
   .strict();
 

@@ -6,7 +6,8 @@
 import Table from "cli-table3";
 import type { RunResult } from "../run-result.js";
 import { cellOf } from "./derive.js";
-import { fmtInt, fmtMeanCi, fmtMs, fmtTotalCost, SIMULATED_STATEMENT } from "./format.js";
+import { fmtInt, fmtInterval, fmtMeanCi, fmtMs, fmtTotalCost, SIMULATED_STATEMENT } from "./format.js";
+import { gateEstimate, gateRule, gateVerdict } from "./gates.js";
 
 export interface ConsoleOptions {
   /** ANSI colours for headers and warnings; default false (plain text, for logs and tests). */
@@ -48,5 +49,14 @@ export function renderConsole(r: RunResult, opts: ConsoleOptions = {}): string {
   });
   totals.push([fmtInt(t.judgments), fmtInt(t.calls), fmtInt(t.cacheHits), fmtInt(t.abstentions), fmtInt(t.failed), fmtTotalCost(t.costUsd, r.usage), fmtMs(t.latencyMs.p50), fmtMs(t.latencyMs.p95)]);
   lines.push(totals.toString());
+
+  const gates = r.gates ?? [];
+  if (gates.length) {
+    const failed = gates.some((g) => !g.pass);
+    lines.push(paint(color, failed ? "31;1" : "32;1", `Quality gates: ${gateVerdict(gates)}`));
+    const t = new Table({ chars, head: ["", "Gate", "Estimate", "95% CI", "Passes when", "n"], style, colAligns: ["left", "left", "right", "right", "left", "right"] });
+    for (const o of gates) t.push([o.pass ? paint(color, "32", "pass") : paint(color, "31;1", "FAIL"), plain(o.name), gateEstimate(o), fmtInterval(o.interval), gateRule(o), fmtInt(o.n)]);
+    lines.push(t.toString());
+  }
   return `${lines.join("\n")}\n`;
 }

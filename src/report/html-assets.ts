@@ -39,6 +39,9 @@ svg.chart circle.point.best{stroke:#1d2330;stroke-width:1.5}
 .caption{color:var(--muted);font-size:12.5px;margin:2px 0 10px;max-width:900px}
 .two{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}.cost{max-width:580px}
 ul.notes li{margin:3px 0;overflow-wrap:anywhere}
+.banner.gates-pass{background:#e7f5ec;border:1px solid #a8d8b9;color:#1e6b3a}.banner.gates-fail{background:#fdecea;border:1px solid #f4b4ae;color:var(--warn)}
+span.gate{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600}span.gate.pass{background:#e7f5ec;color:#1e6b3a}span.gate.fail{background:#fdecea;color:var(--warn)}
+td.msg{white-space:normal;min-width:320px;max-width:560px;color:#333}
 footer{margin-top:36px;color:var(--muted);font-size:12px}
 `;
 

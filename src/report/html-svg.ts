@@ -117,7 +117,7 @@ export function scatterChart(rubric: string, scale: number, pts: ScatterPoint[])
   const marks = pts.map((p) => {
     const cls = `point${p.best ? " best" : ""}${p.pick ? " pick" : ""}`;
     const bar = p.ci ? `<line class="whisker" x1="${x(p.cost)}" x2="${x(p.cost)}" y1="${y(p.ci.lo)}" y2="${y(p.ci.hi)}" stroke="${p.color}"/>` : "";
-    const tag = p.pick && p.best ? " (best, cheapest)" : p.pick ? " (cheapest not worse)" : p.best ? " (best)" : "";
+    const tag = p.pick && p.best ? " (best, pick)" : p.pick ? " (cheapest not worse)" : p.best ? " (best)" : "";
     const ring = p.pick ? `<circle class="ring" cx="${x(p.cost)}" cy="${y(p.mean)}" r="10"/>` : "";
     return `${bar}${ring}<circle class="${cls}" data-candidate="${esc(p.candidate)}" data-cost="${p.cost}" data-mean="${p.mean}" cx="${x(p.cost)}" cy="${y(p.mean)}" r="6" fill="${p.color}"><title>${esc(`${p.candidate}: ${fmtUsd(p.cost)}, mean ${fmtNum(p.mean)}`)}</title></circle><text class="label" x="${x(p.cost) + 12}" y="${y(p.mean) + 4}">${esc(clip(p.candidate, 18))}<tspan class="tag">${esc(tag)}</tspan></text>`;
   });

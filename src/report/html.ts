@@ -3,10 +3,12 @@
  * Pure: (r) => string. Outputs and ids are untrusted, so every data string is escaped, and
  * a Content-Security-Policy lets only the page's own script (by hash) run.
  */
+import { criticsHtml, spendHtml } from "./html-critics.js";
 import type { RunResult } from "../run-result.js";
 import { candidateCost, cellOf, cheapestNotWorse, pairOf, rankingFor, scaleOf, slowestCalls, worstScores } from "./derive.js";
 import { fmtDuration, fmtInt, fmtInterval, fmtMeanCi, fmtMs, fmtNum, fmtPct, fmtSigned, fmtUsd, NA, preview, SIMULATED_STATEMENT, unpricedNote } from "./format.js";
 import { type Cell, CSP, CSS, htmlTable, numCell, SCRIPT } from "./html-assets.js";
+import { gatesSection } from "./html-gates.js";
 import { colorOf, distributionChart, esc, latencyBars, type ScatterPoint, scatterChart, whiskerChart } from "./html-svg.js";
 
 function header(r: RunResult): string {
@@ -144,7 +146,9 @@ function costSection(r: RunResult): string {
     const chart = pts.length ? scatterChart(rub.id, scaleOf(r, rub.id), pts) : "<p>No candidate has both a known cost and a score.</p>";
     const verdict = pick
       ? pick.pick
-        ? `Cheapest candidate not worse than the best (${esc(pick.best)}): <b>${esc(pick.pick)}</b> at ${esc(fmtUsd(candidateCost(r, pick.pick)))}.`
+        ? pick.pick === pick.best
+          ? `No cheaper candidate is as good as the best: <b>${esc(pick.pick)}</b> (${esc(fmtUsd(candidateCost(r, pick.pick)))}) is the pick.`
+          : `Cheapest candidate not worse than the best (${esc(pick.best)}): <b>${esc(pick.pick)}</b> at ${esc(fmtUsd(candidateCost(r, pick.pick)))}.`
         : `No candidate with a known cost is not worse than the best (${esc(pick.best)}).`
       : "";
     const missing = unknown.length ? ` Not plotted (cost unknown): ${unknown.map(esc).join(", ")}.` : "";
@@ -212,13 +216,16 @@ function slowestSection(r: RunResult): string {
 
 /** report.html for a run. */
 export function renderHtml(r: RunResult): string {
-  const sections = [scoresSection(r), rankingSection(r), costSection(r), usageSection(r), worstSection(r), slowestSection(r)];
+  const sections = [gatesSection(r), scoresSection(r), rankingSection(r), criticsHtml(r), costSection(r), usageSection(r), spendHtml(r), worstSection(r), slowestSection(r)];
   const notes = r.notes.length ? `<section id="notes"><h2>Notes</h2><ul class="notes">${r.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></section>` : "";
   const toc = [
+    ["gates", "Gates"],
     ["scores", "Scores"],
     ["ranking", "Ranking"],
+    ["critics", "Critics"],
     ["cost", "Cost vs quality"],
     ["usage", "Usage & latency"],
+    ["spend", "Spend"],
     ["worst", "Worst outputs"],
     ["slowest", "Slowest calls"],
     ["notes", "Notes"],

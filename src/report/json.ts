@@ -3,6 +3,7 @@
  * dashboards. The per-judgment and per-score rows live in the CSVs, not here. Nulls stay
  * null (no data), never 0.
  */
+import type { GateOutcome } from "../gates/types.js";
 import type { CellSummary, LatencySummary, PairwiseResult, RankingEntry, RunResult, UsageSummary } from "../run-result.js";
 
 export interface SummaryJson {
@@ -36,6 +37,8 @@ export interface SummaryJson {
   cascade: RunResult["cascade"];
   sequential: RunResult["sequential"];
   notes: string[];
+  /** Present when the suite has gates. */
+  gates?: GateOutcome[];
 }
 
 export function summaryOf(r: RunResult): SummaryJson {
@@ -71,6 +74,7 @@ export function summaryOf(r: RunResult): SummaryJson {
     cascade: r.cascade,
     sequential: r.sequential,
     notes: r.notes,
+    ...(r.gates ? { gates: r.gates } : {}),
   };
 }
 

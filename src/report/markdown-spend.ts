@@ -54,6 +54,7 @@ function costs(r: RunResult): string[] {
     ...Object.entries(c.byCandidate).map(([k, v]) => ["candidate (generation + its judgments)", md(k), fmtUsd(v)]),
     ...Object.entries(c.byRubric).map(([k, v]) => ["rubric (judgments)", md(k), fmtUsd(v)]),
   ];
+  if (!rows.length) return [];
   return [
     "## Cost",
     "",

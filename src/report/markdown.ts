@@ -5,6 +5,7 @@
  */
 import type { RunResult } from "../run-result.js";
 import { cellOf, pairOf, rankingFor, slowestCalls, worstScores } from "./derive.js";
+import { gatesMarkdown } from "./gates.js";
 import {
   fmtDuration,
   fmtInt,
@@ -183,6 +184,7 @@ export function renderMarkdown(r: RunResult): string {
   return [
     ...header(r),
     "",
+    ...gatesMarkdown(r),
     ...scoresSection(r),
     ...rankingSection(r),
     ...criticsSection(r),

@@ -4,11 +4,13 @@
  * renamed into place, so a reader never sees a half-written report.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { appendFile, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { RunResult } from "../run-result.js";
 import { renderJudgmentsCsv, renderScoresCsv } from "./csv.js";
 import { renderHtml } from "./html.js";
+import { renderJunit } from "./junit.js";
+import { renderStepSummary } from "./step-summary.js";
 import { renderSummaryJson } from "./json.js";
 import { renderMarkdown } from "./markdown.js";
 
@@ -51,4 +53,24 @@ export async function writeReports(r: RunResult, dir: string, formats: readonly 
     throw e;
   }
   return rendered.map((f) => f.path);
+}
+
+/** JUnit XML (one testcase per gate) at `file`, written whole via temp file + rename. */
+export async function writeJunit(r: RunResult, file: string): Promise<string> {
+  const text = renderJunit(r);
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    await writeFile(tmp, text, "utf8");
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  return file;
+}
+
+/** Append the compact Markdown summary to `$GITHUB_STEP_SUMMARY` (other steps may have written there too, so never overwrite). */
+export async function appendStepSummary(r: RunResult, file: string): Promise<void> {
+  await appendFile(file, renderStepSummary(r), "utf8");
 }

@@ -1,4 +1,4 @@
-import { BudgetExhausted, ConfigError, ProviderError } from "../errors.js";
+import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
 import type { ModelTarget, ProviderKind } from "../config/load.js";
 import type { Price } from "../config/schema.js";
 import { costUsd, priceFor } from "../providers/prices.js";
@@ -46,7 +46,7 @@ export function createCaller(deps: CallerDeps) {
     const key = requestKey(target.provider, req);
     const hit = await deps.cache.get(key);
     if (hit) return { reply: hit, cached: true, attempts: 0, costUsd: 0 };
-    if (deps.replay) throw new ProviderError(`cache miss for ${target.id} in replay mode (CRITIC_REPLAY=1): refusing to call the API`, { kind: "bad_response" });
+    if (deps.replay) throw new CacheMissError(`${target.id} (model ${req.model})`);
     if (deps.batcher) {
       if (!deps.budget.allows()) throw new BudgetExhausted(deps.budget.stopReason ?? "budget");
       const b = await deps.batcher.request(key, target, req);

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import type { Suite } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import { loadDataset } from "../data/dataset.js";
+import { evaluateGates } from "../gates/evaluate.js";
+import { gateRefProblem } from "../gates/check.js";
 import { writeReports } from "../report/write.js";
 import type { RunResult } from "../run-result.js";
 import { readJournal } from "../store/journal.js";
@@ -56,6 +58,9 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
       throw new ConfigError(`run ${opts.resume} was started with critics ${JSON.stringify(h.critics)} and rubrics ${JSON.stringify(h.rubrics)}; resume it with the same suite`);
     }
   }
+  const candidateIds = suite.candidates.length ? suite.candidates.map((c) => c.id) : [...new Set(dataset.rows.map((r) => r.candidate))];
+  const badGate = gateRefProblem(suite.gates, candidateIds, suite.rubrics.map((r) => r.id));
+  if (badGate) throw new ConfigError(badGate, { file: suite.configFile ?? undefined });
   const run = opts.resume ?? newRunId();
   const common = { run, resume, noCache: opts.noCache, replay: opts.replay, batch: opts.batch, batchPollMs: opts.batchPollMs, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
   let result: RunResult;
@@ -68,6 +73,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
     result = buildRunResult(executed, suite, { ...dataset, rows: sampled.rows }, { simulated: opts.simulated ?? false });
   }
   if (sampled.note) result.notes.unshift(sampled.note);
+  if (suite.gates.length) result.gates = evaluateGates(result, suite.gates);
   if (opts.write === false) return { result, reportDir: null, files: [] };
   const reportDir = opts.out ?? suite.out ?? join(opts.cwd, "reports", run);
   const files = await writeReports(result, reportDir);

@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { BudgetExhausted, ConfigError, ProviderError } from "../errors.js";
+import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
 import { type CandidateTarget, type CriticTarget, type ProviderKind, type Suite, suiteToConfig } from "../config/load.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
@@ -82,6 +82,7 @@ function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
 
 /** 401/403/404 and 400 will not get better by retrying 5,000 times: stop the run and say what is wrong. */
 function fatal(e: unknown, target: string): Error | null {
+  if (e instanceof CacheMissError) return e;
   if (e instanceof ProviderError && e.kind === "http" && [400, 401, 403, 404].includes(e.status ?? 0)) {
     const hint = e.status === 401 || e.status === 403 ? " (check the API key)" : e.status === 404 ? " (check the model name and base URL)" : "";
     return new ConfigError(`${target}: ${e.message}${hint}`);

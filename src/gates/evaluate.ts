@@ -1,0 +1,110 @@
+/**
+ * Decide gates on a RunResult. Pure: reads the cells (mean, 95% interval) and pairwise
+ * differences the run already estimated, and the per-item scores for the worst items.
+ * A gate without an interval (no data, or n < 2) fails: "cannot tell" is not a pass.
+ */
+import type { Interval, PairwiseResult, RunResult, ScoreRow } from "../run-result.js";
+import type { CompareGate, Gate, GateItem, GateOutcome, MeanGate } from "./types.js";
+
+const WORST = 5;
+
+/** 2 decimals, a true minus sign. */
+export function fmtGateNum(x: number): string {
+  const s = Math.abs(x).toFixed(2);
+  return x < 0 && s !== "0.00" ? `−${s}` : s;
+}
+const fmtCi = (ci: Interval) => `[${fmtGateNum(ci.lo)}, ${fmtGateNum(ci.hi)}]`;
+
+/** A readable name: `mean(v2, politeness) ≥ 5.5`, `v2 vs v1 on accuracy: not worse by 0.2`. */
+export function gateName(g: Gate): string {
+  if (g.name) return g.name;
+  if (g.type === "mean") return g.atLeast !== undefined ? `mean(${g.candidate}, ${g.rubric}) ≥ ${g.atLeast}` : `mean(${g.candidate}, ${g.rubric}) ≤ ${g.atMost}`;
+  return g.notWorseBy !== undefined ? `${g.candidate} vs ${g.baseline} on ${g.rubric}: not worse by ${g.notWorseBy}` : `${g.candidate} vs ${g.baseline} on ${g.rubric}: better by ${g.betterBy}`;
+}
+
+function scoresOf(r: RunResult, candidate: string, rubric: string): Map<string, ScoreRow> {
+  const m = new Map<string, ScoreRow>();
+  for (const s of r.scores) if (s.candidate === candidate && s.rubric === rubric) m.set(s.item, s);
+  return m;
+}
+
+/** The pair a − b, flipped from b − a when only that direction is stored. */
+function pair(r: RunResult, rubric: string, a: string, b: string): PairwiseResult | null {
+  const direct = r.pairwise.find((p) => p.rubric === rubric && p.a === a && p.b === b);
+  if (direct) return direct;
+  const rev = r.pairwise.find((p) => p.rubric === rubric && p.a === b && p.b === a);
+  if (!rev) return null;
+  return { a, b, rubric, winRate: 1 - rev.winRate, meanDiff: rev.meanDiff === null ? null : -rev.meanDiff, diffCi95: rev.diffCi95 && { lo: -rev.diffCi95.hi, hi: -rev.diffCi95.lo }, n: rev.n };
+}
+
+function evaluateMean(r: RunResult, g: MeanGate): GateOutcome {
+  const lower = g.atLeast !== undefined;
+  const threshold = (lower ? g.atLeast : g.atMost) as number;
+  const cell = r.cells.find((c) => c.candidate === g.candidate && c.rubric === g.rubric);
+  const rows = [...scoresOf(r, g.candidate, g.rubric).values()].filter((s): s is ScoreRow & { score: number } => s.score !== null);
+  rows.sort((x, y) => (lower ? x.score - y.score : y.score - x.score) || (x.item < y.item ? -1 : 1));
+  const worst: GateItem[] = rows.slice(0, WORST).map((s) => ({ item: s.item, score: s.score, baseline: null, diff: null, outputPreview: s.outputPreview }));
+  const base = { gate: g, name: gateName(g), threshold, rule: lower ? ("lower>=" as const) : ("upper<=" as const), worst };
+  const what = `mean score of ${g.candidate} on ${g.rubric}`;
+  if (!cell || cell.mean === null) return { ...base, pass: false, estimate: null, interval: null, n: cell?.n ?? 0, message: `no scores for ${g.candidate} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
+  if (!cell.ci95) return { ...base, pass: false, estimate: cell.mean, interval: null, n: cell.n, message: `${what} is ${fmtGateNum(cell.mean)} with no 95% interval (n = ${cell.n}), so the gate cannot pass.` };
+  const bound = lower ? cell.ci95.lo : cell.ci95.hi;
+  const pass = lower ? bound >= threshold : bound <= threshold;
+  const rel = lower ? (pass ? "is at least" : "is below") : pass ? "is at most" : "is above";
+  const message = `${what} is ${fmtGateNum(cell.mean)}, 95% CI ${fmtCi(cell.ci95)} (n = ${cell.n}); the ${lower ? "lower" : "upper"} bound ${fmtGateNum(bound)} ${rel} the threshold ${threshold}.`;
+  return { ...base, pass, estimate: cell.mean, interval: cell.ci95, n: cell.n, message };
+}
+
+function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
+  const inferiority = g.notWorseBy !== undefined;
+  const margin = (inferiority ? g.notWorseBy : g.betterBy) as number;
+  const threshold = inferiority ? -margin : margin;
+  const mine = scoresOf(r, g.candidate, g.rubric);
+  const theirs = scoresOf(r, g.baseline, g.rubric);
+  const items: GateItem[] = [];
+  for (const [item, s] of mine) {
+    const b = theirs.get(item);
+    if (s.score === null || !b || b.score === null) continue;
+    items.push({ item, score: s.score, baseline: b.score, diff: s.score - b.score, outputPreview: s.outputPreview });
+  }
+  items.sort((x, y) => (x.diff as number) - (y.diff as number) || (x.item < y.item ? -1 : 1));
+  const base = { gate: g, name: gateName(g), threshold, rule: "lower>" as const, worst: items.slice(0, WORST) };
+  const p = pair(r, g.rubric, g.candidate, g.baseline);
+  const what = `paired difference ${g.candidate} − ${g.baseline} on ${g.rubric}`;
+  if (!p || p.meanDiff === null) return { ...base, pass: false, estimate: null, interval: null, n: p?.n ?? 0, message: `no paired scores for ${g.candidate} and ${g.baseline} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
+  if (!p.diffCi95) return { ...base, pass: false, estimate: p.meanDiff, interval: null, n: p.n, message: `${what} is ${fmtGateNum(p.meanDiff)} with no 95% interval (n = ${p.n}), so the gate cannot pass.` };
+  const pass = p.diffCi95.lo > threshold;
+  const claim = inferiority ? `non-inferiority margin ${margin}` : `superiority margin ${margin}`;
+  const verdict = pass
+    ? inferiority
+      ? `${g.candidate} is not worse than ${g.baseline} by ${margin} or more`
+      : `${g.candidate} is better than ${g.baseline} by more than ${margin}`
+    : inferiority
+      ? `${g.candidate} may be worse than ${g.baseline} by ${margin} or more`
+      : `${g.candidate} is not shown better than ${g.baseline} by more than ${margin}`;
+  const message = `${what} is ${fmtGateNum(p.meanDiff)}, 95% CI ${fmtCi(p.diffCi95)} (n = ${p.n} paired items); the lower bound ${fmtGateNum(p.diffCi95.lo)} is ${pass ? "above" : "not above"} ${fmtGateNum(threshold)} (${claim}): ${verdict}.`;
+  return { ...base, pass, estimate: p.meanDiff, interval: p.diffCi95, n: p.n, message };
+}
+
+/**
+ * Decide every gate on a finished run, in order.
+ * @example
+ *   const outcomes = evaluateGates(result, [{ type: "mean", candidate: "v2", rubric: "politeness", atLeast: 5.5 }]);
+ *   if (outcomes.some((o) => !o.pass)) process.exitCode = 1;
+ */
+export function evaluateGates(r: RunResult, gates: readonly Gate[]): GateOutcome[] {
+  return gates.map((g) => (g.type === "mean" ? evaluateMean(r, g) : evaluateCompare(r, g)));
+}
+
+/** The message with the worst items, as printed by a failing gate. */
+export function describeOutcome(o: GateOutcome): string {
+  const lines = [`${o.pass ? "PASS" : "FAIL"} ${o.name}`, `  ${o.message}`];
+  if (o.worst.length) {
+    lines.push(o.gate.type === "compare" ? `  Worst items (largest drop of ${o.gate.candidate} against ${o.gate.baseline}):` : `  Worst items (${o.gate.candidate} on ${o.gate.rubric}):`);
+    for (const w of o.worst) {
+      const score = o.gate.type === "compare" ? `${fmtGateNum(w.score as number)} vs ${fmtGateNum(w.baseline as number)} (${fmtGateNum(w.diff as number)})` : fmtGateNum(w.score as number);
+      lines.push(`    ${w.item}: ${score}  ${JSON.stringify(w.outputPreview.slice(0, 80))}`);
+    }
+  }
+  return lines.join("\n");
+}

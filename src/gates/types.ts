@@ -1,0 +1,70 @@
+/**
+ * Quality gates: statistical pass/fail rules decided on 95% intervals, never on a point
+ * estimate alone, so a gate does not flip on noise.
+ */
+import type { Interval } from "../run-result.js";
+
+/**
+ * A bound on one candidate's mean score on one rubric.
+ * - `atLeast: x` passes when the lower bound of the mean's 95% interval is >= x.
+ * - `atMost: x` passes when the upper bound of the mean's 95% interval is <= x.
+ */
+export interface MeanGate {
+  type: "mean";
+  candidate: string;
+  rubric: string;
+  atLeast?: number;
+  atMost?: number;
+  /** Shown instead of the generated name. */
+  name?: string;
+}
+
+/**
+ * A paired comparison d = candidate − baseline (mean over items both have, 95% interval).
+ * - `notWorseBy: m` (non-inferiority) passes when the interval's lower bound is > −m.
+ * - `betterBy: m` (superiority; m = 0 means "better at all") passes when the lower bound is > m.
+ */
+export interface CompareGate {
+  type: "compare";
+  candidate: string;
+  baseline: string;
+  rubric: string;
+  notWorseBy?: number;
+  betterBy?: number;
+  name?: string;
+}
+
+export type Gate = MeanGate | CompareGate;
+
+/** One item behind a gate's estimate, worst first. */
+export interface GateItem {
+  item: string;
+  /** The candidate's aggregate score on this item. */
+  score: number | null;
+  /** The baseline's score (compare gates only). */
+  baseline: number | null;
+  /** score − baseline (compare gates only). */
+  diff: number | null;
+  outputPreview: string;
+}
+
+export interface GateOutcome {
+  gate: Gate;
+  /** e.g. `mean(v2, politeness) ≥ 5.5` or `v2 − v1 on accuracy not worse by 0.2`. */
+  name: string;
+  pass: boolean;
+  /** Mean score, or mean paired difference; null when there is no data. */
+  estimate: number | null;
+  /** 95% interval of the estimate; null when it cannot be computed (n < 2). */
+  interval: Interval | null;
+  /** The value the deciding bound is checked against (−m for notWorseBy). */
+  threshold: number;
+  /** Which bound decides, and how: "lower ≥", "upper ≤", "lower >". */
+  rule: "lower>=" | "upper<=" | "lower>";
+  /** Items (or item pairs) behind the estimate. */
+  n: number;
+  /** One sentence: the estimate, its interval, the threshold and the verdict. */
+  message: string;
+  /** Up to five items pulling the estimate the wrong way, worst first. */
+  worst: GateItem[];
+}
