@@ -5,11 +5,12 @@ import { summevalExperiment } from "../../../bench/label-models.js";
 const DIR = "../shared/data/judges/summeval-llm-critics";
 
 // The issue's bar is aggregate >= max(best single, mean) on every dimension, averaged over 20
-// draws of 50 gold items. With the score blend it is not met on any dimension (coherence and
-// relevance come within 0.02 of the mean, consistency and fluency stay 0.05-0.08 under gpt-4
-// alone, because 50 gold items pick gpt-4 over the mean in only about half the draws); the table
-// printed here and `npm run bench` show the figures. `auto` picks the blend on this data (its
-// one-SE rule), so the fast blend stands in for it here; the bench row measures `auto` itself.
+// draws of 50 gold items. It is not met on any dimension: coherence and relevance come within
+// 0.02 of the mean; consistency and fluency stay 0.05-0.08 under gpt-4 alone, because 50 gold
+// items favour gpt-4 over the mean in only 80-90 % of samples even when those are the only two
+// choices. The table printed here and `npm run bench` show the figures. This test runs the score
+// blend alone (< 1 s); `auto`, which picks the blend in most draws and an EM model in the rest,
+// takes ~35 s for the same table and is measured in the bench (0.515 / 0.491 / 0.423 / 0.526).
 it.skipIf(!existsSync(DIR))(
   "with 50 gold items the SummEval score blend beats the weaker baseline on every dimension and both baselines on average (data absent: skipped)",
   () => {
