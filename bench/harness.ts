@@ -17,12 +17,21 @@ function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
-async function throughput(judgments: number, concurrency: number, latencyMs: number) {
+interface ChildFigures {
+  wallMs: number;
+  cpuMs: number;
+  maxRssKb: number;
+  judgments?: number;
+  failed?: number;
+}
+
+/** Run a child script against a fresh simulator in its own process; return the figures it prints. */
+async function againstSim(script: string, judgments: number, concurrency: number, latencyMs: number): Promise<ChildFigures> {
   const sim = spawn(process.execPath, [join(HERE, "sim-child.js"), String(latencyMs)], { stdio: ["ignore", "pipe", "inherit"] });
   try {
     const { openaiBaseURL } = JSON.parse(await firstLine(sim)) as { openaiBaseURL: string };
-    const out = execFileSync(process.execPath, [join(HERE, "harness-child.js"), openaiBaseURL, String(judgments), String(concurrency)], { encoding: "utf8" });
-    return JSON.parse(out.trim().split("\n").pop()!) as { wallMs: number; cpuMs: number; maxRssKb: number; judgments: number; failed: number };
+    const out = execFileSync(process.execPath, [join(HERE, script), openaiBaseURL, String(judgments), String(concurrency)], { encoding: "utf8" });
+    return JSON.parse(out.trim().split("\n").pop()!) as ChildFigures;
   } finally {
     sim.kill("SIGTERM");
   }
@@ -74,7 +83,8 @@ export async function rows(): Promise<BenchRow[]> {
   const n = 5000;
   const c = 64;
   const latency = 50;
-  const r = await throughput(n, c, latency);
+  const r = await againstSim("harness-child.js", n, c, latency);
+  const floor = await againstSim("sdk-floor-child.js", n, c, latency);
   const ideal = Math.ceil(n / c) * latency;
   const ratio = r.wallMs / ideal;
   const cpuPer = r.cpuMs / n;
@@ -86,6 +96,13 @@ export async function rows(): Promise<BenchRow[]> {
   return [
     { area: "runner", metric: `wall / ideal (${n} judgments, c=${c}, ${latency} ms)`, value: `${ratio.toFixed(3)} (${(r.wallMs / 1000).toFixed(2)} s vs ${(ideal / 1000).toFixed(2)} s; ${r.failed} failed)`, target: "<= 1.10", ok: ratio <= 1.1 },
     { area: "runner", metric: "harness CPU per judgment", value: `${cpuPer.toFixed(3)} ms`, target: "<= 0.3 ms", ok: cpuPer <= 0.3 },
+    {
+      area: "runner",
+      metric: "the same calls through the OpenAI SDK alone (floor), same run: CPU per call; wall / ideal; peak RSS",
+      value: `${(floor.cpuMs / n).toFixed(3)} ms; ${(floor.wallMs / ideal).toFixed(3)}; ${(floor.maxRssKb / 1024).toFixed(0)} MB (harness CPU = ${(r.cpuMs / floor.cpuMs).toFixed(2)} x floor)`,
+      target: "",
+      ok: null,
+    },
     { area: "runner", metric: "harness peak RSS", value: `${rssMb.toFixed(0)} MB`, target: "<= 250 MB", ok: rssMb <= 250 },
     { area: "cli", metric: "cold start `critic --version` (median of 7)", value: `${cold.toFixed(3)} s`, target: "<= 0.3 s", ok: cold <= 0.3 },
     { area: "spend", metric: "dry-run estimate vs the demo run's dollars", value: `$${dry.planned.toFixed(4)} vs $${dry.spent.toFixed(4)} (${(dryErr * 100).toFixed(1)}% off)`, target: "within 10%", ok: dryErr <= 0.1 },

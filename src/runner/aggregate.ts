@@ -79,7 +79,8 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
   const reason = fit
     ? fit.reason
     : `the ordinal label model (each critic's leniency and noise learned from their agreement)${nGold ? `; ${nGold} gold labels are too few to choose a model by cross-validation (need ${MIN_GOLD_FOR_AUTO})` : ""}.`;
-  const method = chosen.method.replace(/^select:(\d+)$/, (_, j: string) => `select ${critics[Number(j)]}`);
+  // Matrix labelers are critic indices here; name them (select:1, blend:1@0.5 -> the critic).
+  const method = chosen.method.replace(/^(select|blend):(\d+)/, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`);
   return {
     scores: anchored,
     posteriors,
@@ -87,7 +88,7 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
     summary: {
       rubric,
       method,
-      reason: reason.replace(/select:(\d+)/g, (_, j: string) => `select ${critics[Number(j)]}`),
+      reason: reason.replace(/(select|blend):(\d+)/g, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`),
       critics: critics.map((id, j) => {
         const q = unsupervised.labelerQuality[j];
         return { id, accuracy: q?.accuracy ?? null, bias: q?.bias == null ? null : q.bias - unsupervisedShift, spread: q?.spread ?? null };

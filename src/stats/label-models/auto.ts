@@ -2,7 +2,9 @@
  * `auto`: pick a label model per dataset and say why (methods.md §1.3, §1.7).
  * - With gold: k-fold cross-validation over the gold items (fit with the other folds' gold
  *   clamped, score the held-out fold; pooled accuracy, or Spearman of E[z] on ordinal scales),
- *   candidates include "select the best labeler on gold" so combining must earn its place.
+ *   candidates include "select the best labeler on gold" so combining must earn its place, and on
+ *   ordinal scales the score blend (score-blend.ts), which stands unless another model beats it
+ *   by more than one standard error.
  * - Without gold: penalised log-likelihood (AIC; BIC over-penalises the 2K²-parameter DS on
  *   D_Product and throws away its +3 pp), then two guards from §1.3: labelers too sparse to
  *   estimate → majority vote; a winner that overturns majority vote on > 10 % of items while
@@ -11,7 +13,7 @@
 import type { LabelMatrix } from "../label-matrix.js";
 import { createRng } from "../rng.js";
 import { observations } from "./em.js";
-import { posteriorMean, spearman } from "./evaluate.js";
+import { percentileRanks, posteriorMean, spearman } from "./evaluate.js";
 import { argmaxLabels } from "./finalize.js";
 import { labelModels, type LabelModelName } from "./index.js";
 import { bestLabeler, selectLabeler } from "./select-best.js";
@@ -39,7 +41,7 @@ export interface AutoFit extends LabelModelFit {
 function candidateNames(m: LabelMatrix, withGold: boolean): LabelModelName[] {
   const names: LabelModelName[] = withGold ? ["mv", "ds", "ds-prior", "one-coin"] : ["ds", "one-coin"];
   // Banded DS has DS's parameter count and a lower likelihood, so only gold can choose it.
-  if (m.ordinal && m.k >= 3) names.push(...(withGold ? (["ds-banded", "ordinal"] as const) : (["ordinal"] as const)));
+  if (m.ordinal && m.k >= 3) names.push(...(withGold ? (["ds-banded", "ordinal", "blend"] as const) : (["ordinal"] as const)));
   return names;
 }
 
@@ -80,7 +82,8 @@ function autoWithGold(m: LabelMatrix, gold: Int32Array, opts: AutoOptions): Auto
       const held = goldItems.filter((_, r) => r % nFolds === f);
       for (const i of held) train[i] = -1;
       const fit = fitByName(name, m, { ...opts, gold: train });
-      const mean = useSpearman ? posteriorMean(m, fit.posterior) : null;
+      // Ranks among all items under this fold's fit, so the folds' predictions pool on one scale.
+      const mean = useSpearman ? percentileRanks(posteriorMean(m, fit.posterior)) : null;
       for (const i of held) {
         est.push(mean ? mean[i] : fit.labels[i] === gold[i] ? 1 : 0);
         truth.push(gold[i]);
@@ -89,14 +92,26 @@ function autoWithGold(m: LabelMatrix, gold: Int32Array, opts: AutoOptions): Auto
     const score = useSpearman ? spearman(est, truth) : est.reduce((s, v) => s + v, 0) / est.length;
     return { method: name, score, criterion: useSpearman ? "cv-spearman" : "cv-accuracy" };
   });
-  const best = candidates.reduce((a, c) => ((c.score ?? -Infinity) > (a.score ?? -Infinity) ? c : a));
+  const top = candidates.reduce((a, c) => ((c.score ?? -Infinity) > (a.score ?? -Infinity) ? c : a));
+  const blend = candidates.find((c) => c.method === "blend");
+  // One-standard-error rule (Hastie et al., ESL §7.10): on a small gold set the CV winner among
+  // many models is mostly noise, so the score blend (which already chooses between the mean and
+  // the best critic) stands unless another model beats it by more than one SE of a Spearman
+  // (Fisher z: sd ≈ √(1.06/(n−3))).
+  const se = Math.sqrt(1.06 / Math.max(1, goldItems.length - 3));
+  const z = (r: number | null) => Math.atanh(Math.max(-0.999, Math.min(0.999, r ?? -1)));
+  const keepBlend = !!blend && blend !== top && z(top.score) - z(blend.score) <= se;
+  const best = keepBlend ? blend : top;
   const fit = fitByName(best.method, m, { ...opts, gold });
   const mvScore = candidates.find((c) => c.method === "mv")?.score;
   const what = useSpearman ? "Spearman of the posterior mean" : "accuracy";
-  const reason =
-    `${fit.method} had the best ${nFolds}-fold cross-validated ${what} on ${goldItems.length} gold items ` +
-    `(${best.score?.toFixed(3)} vs majority vote ${mvScore?.toFixed(3) ?? "n/a"})` +
-    (best.method === "select" ? "; the gold set says selecting one labeler beats combining them." : ".");
+  const reason = keepBlend
+    ? `${fit.method}: the score blend is within one standard error (${se.toFixed(3)} in Fisher z) of the best ` +
+      `${nFolds}-fold cross-validated ${what} on ${goldItems.length} gold items (${top.method} ${top.score?.toFixed(3)} vs ` +
+      `${blend.score?.toFixed(3)}), too close to prefer a more complex model.`
+    : `${fit.method} had the best ${nFolds}-fold cross-validated ${what} on ${goldItems.length} gold items ` +
+      `(${best.score?.toFixed(3)} vs majority vote ${mvScore?.toFixed(3) ?? "n/a"})` +
+      (best.method === "select" || /^blend:.*@0$/.test(fit.method) ? "; the gold set says selecting one labeler beats combining them." : ".");
   return { ...fit, picked: fit.method, reason, candidates };
 }
 

@@ -30,6 +30,17 @@ export function ranks(x: ArrayLike<number>): Float64Array {
   return r;
 }
 
+/**
+ * Mid-rank of each value among all values, divided by their count: a scale-free score, so
+ * held-out predictions of fits made on different cross-validation folds can be pooled for one
+ * Spearman (raw scores of two fits need not share a scale: a mean of critics vs one critic).
+ */
+export function percentileRanks(x: ArrayLike<number>): Float64Array {
+  const r = ranks(x);
+  for (let i = 0; i < r.length; i++) r[i] /= r.length;
+  return r;
+}
+
 /** Spearman's ρ as the Pearson correlation of average ranks; null when undefined. */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
   if (x.length !== y.length || x.length < 2) return null;

@@ -6,11 +6,13 @@ import { dawidSkene } from "./dawid-skene.js";
 import { majorityVote } from "./majority-vote.js";
 import { oneCoin } from "./one-coin.js";
 import { ordinal } from "./ordinal.js";
+import { scoreBlend } from "./score-blend.js";
 import type { CommonOptions, LabelModel } from "./types.js";
 
 export type { DawidSkeneOptions, DirichletPrior } from "./dawid-skene.js";
+export type { ScoreBlendOptions } from "./score-blend.js";
 export type { CommonOptions, LabelerQuality, LabelModel, LabelModelFit } from "./types.js";
-export { dawidSkene, majorityVote, oneCoin, ordinal };
+export { dawidSkene, majorityVote, oneCoin, ordinal, scoreBlend };
 
 /** The banded-prior DS of methods.md §1.6 (b): α0 = 2 pseudo-counts, s = 1 scale point. */
 export const dawidSkeneBanded: LabelModel = (m, opts: CommonOptions = {}) =>
@@ -27,6 +29,7 @@ export const labelModels = {
   "ds-banded": dawidSkeneBanded,
   "one-coin": oneCoin,
   ordinal,
+  blend: scoreBlend,
 } satisfies Record<string, LabelModel>;
 
 export type LabelModelName = keyof typeof labelModels;

@@ -4,12 +4,23 @@ import { summevalExperiment } from "../../../bench/label-models.js";
 
 const DIR = "../shared/data/judges/summeval-llm-critics";
 
-it.skipIf(!existsSync(DIR))("with 50 gold items the SummEval aggregate is never below the weaker of best-critic and critic-mean (data absent: skipped)", () => {
-  const rows = summevalExperiment(DIR, 20, 50);
-  console.table(rows.map((r) => ({ ...r, picked: JSON.stringify(r.picked) })));
-  for (const r of rows) {
-    // The issue's bar, max(best single, mean), is not met on any dimension yet (see bench);
-    // what holds is that the gold-selected aggregate beats the weaker of the two baselines.
-    expect(r.aggregate).toBeGreaterThanOrEqual(Math.min(r.bestSingle, r.meanOfCritics));
-  }
-});
+// The issue's bar is aggregate >= max(best single, mean) on every dimension, averaged over 20
+// draws of 50 gold items. It is not met on any dimension: coherence and relevance come within
+// 0.02 of the mean; consistency and fluency stay 0.05-0.08 under gpt-4 alone, because 50 gold
+// items favour gpt-4 over the mean in only 80-90 % of samples even when those are the only two
+// choices. The table printed here and `npm run bench` show the figures. This test runs the score
+// blend alone (< 1 s); `auto`, which picks the blend in most draws and an EM model in the rest,
+// takes ~35 s for the same table and is measured in the bench (0.515 / 0.491 / 0.423 / 0.526).
+it.skipIf(!existsSync(DIR))(
+  "with 50 gold items the SummEval score blend beats the weaker baseline on every dimension and both baselines on average (data absent: skipped)",
+  () => {
+    const rows = summevalExperiment(DIR, 20, 50, "blend");
+    console.table(rows.map((r) => ({ ...r, picked: JSON.stringify(r.picked), meetsTarget: r.aggregate >= Math.max(r.bestSingle, r.meanOfCritics) })));
+    for (const r of rows) expect(r.aggregate).toBeGreaterThanOrEqual(Math.min(r.bestSingle, r.meanOfCritics));
+    // Averaged over dimensions, neither "always average" nor "always use the critic that is best
+    // on the held-out items" (an oracle per dimension) does as well as choosing on 50 gold items.
+    const avg = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
+    expect(avg((r) => r.aggregate)).toBeGreaterThan(avg((r) => r.bestSingle));
+    expect(avg((r) => r.aggregate)).toBeGreaterThan(avg((r) => r.meanOfCritics));
+  },
+);

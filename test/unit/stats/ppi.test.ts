@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { sample } from "../../../src/sampling/sample.js";
+import { SUMMEVAL, summevalPpi } from "../../../bench/ppi.js";
 import { normalQuantile, ppiMean, ppiPairedDifference } from "../../../src/stats/ppi.js";
 
 const Y = [1, 0, 1, 1, 0, 1, 0, 1, 1, 1];
@@ -78,57 +77,16 @@ describe("PPI for a paired difference (methods.md 5.2)", () => {
   });
 });
 
-const SUMMEVAL = "../shared/data/judges/summeval-llm-critics";
-
-interface Pool {
-  expert: number[];
-  critic: number[];
-}
-
-/** Expert mean (gold) and gpt-4 rts score per summary, by dimension; the one unparsed gpt-4 reply is left out. */
-function loadSummEval(): Map<string, Pool> {
-  const read = (f: string) => parse(readFileSync(`${SUMMEVAL}/${f}`), { columns: true }) as Record<string, string>[];
-  const key = (r: Record<string, string>) => `${r.doc_id}|${r.system_id}|${r.dimension}`;
-  const critic = new Map(read("llm_critic_scores.csv").map((r) => [key(r), r["gpt-4-0314__rts"]]));
-  const pools = new Map<string, Pool>();
-  for (const r of read("human_scores.csv")) {
-    const c = critic.get(key(r));
-    if (c === undefined || c === "") continue;
-    const pool = pools.get(r.dimension) ?? { expert: [], critic: [] };
-    pool.expert.push((Number(r.expert_1) + Number(r.expert_2) + Number(r.expert_3)) / 3);
-    pool.critic.push(Number(c));
-    pools.set(r.dimension, pool);
-  }
-  return pools;
-}
-
 describe("PPI++ on SummEval with gpt-4 as the critic and the expert mean as gold", () => {
   it.skipIf(!existsSync(SUMMEVAL))(
     "covers the full-data expert mean in >= 88% of 1,000 draws of 100 gold items and beats gold-only width",
     () => {
-      const pools = loadSummEval();
-      expect([...pools.keys()].sort()).toEqual(["coherence", "consistency", "fluency", "relevance"]);
-      for (const [dimension, { expert, critic }] of pools) {
-        const target = expert.reduce((s, x) => s + x, 0) / expert.length;
-        let covered = 0;
-        let widthPpi = 0;
-        let widthClassical = 0;
-        const draws = 1000;
-        for (let d = 0; d < draws; d++) {
-          const gold = sample(expert.length, { size: 100, seed: `summeval-${dimension}-${d}` });
-          const isGold = new Uint8Array(expert.length);
-          for (const i of gold) isGold[i] = 1;
-          const unlabelled = critic.filter((_, i) => !isGold[i]);
-          const y = gold.map((i) => expert[i]);
-          const yHat = gold.map((i) => critic[i]);
-          const ppi = ppiMean(y, yHat, unlabelled, { alpha: 0.1 })!;
-          const classical = ppiMean(y, yHat, unlabelled, { alpha: 0.1, lambda: "classical" })!;
-          if (ppi.ci.lo <= target && target <= ppi.ci.hi) covered++;
-          widthPpi += ppi.ci.hi - ppi.ci.lo;
-          widthClassical += classical.ci.hi - classical.ci.lo;
-        }
-        expect(covered / draws, `${dimension} coverage`).toBeGreaterThanOrEqual(0.88);
-        expect(widthPpi, `${dimension} width`).toBeLessThan(widthClassical);
+      const table = summevalPpi(SUMMEVAL, 1000, 100);
+      expect(table.map((c) => c.dimension)).toEqual(["coherence", "consistency", "fluency", "relevance"]);
+      for (const c of table) {
+        console.log(`${c.dimension}: coverage ${(c.coverage * 100).toFixed(1)}%, width ${c.widthPpi.toFixed(3)} vs gold-only ${c.widthClassical.toFixed(3)}`);
+        expect(c.coverage, `${c.dimension} coverage`).toBeGreaterThanOrEqual(0.88);
+        expect(c.widthPpi, `${c.dimension} width`).toBeLessThan(c.widthClassical);
       }
     },
   );
