@@ -143,8 +143,43 @@ async function crowdRows(): Promise<BenchRow[]> {
   return rows;
 }
 
+/** A crowd label file with its gold, as the tests read it (ActiveCrowdToolkit files have no header). */
+export async function loadCrowd(labels: string, truth?: string) {
+  const t = await readLabels(labels, { columns: labels.includes("activecrowd") ? { labeler: 0, item: 1, label: 2, gold: 3 } : undefined, goldMissing: ["-1"] });
+  const gold = truth ? await readGold(truth) : t.gold;
+  const m = buildLabelMatrix(t.rows, { extraValues: [...gold.values()] });
+  return { m, gold: goldIndex(m, gold) };
+}
+
+/** snow2008-rte exactness, the sets where plain DS falls below MV, and planted accuracies recovered. */
+async function failureModeRows(): Promise<BenchRow[]> {
+  const D = "../shared/data/crowd";
+  const out: BenchRow[] = [];
+  const rte = `${D}/snow2008-rte/rte.standardized.tsv`;
+  if (existsSync(rte)) {
+    const { m, gold } = await loadCrowd(rte);
+    const acc = scoreAgainstGold(m, dawidSkene(m), gold).accuracy!;
+    out.push({ area: "label-models", metric: "snow2008-rte DS accuracy", value: acc.toFixed(4), target: "0.9275 exactly", ok: acc === 0.9275 });
+  }
+  for (const name of ["ZenCrowd_all", "ZenCrowd_in", "ZenCrowd_us", "CF", "CF_amt"]) {
+    const path = `${D}/activecrowdtoolkit/${name}.csv`;
+    if (!existsSync(path)) continue;
+    const { m, gold } = await loadCrowd(path);
+    const mv = scoreAgainstGold(m, majorityVote(m), gold).accuracy!;
+    const ds = scoreAgainstGold(m, dawidSkene(m), gold).accuracy!;
+    const fit = auto(m);
+    const a = scoreAgainstGold(m, fit, gold).accuracy!;
+    out.push({ area: "label-models", metric: `${name}: auto (${fit.picked}) / MV / plain DS accuracy`, value: `${a.toFixed(4)} / ${mv.toFixed(4)} / ${ds.toFixed(4)}`, target: "auto >= MV", ok: a >= mv });
+  }
+  const acc = [0.85, 0.7, 0.55, 0.4, 0.3];
+  const fit = dawidSkene(simulateOrdinal(4000, acc, 5, "planted").matrix);
+  const err = Math.max(...fit.labelerQuality.map((q, j) => Math.abs(q.accuracy! - acc[j]!)));
+  out.push({ area: "label-models", metric: "planted labeler accuracies (0.85..0.30, 4,000 items): largest error", value: err.toFixed(3), target: "< 0.05", ok: err < 0.05 });
+  return out;
+}
+
 export async function rows(): Promise<BenchRow[]> {
-  const out = [...scaleRow(), ...(await crowdRows())];
+  const out = [...scaleRow(), ...(await crowdRows()), ...(await failureModeRows())];
   if (existsSync(SUMMEVAL)) {
     for (const aggregator of ["auto", "blend"] as const) {
       for (const r of summevalExperiment(SUMMEVAL, 20, 50, aggregator)) {

@@ -1,19 +1,13 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readGold, readLabels } from "../../../src/data/labels.js";
-import { buildLabelMatrix, goldIndex } from "../../../src/stats/label-matrix.js";
+import { loadCrowd } from "../../../bench/label-models.js";
 import { auto } from "../../../src/stats/label-models/auto.js";
 import { scoreAgainstGold } from "../../../src/stats/label-models/evaluate.js";
 import { dawidSkene, majorityVote } from "../../../src/stats/label-models/index.js";
 
 const D = "../shared/data/crowd";
 
-async function load(labels: string, truth?: string) {
-  const t = await readLabels(labels, { columns: labels.includes("activecrowd") ? { labeler: 0, item: 1, label: 2, gold: 3 } : undefined, goldMissing: ["-1"] });
-  const gold = truth ? await readGold(truth) : t.gold;
-  const m = buildLabelMatrix(t.rows, { extraValues: [...gold.values()] });
-  return { m, gold: goldIndex(m, gold) };
-}
+const load = loadCrowd;
 
 // Published figures (SOURCE.md): Crowd-Kit scores MV with ties going to the lowest class,
 // which our hard labels reproduce; duplicates are dropped (keep first) on S_Rel.
