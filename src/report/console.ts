@@ -22,6 +22,26 @@ function plain(s: string): string {
 
 const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
+/**
+ * One line per rubric: candidates best first (Bradley-Terry), with ">" where the paired
+ * difference of neighbours excludes zero at 95% and "≈" where it does not.
+ */
+function rankingLines(r: RunResult): string[] {
+  if (r.candidates.length < 2) return [];
+  return r.rubrics.flatMap((rub) => {
+    const order = r.ranking.filter((e) => e.rubric === rub.id).sort((a, b) => a.rank - b.rank);
+    if (order.length < 2) return [];
+    let line = plain(order[0]!.candidate);
+    for (let i = 1; i < order.length; i++) {
+      const [a, b] = [order[i - 1]!.candidate, order[i]!.candidate];
+      const p = r.pairwise.find((x) => x.rubric === rub.id && ((x.a === a && x.b === b) || (x.a === b && x.b === a)));
+      const decided = p?.diffCi95 ? p.diffCi95.lo > 0 || p.diffCi95.hi < 0 : false;
+      line += `${decided ? " > " : " ≈ "}${plain(b)}`;
+    }
+    return [`Ranking on ${plain(rub.id)}: ${line}   (> decided at 95%, ≈ not yet)`];
+  });
+}
+
 export function renderConsole(r: RunResult, opts: ConsoleOptions = {}): string {
   const color = opts.color ?? false;
   const style = { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] };
@@ -40,6 +60,7 @@ export function renderConsole(r: RunResult, opts: ConsoleOptions = {}): string {
     }
   }
   lines.push(cells.toString());
+  lines.push(...rankingLines(r));
 
   const t = r.totals;
   const totals = new Table({

@@ -16,6 +16,17 @@ describe("renderConsole", () => {
     expect(text).not.toContain(SIMULATED_STATEMENT);
   });
 
+  it("ranks the candidates per rubric, saying which neighbours are decided at 95%", () => {
+    const r = buildRunResult();
+    const text = renderConsole(r);
+    for (const rub of r.rubrics) {
+      const order = r.ranking.filter((e) => e.rubric === rub.id).sort((a, b) => a.rank - b.rank).map((e) => e.candidate);
+      const line = text.split("\n").find((l) => l.startsWith(`Ranking on ${rub.id}:`));
+      expect(line, rub.id).toBeDefined();
+      expect(line!.replace(/^Ranking on [^:]+: /, "").replace(/\s+\(> decided.*$/, "").split(/ [>≈] /).map((s) => s.trim().split(" ")[0])).toEqual(order);
+    }
+  });
+
   it("is plain text by default and coloured on request", () => {
     expect(text).not.toContain("\u001b[");
     expect(renderConsole(buildRunResult({ simulated: true }), { color: true })).toContain("\u001b[");
