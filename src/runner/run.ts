@@ -111,7 +111,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const budget = new Budget(suite.budget);
   const internal = new AbortController();
   const signal = AbortSignal.any([opts.signal, internal.signal]);
-  // Every in-flight SDK request listens on this signal; hundreds at once are expected, not a leak.
+  // Every unit in the window and each request's own signal listen on this one.
   setMaxListeners(0, signal);
   const journal = await Journal.open(
     suite.cacheDir,
@@ -222,31 +222,31 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   // window would split one batch into many rounds, each hours long.
   const width = opts.batch ? units.length : unitWindow(Object.values(limiters).map((l) => l.max));
   await forEachBounded(units, width, async (u) => {
-      if (!u.target) {
-        const output = u.row.output ?? "";
-        outputs.set(generationKey(u.row.id, u.candidate), output);
-        return judgeUnit(u, output);
+    if (!u.target) {
+      const output = u.row.output ?? "";
+      outputs.set(generationKey(u.row.id, u.candidate), output);
+      return judgeUnit(u, output);
+    }
+    const gkey = generationKey(u.row.id, u.candidate);
+    let gen = opts.resume?.generations.get(gkey);
+    if (!gen) {
+      try {
+        gen = await generate(call, u.target, u.row);
+      } catch (e) {
+        if (handleStop(e, u.target.id)) return;
+        gen = failedGeneration(u.row.id, u.candidate, e);
       }
-      const gkey = generationKey(u.row.id, u.candidate);
-      let gen = opts.resume?.generations.get(gkey);
-      if (!gen) {
-        try {
-          gen = await generate(call, u.target, u.row);
-        } catch (e) {
-          if (handleStop(e, u.target.id)) return;
-          gen = failedGeneration(u.row.id, u.candidate, e);
-        }
-        await journal.generation(gkey, gen);
-        opts.onEvent?.({ type: "generated", candidate: u.candidate, cached: gen.cached, costUsd: gen.costUsd });
-      }
-      generations.push(gen);
-      if (gen.failed) {
-        // Nothing to judge: every judgment of this output is reported failed, never silently missing.
-        for (const r of suite.rubrics) for (const c of suite.critics) judgments.push(failedJudgment(u.row.id, u.candidate, r.id, c.id, new Error(`generation failed: ${gen.failed}`)));
-        return;
-      }
-      outputs.set(gkey, gen.output);
-      return judgeUnit(u, gen.output);
+      await journal.generation(gkey, gen);
+      opts.onEvent?.({ type: "generated", candidate: u.candidate, cached: gen.cached, costUsd: gen.costUsd });
+    }
+    generations.push(gen);
+    if (gen.failed) {
+      // Nothing to judge: every judgment of this output is reported failed, never silently missing.
+      for (const r of suite.rubrics) for (const c of suite.critics) judgments.push(failedJudgment(u.row.id, u.candidate, r.id, c.id, new Error(`generation failed: ${gen.failed}`)));
+      return;
+    }
+    outputs.set(gkey, gen.output);
+    return judgeUnit(u, gen.output);
   });
   opts.signal.removeEventListener("abort", onAbort);
   await journal.close();

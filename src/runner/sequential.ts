@@ -55,7 +55,6 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
     judged.push(...batch);
     last = await executeRun({ ...opts, suite, rows: judged.flatMap((id) => byItem.get(id)!), resume });
     calls += last.calls;
-    const seen = new Set(batch);
     cmp.add(batch.map((id) => itemDifference(last!.judgments, id, spec.a, spec.b, rubric, critics)));
     if (!last.complete) break;
     // The next batch resumes from everything judged so far, in the same journal.
@@ -66,7 +65,6 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
       tornLines: 0,
       batches: resume?.batches ?? [],
     };
-    void seen;
   }
   const state = cmp.state();
   const perItemCalls = critics.length * 2 + (generated ? 2 : 0);
