@@ -78,6 +78,7 @@ export const SUITE_FLAG_HELP: Record<string, string> = {
   compare: "A,B: compare two candidates sequentially (with --until-decided)",
   "until-decided": "judge items in random batches and stop as soon as the comparison is decided",
   delta: "equivalence margin in levels for --until-decided (default 0.25)",
+  "batch-poll-ms": "first wait between polls of a batch (default 5000; it backs off to 60 s)",
   batch: "send calls through the OpenAI Batch / Anthropic Message Batches APIs at half price (turnaround up to 24 h; resumable)",
   "dry-run": "print the planned calls, tokens, dollars and time, and make no call",
   "assume-latency-ms": "latency per call the dry run assumes for its time estimate (default 1000)",
@@ -93,7 +94,7 @@ export const SUITE_FLAG_HELP: Record<string, string> = {
 };
 
 /** Shared by `run` and `demo`: run the suite with a progress display, print the summary and the report paths. */
-export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<typeof loadSuite>>, opts: { resume?: string; noCache?: boolean; quiet?: boolean; simulated?: boolean; batch?: boolean; junit?: string }): Promise<number> {
+export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<typeof loadSuite>>, opts: { resume?: string; noCache?: boolean; quiet?: boolean; simulated?: boolean; batch?: boolean; batchPollMs?: number; junit?: string }): Promise<number> {
   const progress = opts.quiet ? undefined : createProgress((s) => process.stderr.write(s), { tty: io.isTTY });
   const { result, files } = await runSuite(suite, {
     cwd: io.cwd,
@@ -101,6 +102,7 @@ export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<type
     noCache: opts.noCache,
     replay: io.env.CRITIC_REPLAY === "1",
     batch: opts.batch,
+    batchPollMs: opts.batchPollMs,
     signal: io.signal,
     onEvent: progress?.onEvent,
     simulated: opts.simulated,
@@ -125,11 +127,11 @@ export const runCommand: Command = {
   name: "run",
   summary: "judge a dataset with one or more critics and write the reports",
   usage: "[--config FILE] [--dataset F] [--rubric R]... [--critic provider:model]... [flags]",
-  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, "dry-run": { type: "boolean" }, "assume-latency-ms": { type: "string" }, batch: { type: "boolean" }, junit: { type: "string" } },
+  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, "dry-run": { type: "boolean" }, "assume-latency-ms": { type: "string" }, batch: { type: "boolean" }, "batch-poll-ms": { type: "string" }, junit: { type: "string" } },
   flagHelp: SUITE_FLAG_HELP,
   async run({ values }, io) {
     const suite = await loadSuite(suiteFlags(values), io.cwd, io.env);
     if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000);
-    return runAndReport(io, suite, { resume: str(values, "resume"), noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), batch: bool(values, "batch"), junit: str(values, "junit") });
+    return runAndReport(io, suite, { resume: str(values, "resume"), noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), batch: bool(values, "batch"), batchPollMs: num(values, "batch-poll-ms"), junit: str(values, "junit") });
   },
 };
