@@ -152,6 +152,9 @@ async function trimTornTail(fh: FileHandle): Promise<void> {
   if (size > 0) await fh.truncate(0);
 }
 
+/** How long a write waits for more lines to join it. */
+const GROUP_COMMIT_MS = 10;
+
 /**
  * Append-only JSONL journal. A judgment counts only once its line has been written, so a run
  * killed at any moment resumes without paying twice for anything it already recorded.
@@ -193,7 +196,8 @@ export class Journal {
   }
 
   private async flush(): Promise<void> {
-    await new Promise<void>((r) => setImmediate(r));
+    // Lines arriving within a few milliseconds share one write; callers still wait for their own line.
+    await new Promise<void>((r) => setTimeout(r, GROUP_COMMIT_MS));
     while (this.pending.length) {
       const lines = this.pending.join("");
       const waiters = this.waiters;
