@@ -69,19 +69,26 @@ export function readDataset(file: string, opts: Options = {}): AsyncGenerator<Da
   return rows(file, opts, []);
 }
 
-/**
- * Read a whole dataset, with its columns, gold rubrics, candidates and metadata columns.
- *
- * @example
- * const ds = await loadDataset("datasets/support-judged.csv");
- * ds.goldRubrics; // ["politeness", "accuracy"]
- */
-export async function loadDataset(file: string, opts: Options = {}): Promise<Dataset> {
+/** A dataset row without its texts: what statistics and sampling need, small enough for any dataset. */
+export interface RowRef {
+  id: string;
+  candidate: string;
+  gold: Record<string, number | null>;
+  meta: Record<string, string>;
+  line: number;
+}
+
+/** The dataset's shape and one small reference per row; the texts stay on disk until a run streams them. */
+export interface DatasetIndex extends Omit<Dataset, "rows"> {
+  rows: RowRef[];
+}
+
+async function collect<T extends RowRef>(file: string, opts: Options, keep: (row: DatasetRow) => T): Promise<Omit<Dataset, "rows"> & { rows: T[] }> {
   const columns: string[] = [];
-  const out: DatasetRow[] = [];
+  const out: T[] = [];
   const candidates = new Set<string>();
   for await (const row of rows(file, opts, columns)) {
-    out.push(row);
+    out.push(keep(row));
     candidates.add(row.candidate);
   }
   const goldRubrics = columns.filter((c) => c.startsWith(GOLD)).map((c) => c.slice(GOLD.length));
@@ -96,6 +103,28 @@ export async function loadDataset(file: string, opts: Options = {}): Promise<Dat
     candidates: [...candidates],
     metaColumns: columns.filter((c) => !RESERVED.has(c) && !c.startsWith(GOLD)),
   };
+}
+
+/**
+ * Read a whole dataset, with its columns, gold rubrics, candidates and metadata columns.
+ *
+ * @example
+ * const ds = await loadDataset("datasets/support-judged.csv");
+ * ds.goldRubrics; // ["politeness", "accuracy"]
+ */
+export function loadDataset(file: string, opts: Options = {}): Promise<Dataset> {
+  return collect(file, opts, (row) => row);
+}
+
+/**
+ * Validate a whole dataset (every error is found before anything is called or written) and
+ * keep only a RowRef per row; `readDataset` then streams the texts during the run.
+ *
+ * @example
+ * const index = await indexDataset("big.csv"); // 100,000 rows: ids, candidates, gold, metadata
+ */
+export function indexDataset(file: string, opts: Options = {}): Promise<DatasetIndex> {
+  return collect(file, opts, ({ id, candidate, gold, meta, line }) => ({ id, candidate, gold, meta, line }));
 }
 
 function formatOf(file: string): "csv" | "jsonl" {

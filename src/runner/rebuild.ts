@@ -5,7 +5,7 @@ import { InputError } from "../errors.js";
 import type { RunResult } from "../run-result.js";
 import { readJournal } from "../store/journal.js";
 import { buildRunResult } from "./result.js";
-import { type ExecutedRun, generationKey } from "./run.js";
+import { type ExecutedRun, type OutputInfo, PREVIEW_CHARS, generationKey } from "./run.js";
 
 /**
  * A RunResult rebuilt from a run's journal alone (`critic report`, `critic calibrate`,
@@ -21,10 +21,11 @@ export async function rebuildRun(cacheDir: string, run: string, cwd: string, wit
   if (withGold) dataset = withGold(dataset, suite);
   const judgments = [...journal.judgments.values()];
   const generations = [...journal.generations.values()];
-  const outputs = new Map<string, string>();
-  for (const g of generations) outputs.set(generationKey(g.item, g.candidate), g.output);
+  const outputs = new Map<string, OutputInfo>();
+  const info = (text: string): OutputInfo => ({ chars: text.length, preview: text.slice(0, PREVIEW_CHARS) });
+  for (const g of generations) outputs.set(generationKey(g.item, g.candidate), info(g.output));
   const judgedUnits = new Set(judgments.map((j) => generationKey(j.item, j.candidate)));
-  for (const r of dataset.rows) if (r.output != null && judgedUnits.has(generationKey(r.id, r.candidate))) outputs.set(generationKey(r.id, r.candidate), r.output);
+  for (const r of dataset.rows) if (r.output != null && judgedUnits.has(generationKey(r.id, r.candidate))) outputs.set(generationKey(r.id, r.candidate), info(r.output));
   const rows = dataset.rows.filter((r) => (suite.candidates.length ? judgments.some((j) => j.item === r.id) : judgedUnits.has(generationKey(r.id, r.candidate))));
   const expected = (suite.candidates.length ? rows.length * suite.candidates.length : rows.length) * suite.rubrics.length * suite.critics.length;
   const complete = !suite.cascade && !suite.compare ? judgments.length >= expected : true;

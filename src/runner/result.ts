@@ -1,5 +1,5 @@
 import type { Suite } from "../config/load.js";
-import type { Dataset } from "../data/dataset.js";
+import type { RowRef } from "../data/dataset.js";
 import type { CalibrationRow, CellSummary, LabelModelSummary, Generation, Judgment, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
 import { bradleyTerryWithIntervals } from "../stats/bootstrap.js";
 import { meanCi, pairedDiff, percentiles } from "../stats/intervals.js";
@@ -13,7 +13,6 @@ import { createRng } from "../stats/rng.js";
 import { calibrate, criticAlpha, maeSentence } from "../stats/calibration.js";
 
 const SCALE = 7;
-const PREVIEW = 160;
 
 function latency(values: (number | null)[]): LatencySummary {
   const xs = values.filter((v): v is number => v != null);
@@ -88,7 +87,7 @@ function ppiCell(gold: (number | null)[], f: (number | null)[]): CellSummary["pp
 }
 
 /** Executed run + suite + dataset -> the one RunResult every report renders. */
-export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, opts: { simulated: boolean }): RunResult {
+export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: string; goldRubrics: string[]; rows: readonly RowRef[] }, opts: { simulated: boolean }): RunResult {
   const critics = suite.critics.map((c) => c.id);
   const candidates = suite.candidates.length ? suite.candidates.map((c) => c.id) : [...new Set(dataset.rows.map((r) => r.candidate))];
   const rowsByUnit = new Map(dataset.rows.map((r) => [generationKey(r.id, r.candidate), r]));
@@ -128,13 +127,13 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
     if (gold.some((g) => g != null)) calibration.push(...calibrationRows(rubric.id, critics, byCritic, levels, agg.unsupervisedScores, gold));
 
     units.forEach((u, i) => {
-      const output = ex.outputs.get(generationKey(u.item, u.candidate)) ?? "";
+      const output = ex.outputs.get(generationKey(u.item, u.candidate));
       scores.push({
         item: u.item,
         candidate: u.candidate,
         rubric: rubric.id,
-        outputChars: output.length,
-        outputPreview: output.slice(0, PREVIEW),
+        outputChars: output?.chars ?? 0,
+        outputPreview: output?.preview ?? "",
         byCritic: Object.fromEntries(critics.map((c, j) => [c, levels[i]![j]!])),
         score: agg.scores[i]!,
         posterior: agg.posteriors[i] ? Array.from(agg.posteriors[i]!) : null,
@@ -215,9 +214,9 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: Dataset, 
   const fresh = [...ex.judgments, ...ex.generations].filter((r) => !r.cached);
   const cost = sumCost(fresh.map((r) => r.costUsd));
   if (cost.unknown) notes.push(`${cost.unknown} calls have no known price (model missing from the price table): dollar figures are lower bounds. Add prices in the config's \`prices\`.`);
-  const long = [...ex.outputs].filter(([, o]) => o.length > suite.maxOutputChars);
+  const long = [...ex.outputs].filter(([, o]) => o.chars > suite.maxOutputChars);
   if (long.length) {
-    const longest = long.reduce((a, [, o]) => Math.max(a, o.length), 0);
+    const longest = long.reduce((a, [, o]) => Math.max(a, o.chars), 0);
     const where = long.slice(0, 5).map(([k]) => (JSON.parse(k) as string[]).join("/")).join(", ");
     const max = suite.maxOutputChars.toLocaleString("en-US");
     notes.push(`Truncated for the critic: ${long.length} ${long.length === 1 ? "output" : "outputs"} longer than ${max} characters (longest ${longest.toLocaleString("en-US")} characters: ${where}${long.length > 5 ? ", ..." : ""}); the critic saw the first ${max} and a note saying how much was cut. Raise maxOutputChars in the config to show critics more.`);

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Suite } from "../config/load.js";
 import { ConfigError } from "../errors.js";
-import { loadDataset } from "../data/dataset.js";
+import { type DatasetRow, indexDataset, loadDataset, readDataset } from "../data/dataset.js";
 import { evaluateGates } from "../gates/evaluate.js";
 import { gateRefProblem } from "../gates/check.js";
 import { writeReports } from "../report/write.js";
@@ -10,7 +10,7 @@ import type { RunResult } from "../run-result.js";
 import { readJournal } from "../store/journal.js";
 import type { RunEventListener } from "./events.js";
 import { buildRunResult } from "./result.js";
-import { executeRun } from "./run.js";
+import { executeRun, plannedUnits } from "./run.js";
 import { sampleRows } from "./sample-rows.js";
 import { runSequential } from "./sequential.js";
 
@@ -40,6 +40,10 @@ export interface SuiteRun {
   files: string[];
 }
 
+async function* filterRows(rows: AsyncIterable<DatasetRow>, keep: Set<string>): AsyncGenerator<DatasetRow> {
+  for await (const r of rows) if (keep.has(r.id)) yield r;
+}
+
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
   return `${stamp}-${randomBytes(2).toString("hex")}`;
@@ -47,8 +51,10 @@ export function newRunId(now = new Date()): string {
 
 /** The main job as a library call: dataset -> (sample) -> judgments -> statistics -> reports. */
 export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<SuiteRun> {
-  // Everything that can be wrong with the input is checked before anything is written.
-  const dataset = await loadDataset(suite.dataset, { requireOutput: suite.candidates.length === 0 });
+  // Everything that can be wrong with the input is checked before anything is written; only
+  // ids, candidates, gold and metadata stay in memory, and the texts are streamed during the run.
+  const readOpts = { requireOutput: suite.candidates.length === 0 };
+  const dataset = await indexDataset(suite.dataset, readOpts);
   const sampled = sampleRows(dataset.rows, suite);
   const resume = opts.resume ? await readJournal(suite.cacheDir, opts.resume) : undefined;
   if (resume) {
@@ -65,11 +71,14 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const common = { run, resume, noCache: opts.noCache, replay: opts.replay, batch: opts.batch, batchPollMs: opts.batchPollMs, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
   let result: RunResult;
   if (suite.compare) {
-    const seq = await runSequential({ ...common, suite, rows: sampled.rows });
+    // A sequential comparison revisits the rows batch by batch, so it holds them.
+    const full = await loadDataset(suite.dataset, readOpts);
+    const seq = await runSequential({ ...common, suite, rows: full.rows.filter((r) => sampled.items.has(r.id)) });
     result = buildRunResult(seq.executed, seq.suite, { ...dataset, rows: seq.rows }, { simulated: opts.simulated ?? false });
     result.sequential = seq.summary;
   } else {
-    const executed = await executeRun({ ...common, suite, rows: sampled.rows });
+    const rows = filterRows(readDataset(suite.dataset, readOpts), sampled.items);
+    const executed = await executeRun({ ...common, suite, rows, units: plannedUnits(sampled.rows, suite) });
     result = buildRunResult(executed, suite, { ...dataset, rows: sampled.rows }, { simulated: opts.simulated ?? false });
   }
   if (sampled.note) result.notes.unshift(sampled.note);

@@ -24,7 +24,10 @@ import { createBatcher } from "./batcher.js";
 
 export interface ExecuteOptions {
   suite: Suite;
-  rows: DatasetRow[];
+  /** The rows to judge: an array, or a stream read from disk as the run goes (a large dataset is never all in memory). */
+  rows: Iterable<DatasetRow> | AsyncIterable<DatasetRow>;
+  /** The (item, candidate) units the rows yield, for the progress total and the resume count. */
+  units: { item: string; candidate: string }[];
   run: string;
   /** Previous journal when resuming: completed work is taken from it, never called again. */
   resume?: JournalContents;
@@ -43,14 +46,23 @@ export interface ExecutedRun {
   finishedAt: string;
   judgments: Judgment[];
   generations: Generation[];
-  /** The output judged for each (item, candidate). */
-  outputs: Map<string, string>;
+  /** Length and start of the output judged for each (item, candidate); the full text stays on disk and in the journal. */
+  outputs: Map<string, OutputInfo>;
   stopReason: string | null;
   complete: boolean;
   calls: number;
   /** Calls went through the batch APIs. */
   batch: boolean;
 }
+
+export interface OutputInfo {
+  chars: number;
+  preview: string;
+}
+
+/** Characters of each output kept for reports. */
+export const PREVIEW_CHARS = 160;
+const outputInfo = (text: string): OutputInfo => ({ chars: text.length, preview: text.slice(0, PREVIEW_CHARS) });
 
 const CRITIC_MAX_TOKENS = 16;
 const TOP_LOGPROBS = 10;
@@ -141,7 +153,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
 
   const judgments: Judgment[] = [];
   const generations: Generation[] = [];
-  const outputs = new Map<string, string>();
+  const outputs = new Map<string, OutputInfo>();
   let fatalError: Error | null = null;
   const stopAll = () => {
     for (const l of Object.values(limiters)) l.clear();
@@ -149,13 +161,9 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const onAbort = () => stopAll();
   opts.signal.addEventListener("abort", onAbort, { once: true });
 
-  // What to judge: dataset outputs, or one generated output per (row, candidate).
-  const units: { row: DatasetRow; candidate: string; target?: CandidateTarget }[] = suite.candidates.length
-    ? rows.flatMap((row) => suite.candidates.map((t) => ({ row, candidate: t.id, target: t })))
-    : rows.map((row) => ({ row, candidate: row.candidate }));
-  const total = units.length * suite.rubrics.length * suite.critics.length;
+  const total = opts.units.length * suite.rubrics.length * suite.critics.length;
   let done = 0;
-  for (const u of units) for (const r of suite.rubrics) for (const c of suite.critics) if (opts.resume?.judgments.has(judgmentKey(u.row.id, u.candidate, r.id, c.id))) done++;
+  for (const u of opts.units) for (const r of suite.rubrics) for (const c of suite.critics) if (opts.resume?.judgments.has(judgmentKey(u.item, u.candidate, r.id, c.id))) done++;
   opts.onEvent?.({ type: "started", run, total, alreadyDone: done });
 
   const handleStop = (e: unknown, target: string): boolean => {
@@ -176,7 +184,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   };
 
   /** One critic on one output and rubric: from the resumed journal, or judged and journaled now. */
-  const judgeWith = async (u: (typeof units)[number], output: string, rubric: Rubric, critic: CriticTarget): Promise<Judgment | null> => {
+  const judgeWith = async (u: Unit, output: string, rubric: Rubric, critic: CriticTarget): Promise<Judgment | null> => {
     const key = judgmentKey(u.row.id, u.candidate, rubric.id, critic.id);
     const prior = opts.resume?.judgments.get(key);
     if (prior) {
@@ -201,7 +209,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   };
 
   const cascade = suite.cascade;
-  const judgeUnit = async (u: (typeof units)[number], output: string) => {
+  const judgeUnit = async (u: Unit, output: string) => {
     await Promise.all(
       suite.rubrics.flatMap((rubric) =>
         suite.critics.map(async (critic) => {
@@ -220,11 +228,11 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   // A bounded window of units, not all of them at once: memory stays flat on a 100,000-row dataset.
   // Batch mode takes every unit at once: a round goes out when requests stop arriving, and a
   // window would split one batch into many rounds, each hours long.
-  const width = opts.batch ? units.length : unitWindow(Object.values(limiters).map((l) => l.max));
-  await forEachBounded(units, width, async (u) => {
+  const width = opts.batch ? Math.max(1, opts.units.length) : unitWindow(Object.values(limiters).map((l) => l.max));
+  await forEachBounded(unitsOf(rows, suite), width, async (u) => {
     if (!u.target) {
       const output = u.row.output ?? "";
-      outputs.set(generationKey(u.row.id, u.candidate), output);
+      outputs.set(generationKey(u.row.id, u.candidate), outputInfo(output));
       return judgeUnit(u, output);
     }
     const gkey = generationKey(u.row.id, u.candidate);
@@ -245,7 +253,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       for (const r of suite.rubrics) for (const c of suite.critics) judgments.push(failedJudgment(u.row.id, u.candidate, r.id, c.id, new Error(`generation failed: ${gen.failed}`)));
       return;
     }
-    outputs.set(gkey, gen.output);
+    outputs.set(gkey, outputInfo(gen.output));
     return judgeUnit(u, gen.output);
   });
   opts.signal.removeEventListener("abort", onAbort);
@@ -254,6 +262,25 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;
   opts.onEvent?.({ type: "finished", complete: stopReason === null });
   return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, batch: Boolean(opts.batch) };
+}
+
+/** One output to judge: a dataset row's own output, or what a candidate generates for the row. */
+interface Unit {
+  row: DatasetRow;
+  candidate: string;
+  target?: CandidateTarget;
+}
+
+async function* unitsOf(rows: Iterable<DatasetRow> | AsyncIterable<DatasetRow>, suite: Suite): AsyncGenerator<Unit> {
+  for await (const row of rows) {
+    if (suite.candidates.length) for (const t of suite.candidates) yield { row, candidate: t.id, target: t };
+    else yield { row, candidate: row.candidate };
+  }
+}
+
+/** The units a set of rows yields, without their texts. */
+export function plannedUnits(rows: readonly { id: string; candidate: string }[], suite: Suite): { item: string; candidate: string }[] {
+  return suite.candidates.length ? rows.flatMap((r) => suite.candidates.map((t) => ({ item: r.id, candidate: t.id }))) : rows.map((r) => ({ item: r.id, candidate: r.candidate }));
 }
 
 async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Promise<Generation> {

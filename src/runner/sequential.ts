@@ -5,7 +5,7 @@ import type { Judgment, SequentialSummary } from "../run-result.js";
 import { createSequentialComparison } from "../sampling/sequential-plan.js";
 import type { JournalContents } from "../store/journal.js";
 import type { RunEventListener } from "./events.js";
-import { type ExecutedRun, executeRun, judgmentKey } from "./run.js";
+import { type ExecutedRun, executeRun, judgmentKey, plannedUnits } from "./run.js";
 import { itemIds } from "./sample-rows.js";
 
 const SCALE = 7;
@@ -53,7 +53,8 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
     const batch = cmp.nextBatch().map((i) => items[i]!);
     if (!batch.length) break;
     judged.push(...batch);
-    last = await executeRun({ ...opts, suite, rows: judged.flatMap((id) => byItem.get(id)!), resume });
+    const judgedRows = judged.flatMap((id) => byItem.get(id)!);
+    last = await executeRun({ ...opts, suite, rows: judgedRows, units: plannedUnits(judgedRows, suite), resume });
     calls += last.calls;
     cmp.add(batch.map((id) => itemDifference(last!.judgments, id, spec.a, spec.b, rubric, critics)));
     if (!last.complete) break;

@@ -6,10 +6,11 @@
  * @example
  * await forEachBounded(units, 256, async (u) => judge(u));
  */
-export async function forEachBounded<T>(items: Iterable<T>, width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  const it = items[Symbol.iterator]();
+export async function forEachBounded<T>(items: Iterable<T> | AsyncIterable<T>, width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  // An async generator queues concurrent next() calls, so the workers can share one.
+  const it = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   const worker = async (): Promise<void> => {
-    for (let n = it.next(); !n.done; n = it.next()) await fn(n.value);
+    for (let n = await it.next(); !n.done; n = await it.next()) await fn(n.value);
   };
   await Promise.all(Array.from({ length: Math.max(1, width) }, worker));
 }
