@@ -1,3 +1,5 @@
+import type { Calibration } from "./stats/calibration.js";
+
 /**
  * RunResult: the one versioned record of a run. Every report writer renders it, so every
  * format says the same thing. `null` means "no data" and renders as "n/a", never as 0.
@@ -147,17 +149,10 @@ export interface LabelModelSummary {
 }
 
 /** One critic (or the aggregate, or the plain mean of critics) against human gold on one rubric. */
-export interface CalibrationRow {
+export interface CalibrationRow extends Omit<Calibration, "confusion"> {
   rubric: string;
   /** Critic id, "aggregate" or "mean of critics". */
   who: string;
-  n: number;
-  mae: number | null;
-  exact: number | null;
-  withinOne: number | null;
-  qwk: number | null;
-  spearman: number | null;
-  kendallTauB: number | null;
   /** rows = this critic's level, columns = gold, levels 1..7. */
   confusion: number[][];
   /** The critic's MAE placed against the ~1 level typical of trained human raters. */

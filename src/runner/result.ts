@@ -55,7 +55,7 @@ function usageFor(id: string, role: UsageSummary["role"], rows: { cached: boolea
 
 function row(rubric: string, who: string, est: (number | null)[], gold: (number | null)[]): CalibrationRow {
   const c = calibrate(est, gold, { scale: SCALE });
-  return { rubric, who, n: c.n, mae: c.mae, exact: c.exact, withinOne: c.withinOne, qwk: c.qwk, spearman: c.spearman, kendallTauB: c.kendallTauB, confusion: c.confusion.counts, sentence: maeSentence(c.mae, SCALE, who) };
+  return { rubric, who, ...c, confusion: c.confusion.counts, sentence: maeSentence(c.mae, SCALE, who) };
 }
 
 /** Each critic, the plain mean of critics and the label-model aggregate (fitted without gold) against the human labels. */
