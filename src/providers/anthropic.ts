@@ -1,7 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { toProviderError } from "./errors.js";
-import { requestSignal } from "./signal.js";
 import { nodeFetch } from "./http.js";
+import { sdkCaller, sdkOptions } from "./sdk.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
 
 /** The Messages body for a request; the batch path sends exactly these params too. */
@@ -29,26 +28,13 @@ export function anthropicReply(res: Anthropic.Messages.Message, latencyMs: numbe
 }
 
 export function anthropicProvider(opts: ProviderOptions): Provider {
-  const client = new Anthropic({
-    apiKey: opts.apiKey ?? "not-needed",
-    baseURL: opts.baseURL,
-    timeout: opts.timeoutMs,
-    maxRetries: 0,
-    fetch: nodeFetch,
-  });
+  const client = new Anthropic({ ...sdkOptions(opts), fetch: nodeFetch });
+  const call = sdkCaller("anthropic", Anthropic, opts);
   return {
     kind: "anthropic",
     async complete(req: CompletionRequest, signal?: AbortSignal): Promise<ProviderReply> {
       const started = performance.now();
-      let res: Anthropic.Messages.Message;
-      const scoped = requestSignal(signal);
-      try {
-        res = await client.messages.create(anthropicMessageBody(req), { signal: scoped.signal });
-      } catch (e) {
-        throw toProviderError(e, "anthropic", Anthropic, [opts.apiKey]);
-      } finally {
-        scoped.release();
-      }
+      const res = await call(signal, (s) => client.messages.create(anthropicMessageBody(req), { signal: s }));
       return anthropicReply(res, performance.now() - started);
     },
   };

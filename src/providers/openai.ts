@@ -1,7 +1,6 @@
 import OpenAI from "openai";
-import { toProviderError } from "./errors.js";
-import { requestSignal } from "./signal.js";
 import { nodeFetch } from "./http.js";
+import { sdkCaller, sdkOptions } from "./sdk.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
 
 /** The chat-completions body for a request; the batch path sends exactly this body too. */
@@ -30,26 +29,13 @@ export function openaiReply(res: OpenAI.Chat.Completions.ChatCompletion, latency
 
 /** Any OpenAI-compatible chat-completions endpoint: OpenAI, vLLM, Ollama, llama.cpp, TGI, the simulator. */
 export function openaiProvider(opts: ProviderOptions): Provider {
-  const client = new OpenAI({
-    apiKey: opts.apiKey ?? "not-needed",
-    baseURL: opts.baseURL,
-    timeout: opts.timeoutMs,
-    maxRetries: 0,
-    fetch: nodeFetch,
-  });
+  const client = new OpenAI({ ...sdkOptions(opts), fetch: nodeFetch });
+  const call = sdkCaller("openai", OpenAI, opts);
   return {
     kind: "openai",
     async complete(req: CompletionRequest, signal?: AbortSignal): Promise<ProviderReply> {
       const started = performance.now();
-      let res: OpenAI.Chat.Completions.ChatCompletion;
-      const scoped = requestSignal(signal);
-      try {
-        res = await client.chat.completions.create(openaiChatBody(req), { signal: scoped.signal });
-      } catch (e) {
-        throw toProviderError(e, "openai", OpenAI, [opts.apiKey]);
-      } finally {
-        scoped.release();
-      }
+      const res = await call(signal, (s) => client.chat.completions.create(openaiChatBody(req), { signal: s }));
       return openaiReply(res, performance.now() - started);
     },
   };

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
+import { sdkCaller } from "../../src/providers/sdk.js";
 import { toProviderError } from "../../src/providers/errors.js";
 import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
 import { critic, tempDir } from "../helpers/cli.js";
@@ -71,6 +72,14 @@ describe("API keys", () => {
     const sdkError = new OpenAI.AuthenticationError(401, { message: `Incorrect API key provided: ${OPENAI_KEY}.` }, undefined, new Headers());
     const e = toProviderError(sdkError, "openai", OpenAI, [OPENAI_KEY]);
     expect(e.message).toContain("Incorrect API key provided: ***");
+    expect(e.message).not.toMatch(CANARY);
+  });
+
+  it("are scrubbed on every SDK call path, live and batch alike", async () => {
+    const sdkError = new OpenAI.AuthenticationError(401, { message: `Incorrect API key provided: ${OPENAI_KEY}.` }, undefined, new Headers());
+    const call = sdkCaller("openai batch", OpenAI, { apiKey: OPENAI_KEY, timeoutMs: 1000 });
+    const e = await call(undefined, () => Promise.reject(sdkError)).catch((x: Error) => x);
+    expect(e.message).toContain("openai batch: HTTP 401");
     expect(e.message).not.toMatch(CANARY);
   });
 });

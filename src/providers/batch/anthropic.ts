@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { ProviderError } from "../../errors.js";
 import { anthropicMessageBody, anthropicReply } from "../anthropic.js";
-import { toProviderError } from "../errors.js";
+import { sdkCaller, sdkOptions } from "../sdk.js";
 import type { ProviderOptions } from "../provider.js";
 import type { BatchApi, BatchResult, BatchStatus } from "./types.js";
 
@@ -49,31 +49,25 @@ const status = (b: Anthropic.Messages.Batches.MessageBatch): BatchStatus => {
 /** Anthropic Message Batches: one create with every request's params, poll, stream the JSONL results. */
 export function anthropicBatchApi(opts: ProviderOptions): BatchApi {
   // The platform fetch, not providers/http.ts: results stream, and a batch makes only a handful of calls.
-  const client = new Anthropic({ apiKey: opts.apiKey ?? "not-needed", baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0 });
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      throw toProviderError(e, "anthropic batch", Anthropic);
-    }
-  };
+  const client = new Anthropic(sdkOptions(opts));
+  const call = sdkCaller("anthropic batch", Anthropic, opts);
   return {
     kind: "anthropic",
     async submit(requests, signal) {
       const params = requests.map((r) => ({ custom_id: r.customId, params: anthropicMessageBody(r.req) }));
-      const b = await call(() => client.messages.batches.create({ requests: params }, { signal }));
+      const b = await call(signal, (s) => client.messages.batches.create({ requests: params }, { signal: s }));
       return { provider: "anthropic", batchId: b.id };
     },
     async poll(batchId, signal) {
-      return status(await call(() => client.messages.batches.retrieve(batchId, {}, { signal })));
+      return status(await call(signal, (s) => client.messages.batches.retrieve(batchId, {}, { signal: s })));
     },
     async collect(batchId, signal) {
-      const b = await call(() => client.messages.batches.retrieve(batchId, {}, { signal }));
+      const b = await call(signal, (s) => client.messages.batches.retrieve(batchId, {}, { signal: s }));
       const latency = status(b).turnaroundMs ?? 0;
       const out = new Map<string, BatchResult>();
       if (!b.results_url) return out;
-      await call(async () => {
-        for await (const line of await client.messages.batches.results(batchId, {}, { signal })) out.set(line.custom_id, result(line.result, latency));
+      await call(signal, async (s) => {
+        for await (const line of await client.messages.batches.results(batchId, {}, { signal: s })) out.set(line.custom_id, result(line.result, latency));
       });
       return out;
     },

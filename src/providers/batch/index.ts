@@ -1,7 +1,7 @@
 import type { ProviderOptions } from "../provider.js";
 import { anthropicBatchApi } from "./anthropic.js";
 import { openaiBatchApi } from "./openai.js";
-import type { BatchApi, BatchHandle, BatchProviderKind, BatchRequest, BatchResult, BatchStatus } from "./types.js";
+import type { BatchApi, BatchProviderKind } from "./types.js";
 
 export type { BatchApi, BatchCounts, BatchHandle, BatchProviderKind, BatchRequest, BatchResult, BatchStatus } from "./types.js";
 export { anthropicBatchApi, openaiBatchApi };
@@ -14,17 +14,4 @@ export { anthropicBatchApi, openaiBatchApi };
  */
 export function batchApi(kind: BatchProviderKind, opts: ProviderOptions): BatchApi {
   return kind === "openai" ? openaiBatchApi(opts) : anthropicBatchApi(opts);
-}
-
-/** One-shot forms of the three steps, for callers that do not keep a client. */
-export function submitBatch(kind: BatchProviderKind, requests: readonly BatchRequest[], opts: ProviderOptions, signal?: AbortSignal): Promise<BatchHandle> {
-  return batchApi(kind, opts).submit(requests, signal);
-}
-
-export function pollBatch(kind: BatchProviderKind, batchId: string, opts: ProviderOptions, signal?: AbortSignal): Promise<BatchStatus> {
-  return batchApi(kind, opts).poll(batchId, signal);
-}
-
-export function collectBatch(kind: BatchProviderKind, batchId: string, opts: ProviderOptions, signal?: AbortSignal): Promise<Map<string, BatchResult>> {
-  return batchApi(kind, opts).collect(batchId, signal);
 }

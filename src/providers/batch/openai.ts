@@ -1,6 +1,6 @@
 import OpenAI, { toFile } from "openai";
 import { ProviderError } from "../../errors.js";
-import { toProviderError } from "../errors.js";
+import { sdkCaller, sdkOptions } from "../sdk.js";
 import { openaiChatBody, openaiReply } from "../openai.js";
 import type { ProviderOptions } from "../provider.js";
 import type { BatchApi, BatchResult, BatchStatus } from "./types.js";
@@ -32,14 +32,8 @@ function lineResult(l: OutputLine, latencyMs: number): BatchResult {
  */
 export function openaiBatchApi(opts: ProviderOptions): BatchApi {
   // The platform fetch, not providers/http.ts: a handful of calls per batch, and result files can be large.
-  const client = new OpenAI({ apiKey: opts.apiKey ?? "not-needed", baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0 });
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      throw toProviderError(e, "openai batch", OpenAI);
-    }
-  };
+  const client = new OpenAI(sdkOptions(opts));
+  const call = sdkCaller("openai batch", OpenAI, opts);
   const status = (b: OpenAI.Batches.Batch): BatchStatus => {
     const c = b.request_counts ?? { total: 0, completed: 0, failed: 0 };
     const end = b.completed_at ?? b.failed_at ?? b.expired_at ?? b.cancelled_at ?? null;
@@ -55,22 +49,22 @@ export function openaiBatchApi(opts: ProviderOptions): BatchApi {
     kind: "openai",
     async submit(requests, signal) {
       const jsonl = requests.map((r) => JSON.stringify({ custom_id: r.customId, method: "POST", url: ENDPOINT, body: openaiChatBody(r.req) })).join("\n");
-      const file = await call(async () =>
-        client.files.create({ file: await toFile(Buffer.from(`${jsonl}\n`, "utf8"), "critic-batch.jsonl"), purpose: "batch" }, { signal }),
+      const file = await call(signal, async (s) =>
+        client.files.create({ file: await toFile(Buffer.from(`${jsonl}\n`, "utf8"), "critic-batch.jsonl"), purpose: "batch" }, { signal: s }),
       );
-      const b = await call(() => client.batches.create({ input_file_id: file.id, endpoint: ENDPOINT, completion_window: "24h" }, { signal }));
+      const b = await call(signal, (s) => client.batches.create({ input_file_id: file.id, endpoint: ENDPOINT, completion_window: "24h" }, { signal: s }));
       return { provider: "openai", batchId: b.id };
     },
     async poll(batchId, signal) {
-      return status(await call(() => client.batches.retrieve(batchId, { signal })));
+      return status(await call(signal, (s) => client.batches.retrieve(batchId, { signal: s })));
     },
     async collect(batchId, signal) {
-      const b = await call(() => client.batches.retrieve(batchId, { signal }));
+      const b = await call(signal, (s) => client.batches.retrieve(batchId, { signal: s }));
       const latency = status(b).turnaroundMs ?? 0;
       const out = new Map<string, BatchResult>();
       for (const fileId of [b.output_file_id, b.error_file_id]) {
         if (!fileId) continue;
-        const text = await call(async () => (await client.files.content(fileId, { signal })).text());
+        const text = await call(signal, async (s) => (await client.files.content(fileId, { signal: s })).text());
         for (const raw of text.split("\n")) {
           if (!raw.trim()) continue;
           const l = JSON.parse(raw) as OutputLine;
