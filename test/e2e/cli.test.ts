@@ -1,23 +1,12 @@
 import { existsSync } from "node:fs";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
-import { ROOT, critic, tempDir } from "../helpers/cli.js";
+import { describe, expect, it } from "vitest";
+import { ROOT, critic } from "../helpers/cli.js";
+import { useScratch } from "../helpers/scratch.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-let sim: SimServer | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  while (cleanups.length) await cleanups.pop()!();
-});
+const scratch = useScratch();
 
-async function workdir(): Promise<string> {
-  const d = await tempDir();
-  cleanups.push(d.cleanup);
-  return d.path;
-}
 
 describe("the critic CLI, run as a user runs it", () => {
   it("prints its version", async () => {
@@ -28,7 +17,7 @@ describe("the critic CLI, run as a user runs it", () => {
   });
 
   it("`critic demo` judges the bundled suite with simulated critics and writes every report", async () => {
-    const cwd = await workdir();
+    const cwd = await scratch.workdir();
     const r = await critic(["demo", "--out", "out"], { cwd });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
@@ -66,8 +55,8 @@ describe("the critic CLI, run as a user runs it", () => {
   });
 
   it("`critic run` judges a dataset against an OpenAI-compatible server given by --base-url", async () => {
-    sim = await startSimServer({ seed: 11 });
-    const cwd = await workdir();
+    const sim = await scratch.sim({ seed: 11 });
+    const cwd = await scratch.workdir();
     const r = await critic(
       ["run", "--dataset", join(ROOT, "datasets/support-judged.csv"), "--rubric", "politeness", "--critic", "openai:sim-critic-strong", "--base-url", sim.openaiBaseURL, "--out", "rep", "--quiet"],
       { cwd },
@@ -82,7 +71,7 @@ describe("the critic CLI, run as a user runs it", () => {
   });
 
   it("rejects a dataset that does not exist with exit 2, a message naming it, and no report directory", async () => {
-    const cwd = await workdir();
+    const cwd = await scratch.workdir();
     const r = await critic(["run", "--dataset", "nope.csv", "--rubric", "politeness", "--critic", "openai:gpt-4o-mini", "--base-url", "http://127.0.0.1:9/v1", "--out", "rep"], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("nope.csv");
@@ -91,7 +80,7 @@ describe("the critic CLI, run as a user runs it", () => {
   });
 
   it("names the missing API key instead of calling the API without one", async () => {
-    const cwd = await workdir();
+    const cwd = await scratch.workdir();
     await writeFile(join(cwd, "d.csv"), "id,input,output\n1,hi,hello\n");
     const r = await critic(["run", "--dataset", "d.csv", "--rubric", "politeness", "--critic", "anthropic:claude-3-5-haiku-latest"], { cwd });
     expect(r.code).toBe(2);
@@ -102,7 +91,7 @@ describe("the critic CLI, run as a user runs it", () => {
 
 describe("critic run --dry-run", () => {
   it("prices the demo within 10% of what the demo run then reports, and makes no call", async () => {
-    const cwd = await workdir();
+    const cwd = await scratch.workdir();
     const plan = await critic(["demo", "--dry-run"], { cwd });
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/nothing was called/i);

@@ -1,36 +1,29 @@
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { afterEach, describe, expect, it } from "vitest";
-import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
+import { describe, expect, it } from "vitest";
 import { createRng } from "../../src/stats/rng.js";
-import { critic, tempDir } from "../helpers/cli.js";
+import { critic } from "../helpers/cli.js";
+import { useScratch } from "../helpers/scratch.js";
 import { journaledJudgments, spawnCritic, waitForJudgments } from "../helpers/spawn.js";
 import { writeSupportCsv } from "../helpers/suite.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-let sim: SimServer | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  while (cleanups.length) await cleanups.pop()!();
-});
+const scratch = useScratch();
 
 const CONCURRENCY = 4;
 
 async function setup(rows: number, latencyMs: number, faults: { rateTimeout?: number; hangMs?: number } = {}) {
-  sim = await startSimServer({ seed: 31, latencyMs, ...faults });
-  const d = await tempDir("critic-crash-");
-  cleanups.push(d.cleanup);
-  await writeSupportCsv(d.path, rows);
+  const sim = await scratch.sim({ seed: 31, latencyMs, ...faults });
+  const work = await scratch.workdir("critic-crash-");
+  await writeSupportCsv(work, rows);
   const args = ["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "openai:sim-critic-strong", "--base-url", sim.openaiBaseURL, "--concurrency", String(CONCURRENCY), "--out", "rep", "--quiet"];
-  return { cwd: d.path, args };
+  return { cwd: work, args, sim };
 }
 
 describe("a run that is killed or interrupted", () => {
   it("resumes after SIGKILL at a random moment without losing a judgment or paying for one twice", async () => {
     const ROWS = 60;
-    const { cwd, args } = await setup(ROWS, 40);
+    const { cwd, args, sim } = await setup(ROWS, 40);
     const killAt = 5 + createRng("crash-resume").int(40);
     const first = spawnCritic(args, { cwd });
     const run = await waitForJudgments(cwd, killAt, first);
@@ -58,7 +51,7 @@ describe("a run that is killed or interrupted", () => {
     for (const j of before) expect(byKey.get(j.key)?.level).toBe(String(j.level ?? ""));
 
     // None paid twice: beyond one request per distinct prompt, only the calls in flight at the kill.
-    const stats = sim!.stats();
+    const stats = sim.stats();
     const distinct = Object.keys(stats.byBody).length;
     const reasks = distinct - ROWS;
     const extra = stats.total - distinct;

@@ -1,19 +1,13 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseRubric } from "../../src/config/rubric.js";
 import { criticMessages, markerCode, parseCriticPrompt } from "../../src/critic/prompt.js";
-import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
-import { critic, tempDir } from "../helpers/cli.js";
+import { critic } from "../helpers/cli.js";
+import { useScratch } from "../helpers/scratch.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-let sim: SimServer | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  while (cleanups.length) await cleanups.pop()!();
-});
+const scratch = useScratch();
 
 const RUBRIC = parseRubric(
   `id: tone\ntitle: Tone\nquestion: Is the tone right?\nscale:\n${[7, 6, 5, 4, 3, 2, 1].map((n) => `  ${n}: level ${n}`).join("\n")}\ninputs: [input, output, reference]\n`,
@@ -77,33 +71,32 @@ function markdownTablesAreIntact(md: string): void {
 
 describe("untrusted text in every report of a real run", () => {
   it("neutralises CSV formulas, Markdown table breakage, HTML/script injection and terminal escapes", async () => {
-    sim = await startSimServer({ seed: 9 });
-    const d = await tempDir("critic-untrusted-");
-    cleanups.push(d.cleanup);
+    const sim = await scratch.sim({ seed: 9 });
+    const work = await scratch.workdir("critic-untrusted-");
     const rows = PAYLOAD_IDS.flatMap((id, i) =>
       ["v1", "=evil()|<b>x</b>\u001b[5m"].map((candidate, k) => JSON.stringify({ id, input: `question ${i}`, output: PAYLOAD_OUTPUTS[(i + k) % PAYLOAD_OUTPUTS.length], candidate })),
     );
-    await writeFile(join(d.path, "data.jsonl"), `${rows.join("\n")}\n`);
-    const r = await critic(["run", "--dataset", "data.jsonl", "--rubric", "helpfulness", "--critic", "openai:sim-critic-strong", "--base-url", sim.openaiBaseURL, "--out", "rep", "--quiet"], { cwd: d.path });
+    await writeFile(join(work, "data.jsonl"), `${rows.join("\n")}\n`);
+    const r = await critic(["run", "--dataset", "data.jsonl", "--rubric", "helpfulness", "--critic", "openai:sim-critic-strong", "--base-url", sim.openaiBaseURL, "--out", "rep", "--quiet"], { cwd: work });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     // Nothing the dataset says reaches the terminal as a control sequence.
     expect(r.stdout).not.toContain("\u001b");
 
     for (const name of ["judgments.csv", "scores.csv"]) {
-      const cells = (parse(await readFile(join(d.path, "rep", name), "utf8")) as string[][]).flat();
+      const cells = (parse(await readFile(join(work, "rep", name), "utf8")) as string[][]).flat();
       const risky = cells.filter((c) => /^[=+\-@\t\r]/.test(c) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(c));
       expect(risky, name).toEqual([]);
       expect(cells.some((c) => c.startsWith("'=HYPERLINK"))).toBe(true);
     }
 
-    const md = await readFile(join(d.path, "rep/report.md"), "utf8");
+    const md = await readFile(join(work, "rep/report.md"), "utf8");
     markdownTablesAreIntact(md);
     // Markdown shows a backslash-escaped `\<` or `\]` as text: only an unescaped one is live.
     expect(md).not.toMatch(/(^|[^\\])<(script|img|\/td)|(^|[^\\])\]\(javascript:/im);
     expect(md).not.toContain("\u001b");
 
-    const html = await readFile(join(d.path, "rep/report.html"), "utf8");
+    const html = await readFile(join(work, "rep/report.html"), "utf8");
     expect(html).toContain('http-equiv="Content-Security-Policy"');
     expect(html.match(/<script\b/g)).toHaveLength(1);
     // Escaped text may say "onerror=" or "javascript:"; no tag, attribute or link may carry it.
@@ -111,7 +104,7 @@ describe("untrusted text in every report of a real run", () => {
     expect(html).not.toContain("\u001b");
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
 
-    const summary = JSON.parse(await readFile(join(d.path, "rep/summary.json"), "utf8"));
+    const summary = JSON.parse(await readFile(join(work, "rep/summary.json"), "utf8"));
     expect(summary.judgments).toBe(PAYLOAD_IDS.length * 2);
   });
 });
