@@ -13,67 +13,118 @@ import { createRng, type Rng } from "../src/stats/rng.js";
 import type { BenchRow } from "./row.js";
 
 const AREA = "comparison";
-const HANNA = "../shared/data/judges/hanna/hanna_metric_scores_llm.csv";
-const LLMBAR = "../shared/data/judges/llmbar/Dataset/LLMBar/Natural/evaluators/GPT-4/Rating";
+export const HANNA = "../shared/data/judges/hanna/hanna_metric_scores_llm.csv";
+export const LLMBAR = "../shared/data/judges/llmbar/Dataset/LLMBar/Natural";
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const absent = (metric: string, target: string): BenchRow => ({ area: AREA, metric, value: "n/a (../shared/data absent)", target, ok: null });
 
-function hannaRows(): BenchRow[] {
-  if (!existsSync(HANNA)) return [absent("HANNA system-level Kendall tau", "")];
-  const rows: Record<string, string>[] = parse(readFileSync(HANNA), { columns: true });
-  const table = new Map(rows.map((r) => [r.Model!, r] as const));
-  const systems = [...table.keys()].filter((m) => m !== "Human");
-  const sysMean = (s: string, c: string): number => mean(JSON.parse(table.get(s)![c]!) as number[]);
-  const out: BenchRow[] = [];
-  const criteria = [
-    ["RE", "Relevance"],
-    ["CH", "Coherence"],
-    ["EM", "Empathy"],
-    ["SU", "Surprise"],
-    ["EG", "Engagement"],
-    ["CX", "Complexity"],
-  ];
-  for (const [abbr, name] of criteria) {
-    const human = systems.map((s) => sysMean(s, name!));
-    const critics = ["Beluga-13B", "OrcaPlatypus", "Mistral-7B", "Llama-13B", "ChatGPT"].flatMap((l) => [1, 2, 3, 4].map((p) => `${l} ${abbr} ${p}`));
-    const perCritic = critics.map((c) => systems.map((s) => sysMean(s, c)));
-    const taus = perCritic.map((v) => kendallTauB(v, human)!);
-    const best = Math.max(...taus);
-    const sorted = [...taus].sort((x, y) => x - y);
-    const median = (sorted[9]! + sorted[10]!) / 2;
-    const agg = kendallTauB(
-      systems.map((_, i) => mean(perCritic.map((v) => v[i]!))),
-      human,
-    )!;
-    out.push({
-      area: AREA,
-      metric: `HANNA ${name} system tau (10 systems): mean of 20 critics / best / median critic`,
-      value: `${agg.toFixed(3)} / ${best.toFixed(3)} / ${median.toFixed(3)}`,
-      target: "mean of critics >= median critic",
-      ok: agg >= median,
-    });
+const HANNA_CRITERIA = [
+  ["RE", "Relevance"],
+  ["CH", "Coherence"],
+  ["EM", "Empathy"],
+  ["SU", "Surprise"],
+  ["EG", "Engagement"],
+  ["CX", "Complexity"],
+] as const;
+const HANNA_LLMS = ["Beluga-13B", "OrcaPlatypus", "Mistral-7B", "Llama-13B", "ChatGPT"];
+
+/** HANNA, one row per system; each cell a JSON list over that system's 96 stories (see SOURCE.md). */
+export function loadHanna(file = HANNA): Map<string, Map<string, number[]>> {
+  const rows: Record<string, string>[] = parse(readFileSync(file), { columns: true });
+  const out = new Map<string, Map<string, number[]>>();
+  for (const row of rows) {
+    const cols = new Map<string, number[]>();
+    for (const [k, v] of Object.entries(row)) if (k !== "Model") cols.set(k, JSON.parse(v) as number[]);
+    out.set(row.Model!, cols);
   }
   return out;
+}
+
+export interface HannaTau {
+  criterion: string;
+  /** Kendall tau-b of the plain mean of the 20 critic columns against the human-mean ranking. */
+  aggregate: number;
+  best: { critic: string; tau: number };
+  median: number;
+}
+
+/** System-level Kendall tau of the 10 generation systems (the human-written row dropped), per criterion. */
+export function hannaSystemTaus(hanna = loadHanna()): HannaTau[] {
+  const systems = [...hanna.keys()].filter((m) => m !== "Human");
+  const sysMean = (s: string, c: string): number => {
+    const v = hanna.get(s)?.get(c);
+    if (!v) throw new Error(`HANNA has no column "${c}" for ${s}`);
+    return mean(v);
+  };
+  return HANNA_CRITERIA.map(([abbr, criterion]) => {
+    const human = systems.map((s) => sysMean(s, criterion));
+    const critics = HANNA_LLMS.flatMap((l) => [1, 2, 3, 4].map((p) => `${l} ${abbr} ${p}`));
+    const perCritic = critics.map((c) => ({ critic: c, tau: kendallTauB(systems.map((s) => sysMean(s, c)), human)! })).sort((a, b) => b.tau - a.tau);
+    const aggregate = kendallTauB(systems.map((s) => mean(critics.map((c) => sysMean(s, c)))), human)!;
+    return { criterion, aggregate, best: perCritic[0]!, median: (perCritic[9]!.tau + perCritic[10]!.tau) / 2 };
+  });
+}
+
+function hannaRows(): BenchRow[] {
+  if (!existsSync(HANNA)) return [absent("HANNA system-level Kendall tau", "")];
+  return hannaSystemTaus().map((h) => ({
+    area: AREA,
+    metric: `HANNA ${h.criterion} system tau (10 systems): mean of 20 critics / best / median critic`,
+    value: `${h.aggregate.toFixed(3)} / ${h.best.tau.toFixed(3)} / ${h.median.toFixed(3)}`,
+    target: "mean of critics >= median critic",
+    ok: h.aggregate >= h.median,
+  }));
+}
+
+export interface LlmbarAccuracy {
+  acc: number;
+  ties: number;
+  decisiveCorrect: number;
+}
+
+/** "92.0%" or "a / N = 92.0%" -> 92.0 */
+export const percent = (s: string): number => Number(/([\d.]+)%/.exec(s)![1]);
+
+/**
+ * LLMBar Natural: preferences derived from GPT-4 `Rating` scores (each output judged alone),
+ * credited as the paper does (ties split; an unparseable score counts as a tie), in the
+ * presented order and swapped, next to the published accuracy.
+ */
+export function llmbarRatingAccuracy(dir = LLMBAR): { forward: LlmbarAccuracy; swapped: LlmbarAccuracy; published: number } {
+  const rating = `${dir}/evaluators/GPT-4/Rating`;
+  const items: { label: number; results: Record<string, unknown>[] }[] = JSON.parse(readFileSync(`${rating}/result.json`, "utf8"));
+  // score_k is ["<0-9>", finish_reason]; an empty string is an unparseable score (missing).
+  const level = (v: unknown): Judgment => {
+    const s = (v as [string, string])[0].trim();
+    return s === "" ? null : Number(s);
+  };
+  const scores = items.map((it) => {
+    const v = it.results[it.results.length - 1]!;
+    return [level(v.score_1), level(v.score_2)];
+  });
+  const accuracy = ([first, second]: [number, number]): LlmbarAccuracy => {
+    let credit = 0;
+    let ties = 0;
+    let decisiveCorrect = 0;
+    items.forEach((it, i) => {
+      const p = preference(scores[i]![first]!, scores[i]![second]!) ?? { aWins: 0, tie: 1, bWins: 0 };
+      const right = it.label - 1 === first ? p.aWins : p.bWins;
+      credit += right + p.tie / 2;
+      ties += p.tie;
+      decisiveCorrect += right;
+    });
+    return { acc: (100 * credit) / items.length, ties, decisiveCorrect };
+  };
+  const published = percent(JSON.parse(readFileSync(`${rating}/statistics.json`, "utf8")).correct_average);
+  return { forward: accuracy([0, 1]), swapped: accuracy([1, 0]), published };
 }
 
 function llmbarRow(): BenchRow {
   const metric = "LLMBar Natural GPT-4 Rating Acc from per-output scores (both orders)";
   if (!existsSync(LLMBAR)) return absent(metric, "92.0");
-  const items: { label: number; results: Record<string, [string, string]>[] }[] = JSON.parse(readFileSync(`${LLMBAR}/result.json`, "utf8"));
-  const published = Number(/([\d.]+)%/.exec(JSON.parse(readFileSync(`${LLMBAR}/statistics.json`, "utf8")).correct_average)![1]);
-  const acc = (swap: boolean): number => {
-    let credit = 0;
-    for (const it of items) {
-      const v = it.results[it.results.length - 1]!;
-      const s = [v.score_1![0].trim(), v.score_2![0].trim()].map((x): Judgment => (x === "" ? null : Number(x)));
-      const [first, second] = swap ? [1, 0] : [0, 1];
-      const p = preference(s[first]!, s[second]!) ?? { aWins: 0, tie: 1, bWins: 0 };
-      credit += (it.label - 1 === first ? p.aWins : p.bWins) + p.tie / 2;
-    }
-    return (100 * credit) / items.length;
-  };
-  const [a, b] = [acc(false), acc(true)];
+  const { forward, swapped, published } = llmbarRatingAccuracy();
+  const [a, b] = [forward.acc, swapped.acc];
   return { area: AREA, metric, value: `${a.toFixed(1)} / ${b.toFixed(1)}`, target: `${published.toFixed(1)} (published)`, ok: a === b && Math.abs(a - published) < 1e-9 };
 }
 

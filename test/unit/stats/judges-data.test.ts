@@ -3,40 +3,16 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { kendallTauB, krippendorffAlpha, pearson, spearman } from "../../../src/stats/agreement.js";
 import { calibrate, maeSentence } from "../../../src/stats/calibration.js";
-import { type Judgment, preference } from "../../../src/stats/pairwise.js";
+import { HANNA, LLMBAR, hannaSystemTaus, llmbarRatingAccuracy, loadHanna, percent } from "../../../bench/comparison.js";
 
-const HANNA = "../shared/data/judges/hanna/hanna_metric_scores_llm.csv";
-const LLMBAR = "../shared/data/judges/llmbar/Dataset/LLMBar/Natural";
 const SUMMEVAL = "../shared/data/judges/summeval-llm-critics";
 
 // ------------------------------------------------------------------ HANNA
 
-const CRITERIA = [
-  ["RE", "Relevance"],
-  ["CH", "Coherence"],
-  ["EM", "Empathy"],
-  ["SU", "Surprise"],
-  ["EG", "Engagement"],
-  ["CX", "Complexity"],
-] as const;
-const LLMS = ["Beluga-13B", "OrcaPlatypus", "Mistral-7B", "Llama-13B", "ChatGPT"];
-
-/** One row per system; each cell a JSON list over that system's 96 stories (see SOURCE.md). */
-function loadHanna(): Map<string, Map<string, number[]>> {
-  const rows: Record<string, string>[] = parse(readFileSync(HANNA), { columns: true });
-  const out = new Map<string, Map<string, number[]>>();
-  for (const row of rows) {
-    const cols = new Map<string, number[]>();
-    for (const [k, v] of Object.entries(row)) if (k !== "Model") cols.set(k, JSON.parse(v) as number[]);
-    out.set(row.Model!, cols);
-  }
-  return out;
-}
-
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe.skipIf(!existsSync(HANNA))("HANNA story ratings (needs ../shared/data/judges/hanna; skipped when absent)", () => {
-  const hanna = existsSync(HANNA) ? loadHanna() : new Map();
+  const hanna = existsSync(HANNA) ? loadHanna() : new Map<string, Map<string, number[]>>();
   // The paper's system level: the 10 generation systems, the human-written row dropped.
   const systems = [...hanna.keys()].filter((m) => m !== "Human");
   const col = (system: string, name: string): number[] => {
@@ -56,20 +32,12 @@ describe.skipIf(!existsSync(HANNA))("HANNA story ratings (needs ../shared/data/j
 
   it("ranks the generation systems by LLM critics close to the human ranking; averaging critics is printed beside the best one", () => {
     const lines: string[] = ["criterion  best single critic (tau)          mean of 20 critics  median critic"];
-    for (const [abbr, name] of CRITERIA) {
-      const human = systems.map((s) => mean(col(s, name)));
-      const critics = LLMS.flatMap((llm) => [1, 2, 3, 4].map((p) => `${llm} ${abbr} ${p}`));
-      const perCritic = critics.map((c) => ({ c, tau: kendallTauB(systems.map((s) => mean(col(s, c))), human)! }));
-      // Plain mean of the critics per story, then per system.
-      const aggregate = systems.map((s) => mean(critics.map((c) => mean(col(s, c)))));
-      const tauAgg = kendallTauB(aggregate, human)!;
-      const sorted = [...perCritic].sort((a, b) => b.tau - a.tau);
-      const median = (sorted[9]!.tau + sorted[10]!.tau) / 2;
-      lines.push(`${name.padEnd(10)} ${`${sorted[0]!.c} (${sorted[0]!.tau.toFixed(3)})`.padEnd(34)} ${tauAgg.toFixed(3).padEnd(19)} ${median.toFixed(3)}`);
+    for (const h of hannaSystemTaus(hanna)) {
+      lines.push(`${h.criterion.padEnd(10)} ${`${h.best.critic} (${h.best.tau.toFixed(3)})`.padEnd(34)} ${h.aggregate.toFixed(3).padEnd(19)} ${h.median.toFixed(3)}`);
       // System-level agreement is strong (the paper's finding), and pooling critics is at least
       // as good as a typical single critic, even if it does not beat the best one.
-      expect(tauAgg).toBeGreaterThan(0.5);
-      expect(tauAgg).toBeGreaterThanOrEqual(median);
+      expect(h.aggregate).toBeGreaterThan(0.5);
+      expect(h.aggregate).toBeGreaterThanOrEqual(h.median);
     }
     console.log(`HANNA system-level Kendall tau-b vs the human-mean ranking (10 systems)\n${lines.join("\n")}`);
   });
@@ -84,47 +52,11 @@ describe.skipIf(!existsSync(HANNA))("HANNA story ratings (needs ../shared/data/j
 
 // ------------------------------------------------------------------ LLMBar
 
-interface LlmbarItem {
-  label: 1 | 2;
-  results: Array<Record<string, unknown>>;
-}
-
-/** "92.0%" or "a / N = 92.0%" -> 92.0 */
-const percent = (s: string): number => Number(/([\d.]+)%/.exec(s)![1]);
-
 describe.skipIf(!existsSync(LLMBAR))("LLMBar Natural (needs ../shared/data/judges/llmbar; skipped when absent)", () => {
   it("GPT-4 Rating scores, each output judged alone, reproduce the published 92.0 accuracy in either order", () => {
-    const items: LlmbarItem[] = JSON.parse(readFileSync(`${LLMBAR}/evaluators/GPT-4/Rating/result.json`, "utf8"));
-    // score_k is ["<0-9>", finish_reason]; an empty string is an unparseable score (missing).
-    const level = (v: unknown): Judgment => {
-      const s = (v as [string, string])[0].trim();
-      return s === "" ? null : Number(s);
-    };
-    const scores = items.map((it) => {
-      const verdict = it.results[it.results.length - 1]!;
-      return [level(verdict.score_1), level(verdict.score_2)];
-    });
-    // Credit for choosing the gold output, ties split (the paper's Acc.); missing counts as a tie
-    // so the published convention is kept.
-    const accuracy = (order: [number, number]): { acc: number; ties: number; decisiveCorrect: number } => {
-      let credit = 0;
-      let ties = 0;
-      let decisiveCorrect = 0;
-      items.forEach((it, i) => {
-        const p = preference(scores[i]![order[0]]!, scores[i]![order[1]]!) ?? { aWins: 0, tie: 1, bWins: 0 };
-        const goldIsFirstShown = order[0] === it.label - 1;
-        const right = goldIsFirstShown ? p.aWins : p.bWins;
-        credit += right + p.tie / 2;
-        ties += p.tie;
-        decisiveCorrect += right;
-      });
-      return { acc: (100 * credit) / items.length, ties, decisiveCorrect };
-    };
-    const forward = accuracy([0, 1]);
-    const swapped = accuracy([1, 0]);
-    const published = JSON.parse(readFileSync(`${LLMBAR}/evaluators/GPT-4/Rating/statistics.json`, "utf8"));
+    const { forward, swapped, published } = llmbarRatingAccuracy(LLMBAR);
     expect(forward.acc).toBe(swapped.acc);
-    expect(forward.acc).toBeCloseTo(percent(published.correct_average), 9);
+    expect(forward.acc).toBeCloseTo(published, 9);
     expect(forward.ties).toBe(10);
     expect(forward.decisiveCorrect).toBe(87);
 
