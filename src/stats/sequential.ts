@@ -87,8 +87,20 @@ export function normalMixtureCs(opts: CsOptions & { rho?: number } = {}): Confid
   const alpha = opts.alpha ?? 0.05;
   checkAlpha(alpha);
   const rho = opts.rho ?? normalMixtureRho(opts.horizon ?? 1000, alpha);
-  let t = 0;
   let sum = 0;
+  return sequenceOf(opts.runningIntersection, (x, t) => {
+    sum += x;
+    const r = normalMixtureRadius(t, { alpha, rho });
+    return [sum / t - r, sum / t + r];
+  });
+}
+
+/**
+ * The bookkeeping both sequences share: count the observations, clip each new interval to
+ * [0, 1], and optionally intersect it with every earlier one (still valid: all hold at once).
+ */
+function sequenceOf(runningIntersection: boolean | undefined, next: (x: number, t: number) => [number, number]): ConfidenceSequence {
+  let t = 0;
   let lo = 0;
   let hi = 1;
   const current = (): CsBounds => ({ lo, hi, t });
@@ -97,12 +109,9 @@ export function normalMixtureCs(opts: CsOptions & { rho?: number } = {}): Confid
     push(x) {
       checkUnit(x);
       t += 1;
-      sum += x;
-      const r = normalMixtureRadius(t, { alpha, rho });
-      const l = clamp01(sum / t - r);
-      const h = clamp01(sum / t + r);
-      lo = opts.runningIntersection ? Math.max(lo, l) : l;
-      hi = opts.runningIntersection ? Math.min(hi, h) : h;
+      const [l, h] = next(x, t).map(clamp01) as [number, number];
+      lo = runningIntersection ? Math.max(lo, l) : l;
+      hi = runningIntersection ? Math.min(hi, h) : h;
       return current();
     },
   };
@@ -157,22 +166,7 @@ export function empiricalBernsteinCs(opts: CsOptions & { truncation?: number } =
   const trunc = opts.truncation ?? 0.5;
   const lower = ebLower(alpha / 2, trunc, opts.horizon);
   const upper = ebLower(alpha / 2, trunc, opts.horizon);
-  let t = 0;
-  let lo = 0;
-  let hi = 1;
-  const current = (): CsBounds => ({ lo, hi, t });
-  return {
-    current,
-    push(x) {
-      checkUnit(x);
-      t += 1;
-      const l = clamp01(lower(x));
-      const h = clamp01(1 - upper(1 - x));
-      lo = opts.runningIntersection ? Math.max(lo, l) : l;
-      hi = opts.runningIntersection ? Math.min(hi, h) : h;
-      return current();
-    },
-  };
+  return sequenceOf(opts.runningIntersection, (x) => [lower(x), 1 - upper(1 - x)]);
 }
 
 /** A fresh incremental CS of the named method. */
