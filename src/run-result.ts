@@ -18,8 +18,20 @@ export interface LatencySummary {
   max: number | null;
 }
 
+/** What one model call (or cache hit) cost: the same accounting for critics and candidates. */
+export interface CallAccounting {
+  cached: boolean;
+  /** HTTP attempts made (0 when cached). */
+  attempts: number;
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Dollars; null when the model has no known price. Cache hits cost 0. */
+  costUsd: number | null;
+}
+
 /** One critic call (or cache hit) for one (item, candidate, rubric, critic). */
-export interface Judgment {
+export interface Judgment extends CallAccounting {
   item: string;
   candidate: string;
   rubric: string;
@@ -36,28 +48,14 @@ export interface Judgment {
   reason: string | null;
   /** The critic's raw reply text (last attempt), truncated for reports. */
   raw: string;
-  cached: boolean;
-  /** HTTP attempts made for this judgment (0 when cached). */
-  attempts: number;
-  latencyMs: number | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  /** Dollars; null when the model has no known price. Cache hits cost 0. */
-  costUsd: number | null;
   at: string;
 }
 
 /** A generated candidate output (when the config lists candidates). */
-export interface Generation {
+export interface Generation extends CallAccounting {
   item: string;
   candidate: string;
   output: string;
-  cached: boolean;
-  attempts: number;
-  latencyMs: number | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
   failed: string | null;
 }
 

@@ -1,8 +1,7 @@
 import type { Suite } from "../config/load.js";
 import { BATCH_DISCOUNT, costUsd, priceFor } from "../providers/prices.js";
-import type { CostBreakdown, Generation, Judgment } from "../run-result.js";
+import type { CallAccounting, CostBreakdown, Generation, Judgment } from "../run-result.js";
 
-type Call = { cached: boolean; costUsd: number | null; inputTokens: number | null; outputTokens: number | null };
 
 function add(into: Record<string, number | null>, key: string, v: number | null): void {
   if (!(key in into)) into[key] = 0;
@@ -20,7 +19,7 @@ export function costBreakdown(suite: Suite, judgments: readonly Judgment[], gene
   // No cache hit saved exactly nothing; hits without a price saved an unknown amount.
   let cachePriced = true;
   let batchSaved = 0;
-  const savings = (id: string, c: Call) => {
+  const savings = (id: string, c: CallAccounting) => {
     if (c.cached) {
       const list = costUsd(priceFor(models.get(id) ?? "", suite.prices), c.inputTokens, c.outputTokens);
       if (list == null) cachePriced = false;

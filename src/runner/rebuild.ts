@@ -26,7 +26,8 @@ export async function rebuildRun(cacheDir: string, run: string, cwd: string, wit
   for (const g of generations) outputs.set(generationKey(g.item, g.candidate), info(g.output));
   const judgedUnits = new Set(judgments.map((j) => generationKey(j.item, j.candidate)));
   for (const r of dataset.rows) if (r.output != null && judgedUnits.has(generationKey(r.id, r.candidate))) outputs.set(generationKey(r.id, r.candidate), info(r.output));
-  const rows = dataset.rows.filter((r) => (suite.candidates.length ? judgments.some((j) => j.item === r.id) : judgedUnits.has(generationKey(r.id, r.candidate))));
+  const judgedItems = new Set(judgments.map((j) => j.item));
+  const rows = dataset.rows.filter((r) => (suite.candidates.length ? judgedItems.has(r.id) : judgedUnits.has(generationKey(r.id, r.candidate))));
   const expected = (suite.candidates.length ? rows.length * suite.candidates.length : rows.length) * suite.rubrics.length * suite.critics.length;
   const complete = !suite.cascade && !suite.compare ? judgments.length >= expected : true;
   const executed: ExecutedRun = {

@@ -1,6 +1,6 @@
 import type { Suite } from "../config/load.js";
 import type { RowRef } from "../data/dataset.js";
-import type { CalibrationRow, CellSummary, LabelModelSummary, Generation, Judgment, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
+import type { CallAccounting, CalibrationRow, CellSummary, LabelModelSummary, Generation, Judgment, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
 import { bradleyTerryWithIntervals } from "../stats/bootstrap.js";
 import { meanCi, pairedDiff, percentiles } from "../stats/intervals.js";
 import { aggregateLevels } from "./aggregate.js";
@@ -37,7 +37,7 @@ function sumCost(values: (number | null)[]): { usd: number | null; unknown: numb
   return { usd: known ? usd : unknown ? null : 0, unknown };
 }
 
-function usageFor(id: string, role: UsageSummary["role"], rows: { cached: boolean; attempts: number; latencyMs: number | null; inputTokens: number | null; outputTokens: number | null; costUsd: number | null }[], abstentions: number, failed: number): UsageSummary {
+function usageFor(id: string, role: UsageSummary["role"], rows: CallAccounting[], abstentions: number, failed: number): UsageSummary {
   const fresh = rows.filter((r) => !r.cached);
   return {
     id,

@@ -5,17 +5,17 @@ import type { Judgment, SequentialSummary } from "../run-result.js";
 import { createSequentialComparison } from "../sampling/sequential-plan.js";
 import type { JournalContents } from "../store/journal.js";
 import type { RunEventListener } from "./events.js";
-import { type ExecutedRun, executeRun, judgmentKey, plannedUnits } from "./run.js";
+import { type ExecutedRun, executeRun, generationKey, judgmentKey, plannedUnits } from "./run.js";
 import { itemIds } from "./sample-rows.js";
 
 const SCALE = 7;
 
 /** Per-item difference A - B on [-1, 1]: each critic scores both sides, so its leniency cancels; critics are averaged. */
-function itemDifference(judgments: readonly Judgment[], item: string, a: string, b: string, rubric: string, critics: string[]): number | null {
+function itemDifference(judged: ReadonlyMap<string, Judgment>, item: string, a: string, b: string, rubric: string, critics: string[]): number | null {
   const diffs: number[] = [];
   for (const c of critics) {
-    const la = judgments.find((j) => j.item === item && j.candidate === a && j.rubric === rubric && j.critic === c)?.level;
-    const lb = judgments.find((j) => j.item === item && j.candidate === b && j.rubric === rubric && j.critic === c)?.level;
+    const la = judged.get(judgmentKey(item, a, rubric, c))?.level;
+    const lb = judged.get(judgmentKey(item, b, rubric, c))?.level;
     if (la != null && lb != null) diffs.push((la - lb) / (SCALE - 1));
   }
   return diffs.length ? diffs.reduce((s, d) => s + d, 0) / diffs.length : null;
@@ -47,7 +47,11 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
   let last: ExecutedRun | null = null;
   const judged: string[] = [];
   const byItem = new Map<string, DatasetRow[]>();
-  for (const r of rows) byItem.set(r.id, [...(byItem.get(r.id) ?? []), r]);
+  for (const r of rows) {
+    const list = byItem.get(r.id);
+    if (list) list.push(r);
+    else byItem.set(r.id, [r]);
+  }
   let calls = 0;
   while (!cmp.state().done) {
     const batch = cmp.nextBatch().map((i) => items[i]!);
@@ -56,13 +60,14 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
     const judgedRows = judged.flatMap((id) => byItem.get(id)!);
     last = await executeRun({ ...opts, suite, rows: judgedRows, units: plannedUnits(judgedRows, suite), resume });
     calls += last.calls;
-    cmp.add(batch.map((id) => itemDifference(last!.judgments, id, spec.a, spec.b, rubric, critics)));
+    const judgedSoFar = new Map(last.judgments.filter((j) => j.kind !== "failed").map((j) => [judgmentKey(j.item, j.candidate, j.rubric, j.critic), j]));
+    cmp.add(batch.map((id) => itemDifference(judgedSoFar, id, spec.a, spec.b, rubric, critics)));
     if (!last.complete) break;
     // The next batch resumes from everything judged so far, in the same journal.
     resume = {
       header: { type: "run", run: opts.run, startedAt: last.startedAt, suite: {} },
-      judgments: new Map(last.judgments.filter((j) => j.kind !== "failed").map((j) => [judgmentKey(j.item, j.candidate, j.rubric, j.critic), j])),
-      generations: new Map(last.generations.filter((g) => !g.failed).map((g) => [JSON.stringify([g.item, g.candidate]), g])),
+      judgments: judgedSoFar,
+      generations: new Map(last.generations.filter((g) => !g.failed).map((g) => [generationKey(g.item, g.candidate), g])),
       tornLines: 0,
       batches: resume?.batches ?? [],
     };

@@ -8,6 +8,16 @@ import type { Generation, Judgment } from "../run-result.js";
 
 const nullableNumber = z.number().nullable();
 
+/** CallAccounting (run-result.ts), shared by judgment and generation lines. */
+const callFields = {
+  cached: z.boolean(),
+  attempts: z.number(),
+  latencyMs: nullableNumber,
+  inputTokens: nullableNumber,
+  outputTokens: nullableNumber,
+  costUsd: nullableNumber,
+};
+
 const JudgmentLine = z.object({
   type: z.literal("judgment"),
   key: z.string(),
@@ -21,12 +31,7 @@ const JudgmentLine = z.object({
   distribution: z.array(z.number()).nullable().optional(),
   reason: z.string().nullable(),
   raw: z.string(),
-  cached: z.boolean(),
-  attempts: z.number(),
-  latencyMs: nullableNumber,
-  inputTokens: nullableNumber,
-  outputTokens: nullableNumber,
-  costUsd: nullableNumber,
+  ...callFields,
   at: z.string(),
 });
 
@@ -36,12 +41,7 @@ const GenerationLine = z.object({
   item: z.string(),
   candidate: z.string(),
   output: z.string(),
-  cached: z.boolean(),
-  attempts: z.number(),
-  latencyMs: nullableNumber,
-  inputTokens: nullableNumber,
-  outputTokens: nullableNumber,
-  costUsd: nullableNumber,
+  ...callFields,
   failed: z.string().nullable(),
 });
 
