@@ -6,6 +6,8 @@ export type FlagValues = Record<string, string | boolean | (string | boolean)[] 
 export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Raw writes to stderr, no newline added: the progress display redraws its line with \r. */
+  progress: (text: string) => void;
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** True when stderr is an interactive terminal (progress bar instead of periodic lines). */

@@ -101,6 +101,7 @@ export async function main(argv: string[]): Promise<void> {
     stderr: (t) => process.stderr.write(`${t}\n`),
     cwd: process.cwd(),
     env: process.env,
+    progress: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stderr.isTTY),
     signal: controller.signal,
   });

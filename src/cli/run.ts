@@ -95,7 +95,7 @@ export const SUITE_FLAG_HELP: Record<string, string> = {
 
 /** Shared by `run` and `demo`: run the suite with a progress display, print the summary and the report paths. */
 export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<typeof loadSuite>>, opts: { resume?: string; noCache?: boolean; quiet?: boolean; simulated?: boolean; batch?: boolean; batchPollMs?: number; junit?: string }): Promise<number> {
-  const progress = opts.quiet ? undefined : createProgress((s) => process.stderr.write(s), { tty: io.isTTY });
+  const progress = opts.quiet ? undefined : createProgress(io.progress, { tty: io.isTTY });
   const { result, files } = await runSuite(suite, {
     cwd: io.cwd,
     resume: opts.resume,

@@ -37,6 +37,16 @@ export interface CallerDeps {
 /** Attempts that could not connect before any call has succeeded, after which the server is taken to be unreachable. */
 const UNREACHABLE_AFTER = 3;
 
+/**
+ * 400, 401, 403 and 404 will not get better by retrying thousands of calls: they become a
+ * ConfigError, which stops the run with exit 2 and says what to check.
+ */
+function asConfigProblem(e: unknown, target: string): unknown {
+  if (!(e instanceof ProviderError && e.kind === "http" && [400, 401, 403, 404].includes(e.status ?? 0))) return e;
+  const hint = e.status === 401 || e.status === 403 ? " (check the API key)" : e.status === 404 ? " (check the model name and base URL)" : "";
+  return new ConfigError(`${target}: ${e.message}${hint}`);
+}
+
 /** The path of every model call: cache, budget, limiter, retries, provider, accounting, cache. */
 export function createCaller(deps: CallerDeps) {
   // A wrong base URL or a server that is down fails every call: say so after a few attempts instead of retrying thousands.
@@ -49,7 +59,9 @@ export function createCaller(deps: CallerDeps) {
     if (deps.replay) throw new CacheMissError(`${target.id} (model ${req.model})`);
     if (deps.batcher) {
       if (!deps.budget.allows()) throw new BudgetExhausted(deps.budget.stopReason ?? "budget");
-      const b = await deps.batcher.request(key, target, req);
+      const b = await deps.batcher.request(key, target, req).catch((e: unknown) => {
+        throw asConfigProblem(e, target.id);
+      });
       deps.budget.charge(b.costUsd, (b.reply.inputTokens ?? 0) + (b.reply.outputTokens ?? 0));
       await deps.cache.set(key, b.reply);
       return { reply: b.reply, cached: false, attempts: 1, costUsd: b.costUsd };
@@ -76,7 +88,7 @@ export function createCaller(deps: CallerDeps) {
             if (e instanceof ProviderError && e.kind === "network" && successes === 0 && ++refused >= UNREACHABLE_AFTER) {
               throw new ConfigError(`${target.id}: cannot reach the server (${e.message}); check the base URL and that the server is running`);
             }
-            throw e;
+            throw asConfigProblem(e, target.id);
           }
         }),
       deps.retry,

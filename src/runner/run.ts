@@ -93,16 +93,6 @@ function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
   };
 }
 
-/** 401/403/404 and 400 will not get better by retrying 5,000 times: stop the run and say what is wrong. */
-function fatal(e: unknown, target: string): Error | null {
-  if (e instanceof CacheMissError) return e;
-  if (e instanceof ProviderError && e.kind === "http" && [400, 401, 403, 404].includes(e.status ?? 0)) {
-    const hint = e.status === 401 || e.status === 403 ? " (check the API key)" : e.status === 404 ? " (check the model name and base URL)" : "";
-    return new ConfigError(`${target}: ${e.message}${hint}`);
-  }
-  return null;
-}
-
 function reasonOf(e: unknown): string {
   if (e instanceof ProviderError) return e.kind === "http" ? `http_${e.status}` : e.kind;
   return "error";
@@ -166,17 +156,17 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   for (const u of opts.units) for (const r of suite.rubrics) for (const c of suite.critics) if (opts.resume?.judgments.has(judgmentKey(u.item, u.candidate, r.id, c.id))) done++;
   opts.onEvent?.({ type: "started", run, total, alreadyDone: done });
 
-  const handleStop = (e: unknown, target: string): boolean => {
+  const handleStop = (e: unknown): boolean => {
     if (e instanceof BudgetExhausted) {
       opts.onEvent?.({ type: "budget", which: e.which });
       stopAll();
       return true;
     }
     if ((e as Error)?.name === "AbortError" || signal.aborted) return true;
-    const f = e instanceof ConfigError ? e : fatal(e, target);
-    if (f) {
-      fatalError ??= f;
-      internal.abort(f);
+    // Bad configuration (key, model, base URL) or a replay cache miss: every other call would fail the same way.
+    if (e instanceof ConfigError || e instanceof CacheMissError) {
+      fatalError ??= e;
+      internal.abort(e);
       stopAll();
       return true;
     }
@@ -198,7 +188,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
       if (j.kind === "abstain") opts.onEvent?.({ type: "abstained", critic: critic.id, reason: j.reason ?? "" });
     } catch (e) {
-      if (handleStop(e, critic.id)) return null;
+      if (handleStop(e)) return null;
       j = failedJudgment(u.row.id, u.candidate, rubric.id, critic.id, e);
     }
     await journal.judgment(key, j);
@@ -241,7 +231,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       try {
         gen = await generate(call, u.target, u.row);
       } catch (e) {
-        if (handleStop(e, u.target.id)) return;
+        if (handleStop(e)) return;
         gen = failedGeneration(u.row.id, u.candidate, e);
       }
       await journal.generation(gkey, gen);
