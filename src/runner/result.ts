@@ -3,7 +3,7 @@ import type { RowRef } from "../data/dataset.js";
 import type { CallAccounting, CalibrationRow, CellSummary, LabelModelSummary, Generation, Judgment, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
 import { bradleyTerryWithIntervals } from "../stats/bootstrap.js";
 import { meanCi, pairedDiff, percentiles } from "../stats/intervals.js";
-import { aggregateLevels } from "./aggregate.js";
+import { type AggregatedLevels, aggregateLevels } from "./aggregate.js";
 import { cascadeSummary } from "./cascade-summary.js";
 import { costBreakdown } from "./costs.js";
 import { ppiMean } from "../stats/ppi.js";
@@ -84,6 +84,35 @@ function ppiCell(gold: (number | null)[], f: (number | null)[]): CellSummary["pp
   const classical = ppiMean(labelled.map((i) => gold[i]!), labelled.map((i) => f[i] ?? null), unlabelled, { alpha: 0.1, lambda: "classical" });
   if (!tuned) return null;
   return { estimate: tuned.estimate, ci90: tuned.ci, lambda: tuned.lambda, nGold: tuned.n, classicalCi90: classical?.ci ?? null };
+}
+
+/**
+ * Bradley-Terry from the posteriors (so a tie is a half-win and presentation order cannot
+ * matter), with item-bootstrap intervals, and the paired mean difference of every pair.
+ */
+function rankAndCompare(rubric: string, items: string[], candidates: string[], units: { item: string; candidate: string }[], agg: AggregatedLevels, seed: number): { ranking: RankingEntry[]; pairwise: PairwiseResult[] } {
+  const unitIndex = new Map(units.map((u, i) => [generationKey(u.item, u.candidate), i]));
+  const at = items.map((item) => candidates.map((c) => unitIndex.get(generationKey(item, c))));
+  const table = at.map((row) => row.map((i) => (i === undefined || !agg.posteriors[i] ? null : Array.from(agg.posteriors[i]!))));
+  const point = at.map((row) => row.map((i) => (i === undefined ? null : agg.scores[i] ?? null)));
+  const bt = bradleyTerryWithIntervals(table, { rng: createRng(`${seed}:${rubric}`), rounds: 500 });
+  const ranking = candidates.map((c, a) => ({ candidate: c, rubric, theta: bt.theta[a]!, ci95: { lo: bt.lo[a]!, hi: bt.hi[a]! }, rank: bt.rank[a]! }));
+  const pairwise: PairwiseResult[] = [];
+  candidates.forEach((c, a) => {
+    for (let b = a + 1; b < candidates.length; b++) {
+      const diff = pairedDiff(point.map((r) => r[a]!), point.map((r) => r[b]!));
+      pairwise.push({
+        a: c,
+        b: candidates[b]!,
+        rubric,
+        winRate: bt.winRates.winRate[a]![b] ?? Number.NaN,
+        meanDiff: diff ? diff.meanDiff : null,
+        diffCi95: diff?.ci95 ? { lo: diff.ci95[0], hi: diff.ci95[1] } : null,
+        n: bt.winRates.n[a]![b]!,
+      });
+    }
+  });
+  return { ranking, pairwise };
 }
 
 /** Executed run + suite + dataset -> the one RunResult every report renders. */
@@ -171,33 +200,9 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     }
 
     if (candidates.length >= 2) {
-      const unitIndex = new Map(units.map((u, i) => [JSON.stringify([u.item, u.candidate]), i]));
-      const table = items.map((item) => candidates.map((c) => {
-        const i = unitIndex.get(JSON.stringify([item, c]));
-        const p = i === undefined ? null : agg.posteriors[i];
-        return p ? Array.from(p) : null;
-      }));
-      const point = items.map((item) => candidates.map((c) => {
-        const i = unitIndex.get(JSON.stringify([item, c]));
-        return i === undefined ? null : agg.scores[i] ?? null;
-      }));
-      const bt = bradleyTerryWithIntervals(table, { rng: createRng(`${suite.seed}:${rubric.id}`), rounds: 500 });
-      candidates.forEach((c, a) => {
-        ranking.push({ candidate: c, rubric: rubric.id, theta: bt.theta[a]!, ci95: { lo: bt.lo[a]!, hi: bt.hi[a]! }, rank: bt.rank[a]! });
-        candidates.forEach((d, b) => {
-          if (a >= b) return;
-          const diff = pairedDiff(point.map((r) => r[a]!), point.map((r) => r[b]!));
-          pairwise.push({
-            a: c,
-            b: d,
-            rubric: rubric.id,
-            winRate: bt.winRates.winRate[a]![b] ?? Number.NaN,
-            meanDiff: diff ? diff.meanDiff : null,
-            diffCi95: diff?.ci95 ? { lo: diff.ci95[0], hi: diff.ci95[1] } : null,
-            n: bt.winRates.n[a]![b]!,
-          });
-        });
-      });
+      const r = rankAndCompare(rubric.id, items, candidates, units, agg, suite.seed);
+      ranking.push(...r.ranking);
+      pairwise.push(...r.pairwise);
     }
   }
 
