@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Suite } from "../config/load.js";
 import { ConfigError } from "../errors.js";
-import { type DatasetRow, indexDataset, loadDataset, readDataset } from "../data/dataset.js";
+import { type DatasetRow, type RowRef, indexDataset, loadDataset, readDataset } from "../data/dataset.js";
 import { evaluateGates } from "../gates/evaluate.js";
 import { gateRefProblem } from "../gates/check.js";
 import { writeReports } from "../report/write.js";
@@ -53,9 +53,12 @@ export function newRunId(now = new Date()): string {
 export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<SuiteRun> {
   // Everything that can be wrong with the input is checked before anything is written; only
   // ids, candidates, gold and metadata stay in memory, and the texts are streamed during the run.
+  // A sequential comparison revisits its rows batch by batch, so it reads them whole, once.
   const readOpts = { requireOutput: suite.candidates.length === 0 };
-  const dataset = await indexDataset(suite.dataset, readOpts);
-  const sampled = sampleRows(dataset.rows, suite);
+  const full = suite.compare ? await loadDataset(suite.dataset, readOpts) : null;
+  const dataset = full ?? (await indexDataset(suite.dataset, readOpts));
+  const refs: RowRef[] = dataset.rows;
+  const sampled = sampleRows(refs, suite);
   const resume = opts.resume ? await readJournal(suite.cacheDir, opts.resume) : undefined;
   if (resume) {
     const h = resume.header.suite as { critics?: string[]; rubrics?: string[] };
@@ -70,9 +73,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const run = opts.resume ?? newRunId();
   const common = { run, resume, noCache: opts.noCache, replay: opts.replay, batch: opts.batch, batchPollMs: opts.batchPollMs, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
   let result: RunResult;
-  if (suite.compare) {
-    // A sequential comparison revisits the rows batch by batch, so it holds them.
-    const full = await loadDataset(suite.dataset, readOpts);
+  if (full) {
     const seq = await runSequential({ ...common, suite, rows: full.rows.filter((r) => sampled.items.has(r.id)) });
     result = buildRunResult(seq.executed, seq.suite, { ...dataset, rows: seq.rows }, { simulated: opts.simulated ?? false });
     result.sequential = seq.summary;
