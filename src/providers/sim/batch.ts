@@ -9,6 +9,7 @@ import { textKey } from "./hash.js";
 import { ANTHROPIC_ERRORS, anthropicMessage, readAnthropicRequest } from "./wire-anthropic.js";
 import { OPENAI_ERRORS, openaiCompletion, readOpenAIRequest } from "./wire-openai.js";
 import type { SimWorld } from "./world.js";
+import { type Json, isObj } from "./json.js";
 
 export interface SimBatchOptions {
   /** Status polls answered "in progress" before a batch completes (default 1). */
@@ -22,7 +23,6 @@ export interface SimBatchOptions {
   batchExpireFirst?: number;
 }
 
-type Json = Record<string, unknown>;
 type Send = (res: ServerResponse, status: number, body: string, headers: Record<string, string>) => void;
 export type SimHandler = (raw: string, res: ServerResponse, req: IncomingMessage) => void | Promise<void>;
 
@@ -57,7 +57,6 @@ interface File {
   createdSec: number;
 }
 
-const isObj = (x: unknown): x is Json => typeof x === "object" && x !== null && !Array.isArray(x);
 const secs = (ms: number): number => Math.floor(ms / 1000);
 const ANTHROPIC_CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/;
 

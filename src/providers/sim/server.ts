@@ -8,6 +8,7 @@ import { DEFAULT_SIM_MODELS, type SimModel } from "./models.js";
 import { ANTHROPIC_ERRORS, anthropicMessage, readAnthropicRequest } from "./wire-anthropic.js";
 import { OPENAI_ERRORS, openaiCompletion, readOpenAIRequest } from "./wire-openai.js";
 import { SimWorld, type SimReply, type SimRequest } from "./world.js";
+import type { Json } from "./json.js";
 
 export interface SimServerOptions extends FaultOptions, SimBatchOptions {
   /** Seed of the whole simulated world: truth, ratings, generations, faults (default 1). */
@@ -40,8 +41,6 @@ export interface SimServer {
   reset(): void;
   close(): Promise<void>;
 }
-
-type Json = Record<string, unknown>;
 
 /** One chat API: how to read its body, shape its reply and errors, and name its request ids. */
 interface Api {

@@ -3,18 +3,7 @@
  * expects back), reduced to and rebuilt from a SimRequest / SimReply.
  */
 import type { SimReply, SimRequest } from "./world.js";
-
-type Json = Record<string, unknown>;
-
-const isObj = (x: unknown): x is Json => typeof x === "object" && x !== null && !Array.isArray(x);
-
-function contentText(c: unknown): string {
-  if (typeof c === "string") return c;
-  if (!Array.isArray(c)) return "";
-  let s = "";
-  for (const b of c) if (isObj(b) && b.type === "text" && typeof b.text === "string") s += b.text;
-  return s;
-}
+import { type Json, isObj, contentText } from "./json.js";
 
 /** Body -> SimRequest, or the message of a 400 invalid_request_error. */
 export function readAnthropicRequest(body: unknown): SimRequest | string {

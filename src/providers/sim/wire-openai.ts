@@ -3,19 +3,7 @@
  * and expects back), reduced to and rebuilt from a SimRequest / SimReply.
  */
 import type { SimReply, SimRequest } from "./world.js";
-
-type Json = Record<string, unknown>;
-
-const isObj = (x: unknown): x is Json => typeof x === "object" && x !== null && !Array.isArray(x);
-
-/** Text of a message `content`: a string or an array of `{type: "text", text}` parts. */
-function contentText(c: unknown): string {
-  if (typeof c === "string") return c;
-  if (!Array.isArray(c)) return "";
-  let s = "";
-  for (const p of c) if (isObj(p) && typeof p.text === "string") s += p.text;
-  return s;
-}
+import { type Json, isObj, contentText } from "./json.js";
 
 /** Body -> SimRequest, or the message of a 400 invalid_request_error. */
 export function readOpenAIRequest(body: unknown): SimRequest | string {
