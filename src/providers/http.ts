@@ -14,13 +14,141 @@ const agents = {
 
 type Body = ConstructorParameters<typeof Response>[0];
 
+function plainHeaders(h: RequestInit["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  // The SDKs hand over a Headers; iterate it instead of copying it into another one.
+  (h instanceof Headers ? h : new Headers(h)).forEach((v, k) => {
+    out[k] = v;
+  });
+  return out;
+}
+
+/**
+ * The response the SDKs get: the whole body is already in memory (a critic reply is a few
+ * hundred bytes), so it is read from the buffer instead of through a web ReadableStream, whose
+ * construction was a fifth of the client's CPU per call. Everything the SDKs touch (status,
+ * ok, headers, url, json, text) is served directly; anything else (`body` for a stream, blob,
+ * formData, clone) comes from a real Response built on first use.
+ */
+/**
+ * The read side of Headers over node's parsed headers (names already lower-case), without
+ * building a web Headers per response; iterable, so `new Headers(h)` still makes a real one.
+ */
+class ResponseHeaders {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+  }
+
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+
+  getSetCookie(): string[] {
+    return this.raw["set-cookie"] ?? [];
+  }
+
+  /** Sorted by name, as Headers iterates. */
+  entries(): IterableIterator<[string, string]> {
+    return Object.keys(this.raw)
+      .sort()
+      .flatMap((k): [string, string][] => {
+        const v = this.get(k);
+        return v === null ? [] : [[k, v]];
+      })
+      [Symbol.iterator]();
+  }
+
+  keys(): IterableIterator<string> {
+    return Array.from(this.entries(), ([k]) => k)[Symbol.iterator]();
+  }
+
+  values(): IterableIterator<string> {
+    return Array.from(this.entries(), ([, v]) => v)[Symbol.iterator]();
+  }
+
+  forEach(fn: (value: string, name: string, parent: this) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
+class BufferedResponse {
+  readonly ok: boolean;
+  readonly redirected = false;
+  readonly type = "basic";
+  private used = false;
+  private real: Response | null = null;
+
+  constructor(
+    private readonly buffered: Buffer | null,
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: ResponseHeaders,
+    readonly url: string,
+  ) {
+    this.ok = status >= 200 && status < 300;
+  }
+
+  get bodyUsed(): boolean {
+    return this.used || (this.real?.bodyUsed ?? false);
+  }
+
+  private take(): Buffer {
+    if (this.bodyUsed) throw new TypeError("Body is unusable: Body has already been read");
+    this.used = true;
+    return this.buffered ?? Buffer.alloc(0);
+  }
+
+  private response(): Response {
+    if (this.used) throw new TypeError("Body is unusable: Body has already been read");
+    this.real ??= new Response(this.buffered, { status: this.status, statusText: this.statusText, headers: new Headers([...this.headers]) });
+    return this.real;
+  }
+
+  async text(): Promise<string> {
+    return this.take().toString("utf8");
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(this.take().toString("utf8"));
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const b = this.take();
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.buffered == null ? null : this.response().body;
+  }
+
+  blob(): Promise<Blob> {
+    return this.response().blob();
+  }
+
+  formData(): Promise<FormData> {
+    return this.response().formData();
+  }
+
+  clone(): Response {
+    return this.response().clone();
+  }
+}
+
 export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
   const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
   const secure = url.protocol === "https:";
-  const headers: Record<string, string> = {};
-  new Headers(init.headers).forEach((v, k) => {
-    headers[k] = v;
-  });
+  const headers = plainHeaders(init.headers);
   let body: string | Uint8Array | null = null;
   if (typeof init.body === "string" || init.body instanceof Uint8Array) body = init.body;
   else if (init.body != null) {
@@ -47,11 +175,9 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", reject);
         res.on("end", () => {
-          const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(", ") : v);
           // A 204/304 response may not carry a body.
-          const body = res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks);
-          resolve(new Response(body, { status: res.statusCode ?? 500, statusText: res.statusMessage, headers: h }));
+          const bytes = res.statusCode === 204 || res.statusCode === 304 ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          resolve(new BufferedResponse(bytes, res.statusCode ?? 500, res.statusMessage ?? "", new ResponseHeaders(res.headers), url.href) as unknown as Response);
         });
       },
     );
