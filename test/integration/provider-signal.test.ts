@@ -24,15 +24,25 @@ describe("the run's abort signal, shared by every call", () => {
     expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
   });
 
-  it("still aborts a call in flight when the run is stopped", async () => {
+  it("carries one listener for all the calls in flight, not one per call", async () => {
+    sim = await startSimServer({ seed: 1, latencyMs: 200 });
+    const run = new AbortController();
+    const p = openaiProvider({ baseURL: sim.openaiBaseURL, timeoutMs: 5_000 });
+    const calls = Promise.all(Array.from({ length: 30 }, (_, i) => p.complete(ask(i), run.signal)));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(getEventListeners(run.signal, "abort")).toHaveLength(1);
+    expect((await calls).length).toBe(30);
+    expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
+  });
+
+  it("still aborts every call in flight when the run is stopped", async () => {
     sim = await startSimServer({ seed: 1, rateTimeout: 1, hangMs: 60_000 });
     const run = new AbortController();
     const p = openaiProvider({ baseURL: sim.openaiBaseURL, timeoutMs: 60_000 });
-    const pending = p.complete(ask(0), run.signal).catch((e: unknown) => e);
+    const pending = Array.from({ length: 3 }, (_, i) => p.complete(ask(i), run.signal).catch((e: unknown) => e));
     await new Promise((r) => setTimeout(r, 100));
     run.abort();
-    const e = await pending;
-    expect(e).toBeInstanceOf(ProviderError);
+    for (const e of await Promise.all(pending)) expect(e).toBeInstanceOf(ProviderError);
     expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
   });
 });
