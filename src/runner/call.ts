@@ -53,7 +53,8 @@ export function createCaller(deps: CallerDeps) {
   let successes = 0;
   let refused = 0;
   return async function call(target: ModelTarget, req: CompletionRequest): Promise<CallResult> {
-    const key = requestKey(target.provider, req);
+    // The content address is hashed from the whole prompt: only worth it where something uses it.
+    const key = deps.cache.enabled || deps.batcher ? requestKey(target.provider, req) : "";
     const hit = await deps.cache.get(key);
     if (hit) return { reply: hit, cached: true, attempts: 0, costUsd: 0 };
     if (deps.replay) throw new CacheMissError(`${target.id} (model ${req.model})`);
