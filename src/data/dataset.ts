@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { extname } from "node:path";
 import { CsvError, type Options as CsvOptions, Parser } from "csv-parse";
 import { InputError } from "../errors.js";
-import { readLines } from "./lines.js";
+import { readLines, readText } from "./lines.js";
 
 /** One output to judge (or, without `output`, one prompt a candidate will answer). */
 export interface DatasetRow {
@@ -205,17 +205,23 @@ function checkGoldName(name: string, file: string, line: number): void {
 
 // ---------------------------------------------------------------- CSV
 
-/** Lines back into text for csv-parse, in batches so the parser is not called once per line. */
+/**
+ * The file's text for csv-parse with line ends made "\n", so a Windows file and a quoted
+ * field that spans lines read the same as a Unix one. A "\r" at the end of a chunk waits
+ * for the next, in case its "\n" starts that one.
+ */
 async function* csvText(file: string): AsyncGenerator<string> {
-  let buf = "";
-  for await (const { text } of readLines(file)) {
-    buf += `${text}\n`;
-    if (buf.length >= 64 * 1024) {
-      yield buf;
-      buf = "";
+  let carry = "";
+  for await (const chunk of readText(file)) {
+    let text = carry + chunk;
+    carry = "";
+    if (text.endsWith("\r")) {
+      carry = "\r";
+      text = text.slice(0, -1);
     }
+    yield text.replace(/\r\n/g, "\n");
   }
-  if (buf) yield buf;
+  if (carry) yield carry;
 }
 
 async function* csvRows(file: string, ctx: Ctx, columns: string[]): AsyncGenerator<DatasetRow> {
@@ -244,7 +250,7 @@ async function* csvRows(file: string, ctx: Ctx, columns: string[]): AsyncGenerat
     });
     return toRow(rec, start, ctx);
   };
-  // Decoding goes through readLines so bad bytes fail at their line; csv-parse only sees text.
+  // Decoding goes through readText, which names the line of a bad byte; csv-parse only sees text.
   // Nothing is relaxed: ragged rows are checked above with a clearer message than csv-parse's.
   const options: CsvOptions<DatasetRow, string[]> = { relax_column_count: true, skip_empty_lines: false, on_record: onRecord };
   // csv-parse types on_record's return only in its `columns` overloads; Options<T, U> is its own type for this use.

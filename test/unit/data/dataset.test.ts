@@ -108,6 +108,31 @@ describe("CSV", () => {
     ]);
   });
 
+  it("reads a CRLF file as LF, even where a 64 KiB read splits a line end, and inside a quoted field", async () => {
+    // The first read ends between the "\r" and the "\n" that end row a (byte 65,535 is the "\r").
+    const head = "id,input,output\r\n";
+    const row1 = `a,x,${"y".repeat(64 * 1024 - head.length - 5)}\r\n`;
+    const row2 = `b,"two\r\nlines",${"z".repeat(64 * 1024 - 15)}\r\n`;
+    expect((head + row1).indexOf("\r\n", head.length)).toBe(64 * 1024 - 1);
+    const file = await temp("split.csv", `${head}${row1}${row2}c,q,r\r\n`);
+    const ds = await loadDataset(file);
+    expect(ds.rows.map((r) => [r.id, r.line])).toEqual([
+      ["a", 2],
+      ["b", 3],
+      ["c", 5],
+    ]);
+    expect(ds.rows[0]!.output?.endsWith("y")).toBe(true);
+    expect(ds.rows[1]!.input).toBe("two\nlines");
+    expect(ds.rows.every((r) => !r.output!.includes("\r"))).toBe(true);
+  });
+
+  it("names the line of a bad byte that lies beyond the first read", async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `r${i},question ${i},answer ${i} ${"x".repeat(20)}`);
+    const bad = Buffer.concat([Buffer.from(`id,input,output\n${rows.join("\n")}\nbad,caf`), Buffer.from([0xe9]), Buffer.from(",ok\n")]);
+    expect(bad.length).toBeGreaterThan(64 * 1024);
+    expect(await errorOf(await temp("late-latin1.csv", bad))).toMatch(/late-latin1\.csv:3002: not valid UTF-8: byte 0xE9 at byte 8 of the line/);
+  });
+
   it("skips blank lines and rows of empty cells but keeps counting physical lines", async () => {
     const file = await temp("blank.csv", "id,input,output\n\na,b,c\n,,\nd,e,f\n");
     expect((await loadDataset(file)).rows.map((r) => r.line)).toEqual([3, 5]);
