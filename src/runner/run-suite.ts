@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Suite } from "../config/load.js";
 import { ConfigError } from "../errors.js";
@@ -44,6 +45,15 @@ async function* filterRows(rows: AsyncIterable<DatasetRow>, keep: Set<string>): 
   for await (const r of rows) if (keep.has(r.id)) yield r;
 }
 
+/** Datasets up to this size are read once and held (their texts take about twice this as strings). */
+export const WHOLE_DATASET_BYTES = 8 * 2 ** 20;
+
+/** A missing file is not small: the index reader then says what is wrong with it. */
+async function isSmall(file: string): Promise<boolean> {
+  const s = await stat(file).catch(() => null);
+  return s !== null && s.size <= WHOLE_DATASET_BYTES;
+}
+
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
   return `${stamp}-${randomBytes(2).toString("hex")}`;
@@ -51,11 +61,12 @@ export function newRunId(now = new Date()): string {
 
 /** The main job as a library call: dataset -> (sample) -> judgments -> statistics -> reports. */
 export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<SuiteRun> {
-  // Everything that can be wrong with the input is checked before anything is written; only
-  // ids, candidates, gold and metadata stay in memory, and the texts are streamed during the run.
-  // A sequential comparison revisits its rows batch by batch, so it reads them whole, once.
+  // Everything that can be wrong with the input is checked before anything is written. A large
+  // dataset keeps only ids, candidates, gold and metadata in memory, and its texts are streamed
+  // during the run; a small one is read whole, once. A sequential comparison revisits its rows
+  // batch by batch, so it reads them whole whatever their size.
   const readOpts = { requireOutput: suite.candidates.length === 0 };
-  const full = suite.compare ? await loadDataset(suite.dataset, readOpts) : null;
+  const full = suite.compare || (await isSmall(suite.dataset)) ? await loadDataset(suite.dataset, readOpts) : null;
   const dataset = full ?? (await indexDataset(suite.dataset, readOpts));
   const refs: RowRef[] = dataset.rows;
   const sampled = sampleRows(refs, suite);
@@ -73,12 +84,12 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const run = opts.resume ?? newRunId();
   const common = { run, resume, noCache: opts.noCache, replay: opts.replay, batch: opts.batch, batchPollMs: opts.batchPollMs, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
   let result: RunResult;
-  if (full) {
+  if (full && suite.compare) {
     const seq = await runSequential({ ...common, suite, rows: full.rows.filter((r) => sampled.items.has(r.id)) });
     result = buildRunResult(seq.executed, seq.suite, { ...dataset, rows: seq.rows }, { simulated: opts.simulated ?? false });
     result.sequential = seq.summary;
   } else {
-    const rows = filterRows(readDataset(suite.dataset, readOpts), sampled.items);
+    const rows = full ? full.rows.filter((r) => sampled.items.has(r.id)) : filterRows(readDataset(suite.dataset, readOpts), sampled.items);
     const executed = await executeRun({ ...common, suite, rows, units: plannedUnits(sampled.rows, suite) });
     result = buildRunResult(executed, suite, { ...dataset, rows: sampled.rows }, { simulated: opts.simulated ?? false });
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { loadSuite } from "../../src/config/load.js";
 import type { DatasetRow } from "../../src/data/dataset.js";
 import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
 import { executeRun, plannedUnits } from "../../src/runner/run.js";
+import { WHOLE_DATASET_BYTES, runSuite } from "../../src/runner/run-suite.js";
 
 let sim: SimServer | undefined;
 let dir: string | undefined;
@@ -50,4 +51,25 @@ it("pulls rows from a stream only as the window needs them, so a large dataset i
   // The window is max(64, 4 x concurrency) units: far fewer rows than the dataset were read before the first result.
   expect(pulledAtFirstJudgment).toBeGreaterThan(0);
   expect(pulledAtFirstJudgment).toBeLessThanOrEqual(64 + 1);
+});
+
+it("runs a dataset too big to hold whole from its index and a stream of its texts", async () => {
+  sim = await startSimServer({ seed: 2 });
+  dir = await mkdtemp(join(tmpdir(), "critic-stream-"));
+  const rows = 9;
+  const big = "x".repeat(Math.ceil(WHOLE_DATASET_BYTES / (rows - 1)));
+  const lines = ["id,input,output", ...Array.from({ length: rows }, (_, i) => `r${i},question ${i},${big}${i}`)];
+  await writeFile(join(dir, "big.csv"), `${lines.join("\n")}\n`);
+  expect((await stat(join(dir, "big.csv"))).size).toBeGreaterThan(WHOLE_DATASET_BYTES);
+  const suite = await loadSuite({}, dir, {}, {
+    dataset: join(dir, "big.csv"),
+    rubrics: ["conciseness"],
+    critics: ["openai:sim-critic-strong"],
+    providers: { openai: { baseURL: sim.openaiBaseURL } },
+    cacheDir: join(dir, ".critic"),
+  });
+  const { result } = await runSuite(suite, { cwd: dir, write: false });
+  expect(result.totals.judgments).toBe(rows);
+  expect(result.totals.failed).toBe(0);
+  expect(result.scores.map((s) => [s.item, s.outputChars])).toEqual(Array.from({ length: rows }, (_, i) => [`r${i}`, big.length + 1]));
 });
