@@ -90,8 +90,8 @@ function ppiCell(gold: (number | null)[], f: (number | null)[]): CellSummary["pp
  * Bradley-Terry from the posteriors (so a tie is a half-win and presentation order cannot
  * matter), with item-bootstrap intervals, and the paired mean difference of every pair.
  */
-function rankAndCompare(rubric: string, items: string[], candidates: string[], units: { item: string; candidate: string }[], agg: AggregatedLevels, seed: number): { ranking: RankingEntry[]; pairwise: PairwiseResult[] } {
-  const unitIndex = new Map(units.map((u, i) => [generationKey(u.item, u.candidate), i]));
+function rankAndCompare(rubric: string, items: string[], candidates: string[], units: { key: string }[], agg: AggregatedLevels, seed: number): { ranking: RankingEntry[]; pairwise: PairwiseResult[] } {
+  const unitIndex = new Map(units.map((u, i) => [u.key, i]));
   const at = items.map((item) => candidates.map((c) => unitIndex.get(generationKey(item, c))));
   const table = at.map((row) => row.map((i) => (i === undefined || !agg.posteriors[i] ? null : Array.from(agg.posteriors[i]!))));
   const point = at.map((row) => row.map((i) => (i === undefined ? null : agg.scores[i] ?? null)));
@@ -123,12 +123,15 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   const notes: string[] = [];
   if (opts.simulated) notes.push("All critics and candidates in this run are simulated by critic's built-in simulator: the numbers demonstrate the tool, not any real model.");
 
-  const byUnitRubric = new Map<string, Judgment[]>();
+  // rubric -> unit key -> its judgments: every lookup below is one Map hit, not a scan or a new key.
+  const byRubricUnit = new Map<string, Map<string, Judgment[]>>(suite.rubrics.map((r) => [r.id, new Map()]));
   for (const j of ex.judgments) {
-    const k = JSON.stringify([j.item, j.candidate, j.rubric]);
-    const list = byUnitRubric.get(k);
+    const byUnit = byRubricUnit.get(j.rubric);
+    if (!byUnit) continue;
+    const k = generationKey(j.item, j.candidate);
+    const list = byUnit.get(k);
     if (list) list.push(j);
-    else byUnitRubric.set(k, [j]);
+    else byUnit.set(k, [j]);
   }
 
   const scores: ScoreRow[] = [];
@@ -139,16 +142,21 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   const calibration: CalibrationRow[] = [];
   const criticAgreement: RunResult["criticAgreement"] = [];
   const items = [...new Set(dataset.rows.map((r) => r.id))];
+  // The outputs judged, in a stable order: item-major, then candidate.
+  const units = items.flatMap((item) =>
+    candidates.flatMap((candidate) => {
+      const key = generationKey(item, candidate);
+      const output = ex.outputs.get(key);
+      return output ? [{ item, candidate, key, output }] : [];
+    }),
+  );
 
   for (const rubric of suite.rubrics) {
-    // Units judged on this rubric, in a stable order: item-major, then candidate.
-    const units = items.flatMap((item) => candidates.filter((c) => ex.outputs.has(generationKey(item, c))).map((candidate) => ({ item, candidate })));
-    const levels = units.map((u) => {
-      const js = byUnitRubric.get(JSON.stringify([u.item, u.candidate, rubric.id])) ?? [];
-      return critics.map((c) => js.find((j) => j.critic === c)?.level ?? null);
-    });
+    const byUnit = byRubricUnit.get(rubric.id)!;
+    const unitJudgments = units.map((u) => byUnit.get(u.key) ?? []);
+    const levels = unitJudgments.map((js) => critics.map((c) => js.find((j) => j.critic === c)?.level ?? null));
     // Gold labels a specific output, so only dataset outputs (not generated ones) can carry it.
-    const gold = units.map((u) => rowsByUnit.get(generationKey(u.item, u.candidate))?.gold[rubric.id] ?? null);
+    const gold = units.map((u) => rowsByUnit.get(u.key)?.gold[rubric.id] ?? null);
     const agg = aggregateLevels(rubric.id, levels, critics, SCALE, gold);
     if (critics.length > 1 || gold.some((g) => g != null)) labelModels.push(agg.summary);
     const byCritic = critics.map((_, j) => levels.map((row) => row[j] ?? null));
@@ -156,13 +164,12 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     if (gold.some((g) => g != null)) calibration.push(...calibrationRows(rubric.id, critics, byCritic, levels, agg.unsupervisedScores, gold));
 
     units.forEach((u, i) => {
-      const output = ex.outputs.get(generationKey(u.item, u.candidate));
       scores.push({
         item: u.item,
         candidate: u.candidate,
         rubric: rubric.id,
-        outputChars: output?.chars ?? 0,
-        outputPreview: output?.preview ?? "",
+        outputChars: u.output.chars,
+        outputPreview: u.output.preview,
         byCritic: Object.fromEntries(critics.map((c, j) => [c, levels[i]![j]!])),
         score: agg.scores[i]!,
         posterior: agg.posteriors[i] ? Array.from(agg.posteriors[i]!) : null,
@@ -176,7 +183,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
       const s = idx.map((i) => agg.scores[i]!);
       const ci = meanCi(s);
       const present = s.filter((v): v is number => v != null);
-      const js = idx.flatMap((i) => byUnitRubric.get(JSON.stringify([units[i]!.item, cand, rubric.id])) ?? []);
+      const js = idx.flatMap((i) => unitJudgments[i]!);
       const distribution = new Array<number>(SCALE).fill(0);
       for (const v of present) distribution[Math.min(SCALE, Math.max(1, Math.round(v))) - 1]!++;
       cells.push({
