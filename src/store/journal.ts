@@ -182,9 +182,9 @@ export class Journal {
     // O_APPEND: each line is one write(2) at the end of the file, so concurrent writes never
     // overlap and a kill leaves at most one torn line, the last.
     const fh = await open(file, "a");
-    const j = new Journal(fh, file);
-    if (!append) await j.write(header);
-    return j;
+    // The header goes out at once: nothing is waiting to share its write.
+    if (!append) await fh.write(`${asciiJson(header)}\n`);
+    return new Journal(fh, file);
   }
 
   private write(obj: unknown): Promise<void> {
