@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDataset, readDataset } from "../../../src/data/dataset.js";
+import { indexDataset, loadDataset, readDataset } from "../../../src/data/dataset.js";
 import { readLines } from "../../../src/data/lines.js";
 import { InputError } from "../../../src/errors.js";
 
@@ -19,15 +19,21 @@ async function temp(name: string, content: string | Buffer): Promise<string> {
   return file;
 }
 
-/** The message of the InputError that loading `file` throws. */
+/** The message of the InputError that reading `file` throws, the same whether it is read whole or indexed as a stream. */
 async function errorOf(file: string, opts?: { requireOutput?: boolean; scale?: number }): Promise<string> {
-  try {
-    await loadDataset(file, opts);
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
+  const messages: string[] = [];
+  for (const read of [loadDataset, indexDataset]) {
+    try {
+      await read(file, opts);
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      messages.push((e as Error).message);
+      continue;
+    }
+    throw new Error(`expected ${read.name}(${file}) to fail`);
   }
-  throw new Error(`expected ${file} to fail`);
+  expect(messages[1]).toBe(messages[0]);
+  return messages[0]!;
 }
 
 describe("bundled datasets", () => {
