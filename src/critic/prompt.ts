@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Rubric } from "../config/rubric.js";
 
 export interface ChatMessage {
@@ -27,14 +27,7 @@ export const REASK =
  * so a text would have to contain its own hash to forge an end marker.
  */
 export function markerCode(s: CriticSubject): string {
-  return createHash("sha256")
-    .update(s.input)
-    .update("\u0000")
-    .update(s.reference ?? "")
-    .update("\u0000")
-    .update(s.output)
-    .digest("hex")
-    .slice(0, 12);
+  return hash("sha256", `${s.input}\u0000${s.reference ?? ""}\u0000${s.output}`).slice(0, 12);
 }
 
 export function truncateForCritic(text: string, maxChars = DEFAULT_MAX_CHARS): { text: string; truncated: number } {
@@ -45,6 +38,21 @@ export function truncateForCritic(text: string, maxChars = DEFAULT_MAX_CHARS): {
 
 function block(name: string, code: string, body: string): string {
   return `<<<${name} ${code}>>>\n${body}\n<<<END ${name} ${code}>>>`;
+}
+
+const levelsTexts = new WeakMap<Rubric, string>();
+
+/** The rubric's levels, best first, as the prompt lists them: the same text for every call on the rubric. */
+function levelsText(rubric: Rubric): string {
+  let text = levelsTexts.get(rubric);
+  if (text === undefined) {
+    text = rubric.levels
+      .map((t, i) => `${i + 1}: ${t}`)
+      .reverse()
+      .join("\n");
+    levelsTexts.set(rubric, text);
+  }
+  return text;
 }
 
 /**
@@ -58,11 +66,7 @@ export function criticMessages(rubric: Rubric, subject: CriticSubject, maxChars 
     reference: subject.reference == null ? null : truncateForCritic(subject.reference, maxChars).text,
   };
   const code = markerCode(s);
-  const levels = rubric.levels
-    .map((text, i) => ({ n: i + 1, text }))
-    .reverse()
-    .map(({ n, text }) => `${n}: ${text}`)
-    .join("\n");
+  const levels = levelsText(rubric);
   const parts = [
     `Rubric: ${rubric.title} [${rubric.id}]`,
     `Question: ${rubric.question}`,

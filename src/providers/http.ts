@@ -35,6 +35,8 @@ function plainHeaders(h: RequestInit["headers"]): Record<string, string> {
  * building a web Headers per response; iterable, so `new Headers(h)` still makes a real one.
  */
 class ResponseHeaders {
+  private sorted: [string, string][] | null = null;
+
   constructor(private readonly raw: http.IncomingHttpHeaders) {}
 
   get(name: string): string | null {
@@ -52,13 +54,13 @@ class ResponseHeaders {
 
   /** Sorted by name, as Headers iterates. */
   entries(): IterableIterator<[string, string]> {
-    return Object.keys(this.raw)
+    this.sorted ??= Object.keys(this.raw)
       .sort()
       .flatMap((k): [string, string][] => {
         const v = this.get(k);
         return v === null ? [] : [[k, v]];
-      })
-      [Symbol.iterator]();
+      });
+    return this.sorted[Symbol.iterator]();
   }
 
   keys(): IterableIterator<string> {
@@ -145,8 +147,21 @@ class BufferedResponse {
   }
 }
 
+/** Parsed request URLs: an SDK sends the same few URLs thousands of times. */
+const urls = new Map<string, URL>();
+
+function parseUrl(href: string): URL {
+  let url = urls.get(href);
+  if (!url) {
+    if (urls.size >= 256) urls.clear();
+    url = new URL(href);
+    urls.set(href, url);
+  }
+  return url;
+}
+
 export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+  const url = parseUrl(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
   const secure = url.protocol === "https:";
   const headers = plainHeaders(init.headers);
   let body: string | Uint8Array | null = null;
