@@ -54,12 +54,13 @@ class ResponseHeaders {
 
   /** Sorted by name, as Headers iterates. */
   entries(): IterableIterator<[string, string]> {
-    this.sorted ??= Object.keys(this.raw)
-      .sort()
-      .flatMap((k): [string, string][] => {
+    if (!this.sorted) {
+      this.sorted = [];
+      for (const k of Object.keys(this.raw).sort()) {
         const v = this.get(k);
-        return v === null ? [] : [[k, v]];
-      });
+        if (v !== null) this.sorted.push([k, v]);
+      }
+    }
     return this.sorted[Symbol.iterator]();
   }
 
