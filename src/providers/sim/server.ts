@@ -129,7 +129,10 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
     });
   };
 
-  function chat(api: Api, raw: string, res: ServerResponse): void {
+  /** When each request arrived: a model's latency counts from there, the simulator's own work included. */
+  const arrivals = new WeakMap<IncomingMessage, number>();
+
+  function chat(api: Api, raw: string, res: ServerResponse, httpReq: IncomingMessage): void {
     counters.enter();
     res.once("close", () => counters.leave());
     const bodyKey = textKey(raw);
@@ -157,18 +160,20 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
       reply(404, api.notFoundModel(req.model, id));
       return;
     }
-    const ok = (garbage: boolean): void => {
-      const r = world.reply(m, req, garbage);
+    const fault = decideFault(seed, opts, bodyKey, attempt, m.name);
+    if (fault) counters.fault(fault);
+    // The answer is worked out while the latency runs, as a server's would be.
+    const answer = fault === null || fault === "garbage" ? world.reply(m, req, fault === "garbage") : null;
+    const ok = (): void => {
+      const r = answer ?? world.reply(m, req);
       counters.served(r.kind, r.promptTokens, r.completionTokens);
       reply(200, api.ok(r, req.model, id));
     };
-    const fault = decideFault(seed, opts, bodyKey, attempt, m.name);
-    if (fault) counters.fault(fault);
     const delay =
       (opts.latencyMs ?? 0) +
       (opts.perModelLatency === false ? 0 : m.latencyMs) +
       (opts.jitterMs ? opts.jitterMs * unit(seed, "jitter", bodyKey, attempt) : 0);
-    later(res, delay, () => {
+    later(res, delay - (performance.now() - (arrivals.get(httpReq) ?? performance.now())), () => {
       switch (fault) {
         case "429":
           return reply(429, api.rateLimited(id), {
@@ -182,23 +187,23 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
           res.socket?.destroy();
           return;
         case "timeout":
-          return later(res, opts.hangMs ?? 120_000, () => ok(false));
+          return later(res, opts.hangMs ?? 120_000, ok);
         case "truncated": {
           const full = JSON.stringify(api.ok(world.reply(m, req), req.model, id));
           counters.status(200);
           return send(res, 200, full.slice(0, Math.floor(full.length / 2)), { [api.idHeader]: id });
         }
         default:
-          return ok(fault === "garbage");
+          return ok();
       }
     });
   }
 
   const batchRoute = simBatches({ world, counters, opts, send });
   const routes: Record<string, SimHandler> = {
-    "POST /v1/chat/completions": (raw, res) => chat(OPENAI, raw, res),
-    "POST /chat/completions": (raw, res) => chat(OPENAI, raw, res),
-    "POST /v1/messages": (raw, res) => chat(ANTHROPIC, raw, res),
+    "POST /v1/chat/completions": (raw, res, req) => chat(OPENAI, raw, res, req),
+    "POST /chat/completions": (raw, res, req) => chat(OPENAI, raw, res, req),
+    "POST /v1/messages": (raw, res, req) => chat(ANTHROPIC, raw, res, req),
     "GET /v1/models": (_raw, res) =>
       send(
         res,
@@ -217,6 +222,7 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
   };
 
   const server = createServer((req, res) => {
+    arrivals.set(req, performance.now());
     const path = (req.url ?? "/").split("?")[0]!;
     const route = routes[`${req.method} ${path}`] ?? batchRoute(req.method ?? "GET", path);
     readBody(req).then(
