@@ -7,7 +7,7 @@ import { type AggregatedLevels, aggregateLevels } from "./aggregate.js";
 import { cascadeSummary } from "./cascade-summary.js";
 import { costBreakdown } from "./costs.js";
 import { ppiMean } from "../stats/ppi.js";
-import type { ExecutedRun } from "./run.js";
+import type { ExecutedRun, OutputInfo } from "./run.js";
 import { generationKey } from "./run.js";
 import { createRng } from "../stats/rng.js";
 import { calibrate, criticAlpha, maeSentence } from "../stats/calibration.js";
@@ -143,13 +143,14 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   const criticAgreement: RunResult["criticAgreement"] = [];
   const items = [...new Set(dataset.rows.map((r) => r.id))];
   // The outputs judged, in a stable order: item-major, then candidate.
-  const units = items.flatMap((item) =>
-    candidates.flatMap((candidate) => {
+  const units: { item: string; candidate: string; key: string; output: OutputInfo }[] = [];
+  for (const item of items) {
+    for (const candidate of candidates) {
       const key = generationKey(item, candidate);
       const output = ex.outputs.get(key);
-      return output ? [{ item, candidate, key, output }] : [];
-    }),
-  );
+      if (output) units.push({ item, candidate, key, output });
+    }
+  }
 
   for (const rubric of suite.rubrics) {
     const byUnit = byRubricUnit.get(rubric.id)!;
@@ -163,6 +164,11 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     criticAgreement.push({ rubric: rubric.id, alpha: critics.length > 1 ? criticAlpha(byCritic) : null });
     if (gold.some((g) => g != null)) calibration.push(...calibrationRows(rubric.id, critics, byCritic, levels, agg.unsupervisedScores, gold));
 
+    const byCriticOf = (row: (number | null)[]): Record<string, number | null> => {
+      const o: Record<string, number | null> = {};
+      for (let j = 0; j < critics.length; j++) o[critics[j]!] = row[j] ?? null;
+      return o;
+    };
     units.forEach((u, i) => {
       scores.push({
         item: u.item,
@@ -170,7 +176,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
         rubric: rubric.id,
         outputChars: u.output.chars,
         outputPreview: u.output.preview,
-        byCritic: Object.fromEntries(critics.map((c, j) => [c, levels[i]![j]!])),
+        byCritic: byCriticOf(levels[i]!),
         score: agg.scores[i]!,
         posterior: agg.posteriors[i] ? Array.from(agg.posteriors[i]!) : null,
         gold: gold[i]!,
