@@ -24,13 +24,6 @@ function plainHeaders(h: RequestInit["headers"]): Record<string, string> {
 }
 
 /**
- * The response the SDKs get: the whole body is already in memory (a critic reply is a few
- * hundred bytes), so it is read from the buffer instead of through a web ReadableStream, whose
- * construction was a fifth of the client's CPU per call. Everything the SDKs touch (status,
- * ok, headers, url, json, text) is served directly; anything else (`body` for a stream, blob,
- * formData, clone) comes from a real Response built on first use.
- */
-/**
  * The read side of Headers over node's parsed headers (names already lower-case), without
  * building a web Headers per response; iterable, so `new Headers(h)` still makes a real one.
  */
@@ -81,6 +74,13 @@ class ResponseHeaders {
   }
 }
 
+/**
+ * The response the SDKs get: the whole body is already in memory (a critic reply is a few
+ * hundred bytes), so it is read from the buffer instead of through a web ReadableStream, whose
+ * construction was a fifth of the client's CPU per call. Everything the SDKs touch (status,
+ * ok, headers, url, json, text) is served directly; anything else (`body` for a stream, blob,
+ * formData, clone) comes from a real Response built on first use.
+ */
 class BufferedResponse {
   readonly ok: boolean;
   readonly redirected = false;
