@@ -15,7 +15,12 @@ export async function forEachBounded<T>(items: Iterable<T> | AsyncIterable<T>, w
   await Promise.all(Array.from({ length: Math.max(1, width) }, worker));
 }
 
-/** Units in flight: enough to keep every provider's limiter busy (a unit may wait on its cache read). */
+/**
+ * Units in flight: every provider's limiter full, and as many again waiting, so a slot that frees
+ * finds a unit ready while others wait on their journal write, a cache read or a retry's backoff.
+ * Each waiting unit holds its prompt until its call: a window of four times the limiters cost the
+ * bench's 5,000 calls at concurrency 64 a quarter more GC pause and 40 MB more peak RSS.
+ */
 export function unitWindow(concurrencies: number[]): number {
-  return Math.max(64, 4 * concurrencies.reduce((a, b) => a + b, 0));
+  return Math.max(32, 2 * concurrencies.reduce((a, b) => a + b, 0));
 }

@@ -7,6 +7,7 @@ import type { DatasetRow } from "../../src/data/dataset.js";
 import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
 import { executeRun, plannedUnits } from "../../src/runner/run.js";
 import { WHOLE_DATASET_BYTES, runSuite } from "../../src/runner/run-suite.js";
+import { unitWindow } from "../../src/runner/window.js";
 
 let sim: SimServer | undefined;
 let dir: string | undefined;
@@ -48,9 +49,10 @@ it("pulls rows from a stream only as the window needs them, so a large dataset i
     },
   });
   expect(ex.judgments).toHaveLength(n);
-  // The window is max(64, 4 x concurrency) units: far fewer rows than the dataset were read before the first result.
+  // The window is unitWindow([4]) = 32 units: far fewer rows than the dataset were read before the first result.
+  expect(unitWindow([4])).toBe(32);
   expect(pulledAtFirstJudgment).toBeGreaterThan(0);
-  expect(pulledAtFirstJudgment).toBeLessThanOrEqual(64 + 1);
+  expect(pulledAtFirstJudgment).toBeLessThanOrEqual(unitWindow([4]) + 1);
 });
 
 it("runs a dataset too big to hold whole from its index and a stream of its texts", async () => {
