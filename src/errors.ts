@@ -53,15 +53,18 @@ export class ProviderError extends CriticError {
   readonly status?: number;
   readonly retryAfterMs?: number;
   readonly kind: "http" | "timeout" | "network" | "bad_response";
+  /** A network failure's system or TLS code: ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT, ... */
+  readonly code?: string;
   constructor(
     message: string,
-    opts: { status?: number; retryAfterMs?: number; kind: ProviderError["kind"]; cause?: unknown },
+    opts: { status?: number; retryAfterMs?: number; kind: ProviderError["kind"]; code?: string; cause?: unknown },
   ) {
     super(message, { cause: opts.cause });
     this.name = "ProviderError";
     this.status = opts.status;
     this.retryAfterMs = opts.retryAfterMs;
     this.kind = opts.kind;
+    this.code = opts.code;
   }
 }
 

@@ -50,7 +50,7 @@ export function toProviderError(e: unknown, provider: string, sdk: SdkErrorClass
   if (e instanceof sdk.APIConnectionError) {
     const code = (e as { cause?: { code?: string; cause?: { code?: string } } }).cause;
     const detail = code?.code ?? code?.cause?.code;
-    return new ProviderError(`${provider}: connection failed${detail ? ` (${detail})` : ""}`, { kind: "network", cause: e });
+    return new ProviderError(`${provider}: connection failed${detail ? ` (${detail})` : ""}`, { kind: "network", code: detail, cause: e });
   }
   if (typeof err?.status === "number") {
     return new ProviderError(`${provider}: HTTP ${err.status}: ${text(err.message)}`, {

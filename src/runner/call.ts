@@ -37,6 +37,14 @@ export interface CallerDeps {
 /** Attempts that could not connect before any call has succeeded, after which the server is taken to be unreachable. */
 const UNREACHABLE_AFTER = 3;
 
+/** Why no call got through, and what to check: a certificate that is not trusted is not a server that is down. */
+function unreachable(e: ProviderError): string {
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(e.code ?? "")) {
+    return `the server's TLS certificate is not trusted (${e.message}); for a private or self-signed certificate authority, point NODE_EXTRA_CA_CERTS at its certificate file`;
+  }
+  return `cannot reach the server (${e.message}); check the base URL and that the server is running`;
+}
+
 /**
  * 400, 401, 403 and 404 will not get better by retrying thousands of calls: they become a
  * ConfigError, which stops the run with exit 2 and says what to check.
@@ -87,7 +95,7 @@ export function createCaller(deps: CallerDeps) {
             deps.budget.charge(0);
             if (e instanceof ProviderError && e.status === 429) limiter.rateLimited();
             if (e instanceof ProviderError && e.kind === "network" && successes === 0 && ++refused >= UNREACHABLE_AFTER) {
-              throw new ConfigError(`${target.id}: cannot reach the server (${e.message}); check the base URL and that the server is running`);
+              throw new ConfigError(`${target.id}: ${unreachable(e)}`);
             }
             throw asConfigProblem(e, target.id);
           }
