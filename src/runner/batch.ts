@@ -6,6 +6,7 @@ import { BATCH_DISCOUNT, costUsd, priceFor } from "../providers/prices.js";
 import type { CompletionRequest, ProviderReply } from "../providers/provider.js";
 import type { BatchRecord } from "../store/journal.js";
 import { DEFAULT_RETRY, type RetryPolicy, shouldRetry, withRetry } from "./retry.js";
+import { groupBy } from "./group.js";
 
 /** A call that missed the cache, to be answered through a batch API. */
 export interface BatchTask {
@@ -121,11 +122,8 @@ export async function runBatches(tasks: readonly BatchTask[], opts: BatchDriverO
   }
 
   async function submit(todo: BatchTask[]): Promise<void> {
-    const groups = new Map<string, BatchTask[]>();
-    for (const t of todo) {
-      const g = `${t.target.provider}\u0000${t.req.model}`;
-      groups.set(g, [...(groups.get(g) ?? []), t]);
-    }
+    // One batch per provider and model.
+    const groups = groupBy(todo, (t) => `${t.target.provider}\u0000${t.req.model}`);
     const max = Math.max(1, opts.maxPerBatch ?? 10_000);
     for (const group of groups.values()) {
       for (let i = 0; i < group.length; i += max) {

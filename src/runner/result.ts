@@ -1,6 +1,6 @@
 import type { Suite } from "../config/load.js";
 import type { RowRef } from "../data/dataset.js";
-import type { CallAccounting, CalibrationRow, CellSummary, LabelModelSummary, Generation, Judgment, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
+import type { CallAccounting, CalibrationRow, CellSummary, LabelModelSummary, Generation, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
 import { bradleyTerryWithIntervals } from "../stats/bootstrap.js";
 import { meanCi, pairedDiff, percentiles } from "../stats/intervals.js";
 import { type AggregatedLevels, aggregateLevels } from "./aggregate.js";
@@ -8,6 +8,7 @@ import { cascadeSummary } from "./cascade-summary.js";
 import { costBreakdown } from "./costs.js";
 import { ppiMean } from "../stats/ppi.js";
 import type { ExecutedRun, OutputInfo } from "./run.js";
+import { groupBy } from "./group.js";
 import { generationKey } from "./run.js";
 import { createRng } from "../stats/rng.js";
 import { calibrate, criticAlpha, maeSentence } from "../stats/calibration.js";
@@ -123,16 +124,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   const notes: string[] = [];
   if (opts.simulated) notes.push("All critics and candidates in this run are simulated by critic's built-in simulator: the numbers demonstrate the tool, not any real model.");
 
-  // rubric -> unit key -> its judgments: every lookup below is one Map hit, not a scan or a new key.
-  const byRubricUnit = new Map<string, Map<string, Judgment[]>>(suite.rubrics.map((r) => [r.id, new Map()]));
-  for (const j of ex.judgments) {
-    const byUnit = byRubricUnit.get(j.rubric);
-    if (!byUnit) continue;
-    const k = generationKey(j.item, j.candidate);
-    const list = byUnit.get(k);
-    if (list) list.push(j);
-    else byUnit.set(k, [j]);
-  }
+  const byRubric = groupBy(ex.judgments, (j) => j.rubric);
 
   const scores: ScoreRow[] = [];
   const cells: CellSummary[] = [];
@@ -153,7 +145,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   }
 
   for (const rubric of suite.rubrics) {
-    const byUnit = byRubricUnit.get(rubric.id)!;
+    const byUnit = groupBy(byRubric.get(rubric.id) ?? [], (j) => generationKey(j.item, j.candidate));
     const unitJudgments = units.map((u) => byUnit.get(u.key) ?? []);
     const levels = unitJudgments.map((js) => critics.map((c) => js.find((j) => j.critic === c)?.level ?? null));
     // Gold labels a specific output, so only dataset outputs (not generated ones) can carry it.

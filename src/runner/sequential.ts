@@ -6,6 +6,7 @@ import { createSequentialComparison } from "../sampling/sequential-plan.js";
 import type { JournalContents } from "../store/journal.js";
 import type { RunEventListener } from "./events.js";
 import { type ExecutedRun, executeRun, generationKey, judgmentKey, plannedUnits } from "./run.js";
+import { groupBy } from "./group.js";
 import { itemIds } from "./sample-rows.js";
 
 const SCALE = 7;
@@ -46,12 +47,7 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
   let resume = opts.resume;
   let last: ExecutedRun | null = null;
   const judged: string[] = [];
-  const byItem = new Map<string, DatasetRow[]>();
-  for (const r of rows) {
-    const list = byItem.get(r.id);
-    if (list) list.push(r);
-    else byItem.set(r.id, [r]);
-  }
+  const byItem = groupBy(rows, (r) => r.id);
   let calls = 0;
   while (!cmp.state().done) {
     const batch = cmp.nextBatch().map((i) => items[i]!);
