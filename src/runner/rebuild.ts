@@ -5,7 +5,7 @@ import { InputError } from "../errors.js";
 import type { RunResult } from "../run-result.js";
 import { readJournal } from "../store/journal.js";
 import { buildRunResult } from "./result.js";
-import { type ExecutedRun, type OutputInfo, PREVIEW_CHARS, generationKey } from "./run.js";
+import { type ExecutedRun, type OutputInfo, generationKey, outputInfo } from "./run.js";
 
 /**
  * A RunResult rebuilt from a run's journal alone (`critic report`, `critic calibrate`,
@@ -22,10 +22,12 @@ export async function rebuildRun(cacheDir: string, run: string, cwd: string, wit
   const judgments = [...journal.judgments.values()];
   const generations = [...journal.generations.values()];
   const outputs = new Map<string, OutputInfo>();
-  const info = (text: string): OutputInfo => ({ chars: text.length, preview: text.slice(0, PREVIEW_CHARS) });
-  for (const g of generations) outputs.set(generationKey(g.item, g.candidate), info(g.output));
+  for (const g of generations) outputs.set(generationKey(g.item, g.candidate), outputInfo(g.output));
   const judgedUnits = new Set(judgments.map((j) => generationKey(j.item, j.candidate)));
-  for (const r of dataset.rows) if (r.output != null && judgedUnits.has(generationKey(r.id, r.candidate))) outputs.set(generationKey(r.id, r.candidate), info(r.output));
+  for (const r of dataset.rows) {
+    const key = generationKey(r.id, r.candidate);
+    if (r.output != null && judgedUnits.has(key)) outputs.set(key, outputInfo(r.output));
+  }
   const judgedItems = new Set(judgments.map((j) => j.item));
   const rows = dataset.rows.filter((r) => (suite.candidates.length ? judgedItems.has(r.id) : judgedUnits.has(generationKey(r.id, r.candidate))));
   const expected = (suite.candidates.length ? rows.length * suite.candidates.length : rows.length) * suite.rubrics.length * suite.critics.length;

@@ -91,9 +91,7 @@ function ppiCell(gold: (number | null)[], f: (number | null)[]): CellSummary["pp
  * Bradley-Terry from the posteriors (so a tie is a half-win and presentation order cannot
  * matter), with item-bootstrap intervals, and the paired mean difference of every pair.
  */
-function rankAndCompare(rubric: string, items: string[], candidates: string[], units: { key: string }[], agg: AggregatedLevels, seed: number): { ranking: RankingEntry[]; pairwise: PairwiseResult[] } {
-  const unitIndex = new Map(units.map((u, i) => [u.key, i]));
-  const at = items.map((item) => candidates.map((c) => unitIndex.get(generationKey(item, c))));
+function rankAndCompare(rubric: string, candidates: string[], at: (number | undefined)[][], agg: AggregatedLevels, seed: number): { ranking: RankingEntry[]; pairwise: PairwiseResult[] } {
   const table = at.map((row) => row.map((i) => (i === undefined || !agg.posteriors[i] ? null : Array.from(agg.posteriors[i]!))));
   const point = at.map((row) => row.map((i) => (i === undefined ? null : agg.scores[i] ?? null)));
   const bt = bradleyTerryWithIntervals(table, { rng: createRng(`${seed}:${rubric}`), rounds: 500 });
@@ -135,14 +133,25 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   const criticAgreement: RunResult["criticAgreement"] = [];
   const items = [...new Set(dataset.rows.map((r) => r.id))];
   // The outputs judged, in a stable order: item-major, then candidate.
+  // `at[item][candidate]` is the unit's index, and `ofCandidate` each candidate's units: the same for every rubric.
   const units: { item: string; candidate: string; key: string; output: OutputInfo }[] = [];
-  for (const item of items) {
-    for (const candidate of candidates) {
+  const at = items.map(() => new Array<number | undefined>(candidates.length).fill(undefined));
+  const ofCandidate = candidates.map((): number[] => []);
+  items.forEach((item, i) => {
+    candidates.forEach((candidate, c) => {
       const key = generationKey(item, candidate);
       const output = ex.outputs.get(key);
-      if (output) units.push({ item, candidate, key, output });
-    }
-  }
+      if (!output) return;
+      at[i]![c] = units.length;
+      ofCandidate[c]!.push(units.length);
+      units.push({ item, candidate, key, output });
+    });
+  });
+  const byCriticOf = (row: (number | null)[]): Record<string, number | null> => {
+    const o: Record<string, number | null> = {};
+    for (let j = 0; j < critics.length; j++) o[critics[j]!] = row[j] ?? null;
+    return o;
+  };
 
   for (const rubric of suite.rubrics) {
     const byUnit = groupBy(byRubric.get(rubric.id) ?? [], (j) => generationKey(j.item, j.candidate));
@@ -156,11 +165,6 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     criticAgreement.push({ rubric: rubric.id, alpha: critics.length > 1 ? criticAlpha(byCritic) : null });
     if (gold.some((g) => g != null)) calibration.push(...calibrationRows(rubric.id, critics, byCritic, levels, agg.unsupervisedScores, gold));
 
-    const byCriticOf = (row: (number | null)[]): Record<string, number | null> => {
-      const o: Record<string, number | null> = {};
-      for (let j = 0; j < critics.length; j++) o[critics[j]!] = row[j] ?? null;
-      return o;
-    };
     units.forEach((u, i) => {
       scores.push({
         item: u.item,
@@ -175,9 +179,9 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
       });
     });
 
-    for (const cand of candidates) {
-      const idx = units.map((u, i) => (u.candidate === cand ? i : -1)).filter((i) => i >= 0);
-      if (!idx.length) continue;
+    candidates.forEach((cand, k) => {
+      const idx = ofCandidate[k]!;
+      if (!idx.length) return;
       const s = idx.map((i) => agg.scores[i]!);
       const ci = meanCi(s);
       const present = s.filter((v): v is number => v != null);
@@ -202,10 +206,10 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
         method: agg.summary.method,
         ppi: ppiCell(idx.map((i) => gold[i]!), idx.map((i) => agg.unsupervisedScores[i]!)),
       });
-    }
+    });
 
     if (candidates.length >= 2) {
-      const r = rankAndCompare(rubric.id, items, candidates, units, agg, suite.seed);
+      const r = rankAndCompare(rubric.id, candidates, at, agg, suite.seed);
       ranking.push(...r.ranking);
       pairwise.push(...r.pairwise);
     }

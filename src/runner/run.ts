@@ -61,8 +61,8 @@ export interface OutputInfo {
 }
 
 /** Characters of each output kept for reports. */
-export const PREVIEW_CHARS = 160;
-const outputInfo = (text: string): OutputInfo => ({ chars: text.length, preview: text.slice(0, PREVIEW_CHARS) });
+const PREVIEW_CHARS = 160;
+export const outputInfo = (text: string): OutputInfo => ({ chars: text.length, preview: text.slice(0, PREVIEW_CHARS) });
 
 const CRITIC_MAX_TOKENS = 16;
 const TOP_LOGPROBS = 10;
