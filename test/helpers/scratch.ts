@@ -4,7 +4,8 @@ import { tempDir } from "./cli.js";
 
 /**
  * Per-test scratch space for end-to-end tests: temp working directories and simulators,
- * all removed or closed after each test.
+ * all removed or closed after each test. Not for `describe.concurrent`: the first test to finish
+ * would close the others' simulators (faults.test.ts cleans up per run instead).
  *
  * @example
  * const scratch = useScratch();

@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ModelTarget } from "../../src/config/load.js";
 import { type Rubric, resolveRubric } from "../../src/config/rubric.js";
 import { parseScore } from "../../src/critic/parse.js";
@@ -13,9 +10,10 @@ import { openaiProvider } from "../../src/providers/openai.js";
 import { costUsd, priceFor } from "../../src/providers/prices.js";
 import type { Provider } from "../../src/providers/provider.js";
 import { DEFAULT_SIM_MODELS } from "../../src/providers/sim/models.js";
-import { type SimServer, type SimServerOptions, startSimServer } from "../../src/providers/sim/server.js";
+import type { SimServer, SimServerOptions } from "../../src/providers/sim/server.js";
 import { type BatchOutcome, type BatchProgress, type BatchTask, runBatches } from "../../src/runner/batch.js";
 import { type BatchRecord, Journal, readJournal } from "../../src/store/journal.js";
+import { useScratch } from "../helpers/scratch.js";
 
 // The real openai and @anthropic-ai/sdk clients, over HTTP on 127.0.0.1, against the simulator's batch endpoints.
 
@@ -23,23 +21,13 @@ const OPENAI: ModelTarget = { id: "strong", provider: "openai", model: "sim-crit
 const ANTHROPIC: ModelTarget = { id: "fast", provider: "anthropic", model: "sim-critic-fast" };
 const FAST_POLL = { initialMs: 5, factor: 1.5, maxMs: 20 };
 
-let sim: SimServer | undefined;
-let dir: string | undefined;
+const scratch = useScratch();
 let rubric: Rubric;
 beforeAll(async () => {
   rubric = await resolveRubric("helpfulness", []);
 });
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
-});
 
-async function start(opts: SimServerOptions = {}): Promise<SimServer> {
-  sim = await startSimServer({ seed: 11, perModelLatency: false, ...opts });
-  return sim;
-}
+const start = (opts: SimServerOptions = {}): Promise<SimServer> => scratch.sim({ seed: 11, perModelLatency: false, ...opts });
 
 const clientOpts = (s: SimServer, p: "openai" | "anthropic") => ({ baseURL: p === "openai" ? s.openaiBaseURL : s.anthropicBaseURL, apiKey: "sim", timeoutMs: 10_000 });
 const apis = (s: SimServer) => ({ openai: batchApi("openai", clientOpts(s, "openai")), anthropic: batchApi("anthropic", clientOpts(s, "anthropic")) });
@@ -100,7 +88,7 @@ describe("batch APIs over HTTP with the official SDKs", () => {
 
   it("a new process collects the recorded batches from the journal and resubmits nothing", async () => {
     const s = await start({ batchPolls: 3 });
-    dir = await mkdtemp(join(tmpdir(), "critic-batch-"));
+    const dir = await scratch.workdir("critic-batch-");
     const all = [...tasks(s, OPENAI), ...tasks(s, ANTHROPIC)];
     const journal = await Journal.open(dir, { type: "run", run: "r1", startedAt: new Date().toISOString(), suite: {} }, false);
 

@@ -1,21 +1,17 @@
 import { getEventListeners } from "node:events";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ProviderError } from "../../src/errors.js";
 import { anthropicProvider } from "../../src/providers/anthropic.js";
 import { openaiProvider } from "../../src/providers/openai.js";
-import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
+import { useScratch } from "../helpers/scratch.js";
 
-let sim: SimServer | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const scratch = useScratch();
 
 const ask = (i: number) => ({ model: "sim-small", messages: [{ role: "user" as const, content: `Say hello, number ${i}.` }], temperature: 0, maxTokens: 16 });
 
 describe("the run's abort signal, shared by every call", () => {
   it("holds no listener once the calls are done (the SDKs never remove theirs)", async () => {
-    sim = await startSimServer({ seed: 1 });
+    const sim = await scratch.sim({ seed: 1 });
     const run = new AbortController();
     for (const p of [openaiProvider({ baseURL: sim.openaiBaseURL, timeoutMs: 5_000 }), anthropicProvider({ baseURL: sim.anthropicBaseURL, timeoutMs: 5_000 })]) {
       const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => p.complete(ask(i), run.signal)));
@@ -25,7 +21,7 @@ describe("the run's abort signal, shared by every call", () => {
   });
 
   it("carries one listener for all the calls in flight, not one per call", async () => {
-    sim = await startSimServer({ seed: 1, latencyMs: 200 });
+    const sim = await scratch.sim({ seed: 1, latencyMs: 200 });
     const run = new AbortController();
     const p = openaiProvider({ baseURL: sim.openaiBaseURL, timeoutMs: 5_000 });
     const calls = Promise.all(Array.from({ length: 30 }, (_, i) => p.complete(ask(i), run.signal)));
@@ -36,7 +32,7 @@ describe("the run's abort signal, shared by every call", () => {
   });
 
   it("still aborts every call in flight when the run is stopped", async () => {
-    sim = await startSimServer({ seed: 1, rateTimeout: 1, hangMs: 60_000 });
+    const sim = await scratch.sim({ seed: 1, rateTimeout: 1, hangMs: 60_000 });
     const run = new AbortController();
     const p = openaiProvider({ baseURL: sim.openaiBaseURL, timeoutMs: 60_000 });
     const pending = Array.from({ length: 3 }, (_, i) => p.complete(ask(i), run.signal).catch((e: unknown) => e));

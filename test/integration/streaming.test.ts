@@ -1,24 +1,18 @@
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { loadSuite } from "../../src/config/load.js";
 import type { DatasetRow } from "../../src/data/dataset.js";
-import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
 import { executeRun, plannedUnits } from "../../src/runner/run.js";
 import { WHOLE_DATASET_BYTES, runSuite } from "../../src/runner/run-suite.js";
 import { unitWindow } from "../../src/runner/window.js";
+import { useScratch } from "../helpers/scratch.js";
 
-let sim: SimServer | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await sim?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const scratch = useScratch();
 
 it("pulls rows from a stream only as the window needs them, so a large dataset is never all in memory", async () => {
-  sim = await startSimServer({ seed: 2 });
-  dir = await mkdtemp(join(tmpdir(), "critic-stream-"));
+  const sim = await scratch.sim({ seed: 2 });
+  const dir = await scratch.workdir("critic-stream-");
   const suite = await loadSuite({}, dir, {}, {
     dataset: join(dir, "unused.csv"),
     rubrics: ["politeness"],
@@ -56,8 +50,8 @@ it("pulls rows from a stream only as the window needs them, so a large dataset i
 });
 
 it("runs a dataset too big to hold whole from its index and a stream of its texts", async () => {
-  sim = await startSimServer({ seed: 2 });
-  dir = await mkdtemp(join(tmpdir(), "critic-stream-"));
+  const sim = await scratch.sim({ seed: 2 });
+  const dir = await scratch.workdir("critic-stream-");
   const rows = 9;
   const big = "x".repeat(Math.ceil(WHOLE_DATASET_BYTES / (rows - 1)));
   const lines = ["id,input,output", ...Array.from({ length: rows }, (_, i) => `r${i},question ${i},${big}${i}`)];
