@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { simModel } from "../../src/providers/sim/models.js";
-import { critic } from "../helpers/cli.js";
+import { ROOT, critic } from "../helpers/cli.js";
 import { useScratch } from "../helpers/scratch.js";
 
 const scratch = useScratch();
@@ -29,7 +29,7 @@ describe("length diagnostics", () => {
       simModel({ name: "sim-verbose", role: "candidate", verbosity: 2, longShare: 0.8, longVerbosity: 12, defaultQuality: 4.5 }),
       simModel({ name: "sim-critic-long", role: "critic", accuracy: 0.8, lengthBias: 1.8 }),
     ];
-    const sim = await scratch.sim({ seed: 3, models });
+    const sim = await scratch.sim({ seed: 3, models, latencyMs: 0 });
     const cwd = await scratch.workdir();
     const cfg = {
       dataset: await dataset(cwd, 150),
@@ -69,5 +69,40 @@ describe("length diagnostics", () => {
     const html = await readFile(join(cwd, "rep/report.html"), "utf8");
     expect(html).toContain("Length effect on helpfulness");
     expect(html).toContain('id="length-controlled-helpfulness"');
+  });
+});
+
+describe("critic audit position", () => {
+  it("asks A-or-B in both orders on a seeded sample and reports flips, first-slot preference and agreement with the critics' own scores", async () => {
+    const sim = await scratch.sim({ seed: 5, latencyMs: 0 });
+    const cwd = await scratch.workdir();
+    const cfg = { dataset: join(ROOT, "datasets/support-judged.csv"), rubrics: ["politeness"], critics: ["openai:sim-critic-strong", "openai:sim-critic-fast"], providers: { openai: { baseURL: sim.openaiBaseURL } } };
+    await writeFile(join(cwd, "c.json"), JSON.stringify(cfg));
+    const env = { OPENAI_API_KEY: "sim-key" };
+    const r = await critic(["audit", "position", "--config", "c.json", "--pairs", "60", "--out", "audit"], { cwd, env });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Position-bias audit: 60 of 60 pairs");
+    const rep = JSON.parse(await readFile(join(cwd, "audit/position-audit.json"), "utf8"));
+    const fast = rep.rows.find((x: { critic: string }) => x.critic === "openai:sim-critic-fast");
+    const strong = rep.rows.find((x: { critic: string }) => x.critic === "openai:sim-critic-strong");
+    // The simulator plants a position bias of 1.2 log-odds in sim-critic-fast: it is found.
+    expect(fast.pairs).toBe(60);
+    expect(fast.flipRate).toBeGreaterThan(0.1);
+    expect(fast.firstSlotCi95.lo).toBeGreaterThan(0.5);
+    expect(fast.firstSlot).toBeGreaterThan(strong.firstSlot);
+    // Order-consistent verdicts mostly agree with what the same critic's separate scores imply.
+    expect(strong.agreementWithDerived).toBeGreaterThan(0.7);
+    expect(await readFile(join(cwd, "audit/position-audit.md"), "utf8")).toContain("| openai:sim-critic-fast | politeness | 60 |");
+
+    // Seeded: the same pairs again, all from the cache.
+    const again = await critic(["audit", "position", "--config", "c.json", "--pairs", "60", "--out", "audit2"], { cwd, env });
+    expect(again.stdout).toContain("0 calls");
+    const rep2 = JSON.parse(await readFile(join(cwd, "audit2/position-audit.json"), "utf8"));
+    expect(rep2.rows).toEqual(rep.rows);
+
+    const bad = await critic(["audit", "length", "--config", "c.json"], { cwd, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected "critic audit position"');
   });
 });

@@ -26,6 +26,14 @@ export interface SimModel {
   unparseableRate: number;
   /** Probability mass on the chosen digit in returned logprobs (> 0.5 keeps it the most probable). */
   confidence: number;
+  /** Asked "which is better, A or B?": log-odds added in favour of the output shown first (position bias). */
+  positionBias?: number;
+  /** Model family (e.g. "openai", "anthropic"); with `selfBonus`, the critic rates its own family's outputs higher. */
+  family?: string;
+  /** Levels added to ratings of outputs written by a model of the critic's own family (self-preference). */
+  selfBonus?: number;
+  /** Extra spread, in levels, of a critic's ratings from call to call at temperature > 0 (sample noise). */
+  sampleNoise?: number;
 }
 
 export type SimModelSpec = Partial<SimModel> & Pick<SimModel, "name" | "role">;
@@ -48,17 +56,17 @@ export function simModel(spec: SimModelSpec): SimModel {
 
 /**
  * The default model set (all labelled simulated wherever their numbers appear):
- * - `sim-critic-strong`: accuracy 0.85, no leniency, no length bias, 1% unparseable, +20 ms.
- * - `sim-critic-fast`: accuracy 0.6, leniency +0.5, length bias +1 level per 1,000 chars, 5% unparseable, no extra latency.
- * - `sim-critic-lenient`: accuracy 0.75, leniency +1.0, 2% unparseable, +10 ms.
+ * - `sim-critic-strong`: accuracy 0.85, no leniency, no length bias, 1% unparseable, +20 ms; position bias 0.3 (log-odds) when asked A-or-B.
+ * - `sim-critic-fast`: accuracy 0.6, leniency +0.5, length bias +1 level per 1,000 chars, 5% unparseable, no extra latency; position bias 1.2.
+ * - `sim-critic-lenient`: accuracy 0.75, leniency +1.0, 2% unparseable, +10 ms; position bias 0.6.
  * - `sim-small`: weak (means ~3-4.5), terse (2-3 sentences), fast.
  * - `sim-medium`: middling (means ~4.5-5), verbose (6-7 sentences), +15 ms.
  * - `sim-large`: strong (means ~5.5-6), mid-length (4-5 sentences), +40 ms.
  */
 export const DEFAULT_SIM_MODELS: readonly SimModel[] = [
-  simModel({ name: "sim-critic-strong", role: "critic", accuracy: 0.85, unparseableRate: 0.01, confidence: 0.8, latencyMs: 20 }),
-  simModel({ name: "sim-critic-fast", role: "critic", accuracy: 0.6, leniency: 0.5, lengthBias: 1, unparseableRate: 0.05, confidence: 0.55 }),
-  simModel({ name: "sim-critic-lenient", role: "critic", accuracy: 0.75, leniency: 1, unparseableRate: 0.02, confidence: 0.7, latencyMs: 10 }),
+  simModel({ name: "sim-critic-strong", role: "critic", accuracy: 0.85, unparseableRate: 0.01, confidence: 0.8, latencyMs: 20, positionBias: 0.3 }),
+  simModel({ name: "sim-critic-fast", role: "critic", accuracy: 0.6, leniency: 0.5, lengthBias: 1, unparseableRate: 0.05, confidence: 0.55, positionBias: 1.2 }),
+  simModel({ name: "sim-critic-lenient", role: "critic", accuracy: 0.75, leniency: 1, unparseableRate: 0.02, confidence: 0.7, latencyMs: 10, positionBias: 0.6 }),
   simModel({
     name: "sim-small",
     role: "candidate",

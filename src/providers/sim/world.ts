@@ -1,4 +1,6 @@
 import { parseCriticPrompt } from "../../critic/prompt.js";
+import { parsePairwisePrompt } from "../../diagnostics/pairwise-prompt.js";
+import { pairwiseVerdict } from "./pairwise.js";
 import { garbageText, isUnparseable, rate, scoreTopLogprobs, type TopToken } from "./critic.js";
 import { generateOutput } from "./generate.js";
 import { textKey, unit } from "./hash.js";
@@ -94,6 +96,8 @@ export class SimWorld {
 
   /** The reply of model `m` to `req`; `garbage` forces an unparseable text (a fault). */
   reply(m: SimModel, req: SimRequest, garbage = false): SimReply {
+    const pairwise = garbage ? null : this.pairwiseReply(m, req);
+    if (pairwise) return pairwise;
     // The critic prompt is the last user turn that parses as one: after it may come a re-ask,
     // before it few-shot examples.
     let at = -1;
@@ -137,6 +141,19 @@ export class SimWorld {
     let completionTokens = 0;
     for (const c of choices) completionTokens += tokens(c.text.length);
     return { kind: parsed ? "critic" : "candidate", choices, promptTokens, completionTokens };
+  }
+
+  /** The answer to the position audit's "which is better, A or B?" prompt, or null for any other prompt. */
+  private pairwiseReply(m: SimModel, req: SimRequest): SimReply | null {
+    const user = req.turns.filter((t) => t.role === "user").at(-1)?.text ?? "";
+    const p = parsePairwisePrompt(user);
+    if (!p) return null;
+    const truth = (output: string) => this.truthFor({ rubric: p.rubric, input: p.input, output }).level;
+    const key = textKey(`${req.system}\n${user}`);
+    const choices: SimChoice[] = [];
+    for (let i = 0; i < Math.max(1, Math.min(req.n, 128)); i++) choices.push({ text: pairwiseVerdict(this.seed, m, key, truth(p.first), truth(p.second), i), finish: "stop", logprobs: null });
+    const promptTokens = tokens(req.system.length + user.length) + 6;
+    return { kind: "critic", choices, promptTokens, completionTokens: choices.length };
   }
 
   private remember(out: string, m: SimModel, input: string): void {
