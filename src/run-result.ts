@@ -26,6 +26,8 @@ export interface CallAccounting {
   latencyMs: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** The hidden reasoning part of outputTokens, when the API reported any (billed as output). */
+  reasoningTokens?: number | null;
   /** Dollars; null when the model has no known price. Cache hits cost 0. */
   costUsd: number | null;
 }

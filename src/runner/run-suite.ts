@@ -84,16 +84,21 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const run = opts.resume ?? newRunId();
   const common = { run, resume, noCache: opts.noCache, replay: opts.replay, batch: opts.batch, batchPollMs: opts.batchPollMs, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
   let result: RunResult;
+  let shapeNotes: string[] | undefined;
   if (full && suite.compare) {
     const seq = await runSequential({ ...common, suite, rows: full.rows.filter((r) => sampled.items.has(r.id)) });
+    shapeNotes = seq.executed.shapeNotes;
     result = buildRunResult(seq.executed, seq.suite, { ...dataset, rows: seq.rows }, { simulated: opts.simulated ?? false });
     result.sequential = seq.summary;
   } else {
     const rows = full ? full.rows.filter((r) => sampled.items.has(r.id)) : filterRows(readDataset(suite.dataset, readOpts), sampled.items);
     const executed = await executeRun({ ...common, suite, rows, units: plannedUnits(sampled.rows, suite) });
+    shapeNotes = executed.shapeNotes;
     result = buildRunResult(executed, suite, { ...dataset, rows: sampled.rows }, { simulated: opts.simulated ?? false });
   }
   if (sampled.note) result.notes.unshift(sampled.note);
+  for (const c of suite.critics) if (c.logprobsUnavailable) result.notes.push(`${c.id}: logprobs were asked for, but its model family (${c.shape.family}) returns none, so its probability-weighted score is unavailable (not estimated).`);
+  result.notes.push(...(shapeNotes ?? []));
   if (suite.gates.length) result.gates = evaluateGates(result, suite.gates);
   if (opts.write === false) return { result, reportDir: null, files: [] };
   const reportDir = opts.out ?? suite.out ?? join(opts.cwd, "reports", run);

@@ -66,6 +66,7 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
       generations: new Map(last.generations.filter((g) => !g.failed).map((g) => [generationKey(g.item, g.candidate), g])),
       tornLines: 0,
       batches: resume?.batches ?? [],
+      adaptations: last.adaptations ?? [],
     };
   }
   const state = cmp.state();

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { readLines } from "../data/lines.js";
 import { InputError } from "../errors.js";
+import type { Adaptation } from "../providers/shapes.js";
 import type { Generation, Judgment } from "../run-result.js";
 
 const nullableNumber = z.number().nullable();
@@ -15,6 +16,7 @@ const callFields = {
   latencyMs: nullableNumber,
   inputTokens: nullableNumber,
   outputTokens: nullableNumber,
+  reasoningTokens: nullableNumber.optional(),
   costUsd: nullableNumber,
 };
 
@@ -59,9 +61,19 @@ const BatchLine = z.object({
   at: z.string(),
 });
 
+/** A request-shape change learned from a server (providers/shapes.ts): a resumed run starts with it instead of rediscovering it. */
+const AdaptationLine = z.object({
+  type: z.literal("adaptation"),
+  provider: z.string(),
+  model: z.string(),
+  change: z.enum(["max_completion_tokens", "max_tokens", "drop_temperature", "drop_logprobs", "drop_reasoning_effort", "allowance"]),
+  tokens: z.number().int().positive().optional(),
+  message: z.string(),
+});
+
 const HeaderLine = z.object({ type: z.literal("run"), run: z.string(), startedAt: z.string(), suite: z.record(z.string(), z.unknown()) });
 
-const Line = z.discriminatedUnion("type", [HeaderLine, JudgmentLine, GenerationLine, BatchLine]);
+const Line = z.discriminatedUnion("type", [HeaderLine, JudgmentLine, GenerationLine, BatchLine, AdaptationLine]);
 
 export type JournalHeader = z.infer<typeof HeaderLine>;
 export type BatchRecord = Omit<z.infer<typeof BatchLine>, "type">;
@@ -73,6 +85,8 @@ export interface JournalContents {
   generations: Map<string, Generation>;
   /** Batches submitted, oldest first (a later batch holding a key supersedes an earlier one). */
   batches: BatchRecord[];
+  /** Request-shape changes learned so far, oldest first. */
+  adaptations: Adaptation[];
   /** A torn last line from a kill mid-write is dropped and counted here. */
   tornLines: number;
 }
@@ -91,6 +105,7 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
   const judgments = new Map<string, Judgment>();
   const generations = new Map<string, Generation>();
   const batches: BatchRecord[] = [];
+  const adaptations: Adaptation[] = [];
   let header: JournalHeader | null = null;
   // A line that does not parse is forgiven only if nothing follows it: a kill mid-write.
   let bad: InputError | null = null;
@@ -105,6 +120,10 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
       continue;
     }
     if (parsed.type === "run") header = parsed;
+    else if (parsed.type === "adaptation") {
+      const { type: _t, ...a } = parsed;
+      adaptations.push(a);
+    }
     else if (parsed.type === "batch") {
       const { type: _t, ...b } = parsed;
       batches.push(b);
@@ -119,7 +138,7 @@ export async function readJournal(cacheDir: string, run: string): Promise<Journa
     }
   }
   if (!header) throw new InputError({ file, line: 1 }, "journal has no run header");
-  return { header, judgments, generations, batches, tornLines: bad ? 1 : 0 };
+  return { header, judgments, generations, batches, adaptations, tornLines: bad ? 1 : 0 };
 }
 
 /**
@@ -225,6 +244,10 @@ export class Journal {
   async batch(b: BatchRecord): Promise<void> {
     await this.write({ type: "batch", ...b });
     await this.fh.sync().catch(() => undefined);
+  }
+
+  adaptation(a: Adaptation): Promise<void> {
+    return this.write({ type: "adaptation", ...a });
   }
 
   async close(): Promise<void> {
