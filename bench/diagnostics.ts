@@ -4,6 +4,7 @@
  * from 95% means the interval is wrong (too narrow or biased), so every row can come out wrong.
  */
 import { type LengthObservation, lengthControlledComparison, withinLengthSlope } from "../src/diagnostics/length.js";
+import { type SelfPreferenceUnit, selfPreference } from "../src/diagnostics/self-preference.js";
 import { createRng, type Rng } from "../src/stats/rng.js";
 import type { BenchRow } from "./row.js";
 
@@ -85,6 +86,7 @@ export async function rows(): Promise<BenchRow[]> {
   const seeds = 400;
   const len = lengthCoverage(seeds);
   const step = stepExample();
+  const self = selfPreferenceCoverage(seeds);
   return [
     { area: "diagnostics", metric: `length slope: 95% CI covers planted +0.8/1k chars (${seeds} seeds, 200 items x 2)`, value: `${pct(len.slopeCoverage)} (mean ${len.meanSlope.toFixed(2)})`, target: "92.5-97.5%", ok: inBand(len.slopeCoverage) },
     { area: "diagnostics", metric: "length-controlled A-B: 95% CI covers true 0 (equal quality, A terse, B verbose)", value: pct(len.lcCoverage), target: "92.5-97.5%", ok: inBand(len.lcCoverage) },
@@ -96,5 +98,40 @@ export async function rows(): Promise<BenchRow[]> {
       target: "LC CI covers 0",
       ok: covers(step.lcCi, 0),
     },
+    { area: "diagnostics", metric: `self-preference: 95% CI covers planted +0.7 levels (${seeds} seeds, 150 items x 3 candidates x 3 critics)`, value: `${pct(self.coverage)} (mean ${self.mean.toFixed(2)})`, target: "92.5-97.5%", ok: inBand(self.coverage) },
+    { area: "diagnostics", metric: "self-preference: 95% CI covers 0 when none is planted", value: pct(self.nullCoverage), target: "92.5-97.5%", ok: inBand(self.nullCoverage) },
   ];
+}
+
+/**
+ * Three critics score three candidates on `items` items; critic 0 shares candidate 0's family
+ * and adds `bonus` levels to its outputs; critic 2 belongs to no candidate's family (the
+ * reference). Critics have their own leniency and noise, scores are rounded to whole levels.
+ */
+export function plantedSelfPreference(rng: Rng, items: number, bonus: number): SelfPreferenceUnit[] {
+  const units: SelfPreferenceUnit[] = [];
+  const leniency = [0.4, -0.3, 0.2];
+  const noise = [0.8, 0.9, 0.7];
+  for (let i = 0; i < items; i++) {
+    const difficulty = 0.8 * rng.normal();
+    for (let c = 0; c < 3; c++) {
+      const truth = 4.3 + 0.3 * c - difficulty + 0.4 * rng.normal();
+      const level = (k: number) => clamp(truth + leniency[k]! + (k === 0 && c === 0 ? bonus : 0) + noise[k]! * rng.normal());
+      units.push({ item: i, own: c === 0, level: level(0), reference: [level(2)] });
+    }
+  }
+  return units;
+}
+
+export function selfPreferenceCoverage(seeds = 400, items = 150, bonus = 0.7): { coverage: number; mean: number; nullCoverage: number } {
+  let hits = 0;
+  let nullHits = 0;
+  let sum = 0;
+  for (let s = 0; s < seeds; s++) {
+    const est = selfPreference(plantedSelfPreference(createRng(`self-${s}`), items, bonus));
+    sum += est.bonus ?? Number.NaN;
+    if (covers(est.ci95, bonus)) hits++;
+    if (covers(selfPreference(plantedSelfPreference(createRng(`self0-${s}`), items, 0)).ci95, 0)) nullHits++;
+  }
+  return { coverage: hits / seeds, mean: sum / seeds, nullCoverage: nullHits / seeds };
 }

@@ -146,10 +146,29 @@ export interface LengthDiagnostic {
   n: number;
 }
 
+/** Extra levels a critic gives outputs of its own model family, beyond what critics of other families give. */
+export interface SelfPreferenceDiagnostic {
+  critic: string;
+  rubric: string;
+  /** The critic's model family (declared, or read from the model name); null when unknown. */
+  family: string | null;
+  /** Candidates of the same family. */
+  ownCandidates: string[];
+  /** Mean extra levels on own-family outputs; null when it cannot be measured (see `note`). */
+  bonus: number | null;
+  ci95: Interval | null;
+  /** Items with outputs of both kinds behind the estimate. */
+  items: number;
+  /** Why it cannot be measured, when it cannot. */
+  note: string | null;
+}
+
 /** What the judges' biases look like on this run's own data. */
 export interface Diagnostics {
   /** Per critic and rubric, the length effect; also one row per rubric for the combined score (`critic: "combined"`). */
   length: LengthDiagnostic[];
+  /** Per critic and rubric: self-preference (with one critic, one row per rubric saying it cannot be measured). */
+  selfPreference?: SelfPreferenceDiagnostic[];
 }
 
 export interface RankingEntry {

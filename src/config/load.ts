@@ -68,6 +68,8 @@ export interface Suite {
   cacheDir: string;
   seed: number;
   gates: Gate[];
+  /** Declared model family by critic or candidate id (`family` fields and `families`), for self-preference. */
+  families?: Record<string, string>;
 }
 
 /** What the command line can override. */
@@ -268,7 +270,20 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     cacheDir: c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic"),
     seed: flags.seed ?? c.seed ?? 1,
     gates: c.gates ?? [],
+    families: declaredFamilies(c, critics, candidates),
   };
+}
+
+/** `family` on critics and candidates, then the suite's `families` map (which wins). */
+function declaredFamilies(c: { critics: CriticSpec[]; candidates?: CandidateSpec[]; families?: Record<string, string> }, critics: CriticTarget[], candidates: CandidateTarget[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  c.critics.forEach((spec, j) => {
+    if (typeof spec !== "string" && spec.family) out[critics[j]!.id] = spec.family;
+  });
+  (c.candidates ?? []).forEach((spec, k) => {
+    if (spec.family) out[candidates[k]!.id] = spec.family;
+  });
+  return { ...out, ...c.families };
 }
 
 /**
@@ -283,6 +298,7 @@ export function suiteToConfig(suite: Suite): SuiteConfigInput {
     critics: suite.critics.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, logprobs: c.logprobs || c.logprobsUnavailable, ...c.overrides })),
     candidates: suite.candidates.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, ...c.overrides, expectedOutputTokens: c.expectedOutputTokens })),
     prices: suite.prices,
+    ...(suite.families && Object.keys(suite.families).length ? { families: suite.families } : {}),
     maxOutputChars: suite.maxOutputChars,
     sample: suite.sample,
     stratifyBy: suite.stratifyBy,

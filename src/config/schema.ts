@@ -38,6 +38,8 @@ export const CriticSpecSchema = z.union([
       model: ModelRef,
       /** Ask for top logprobs and record the probability-weighted score (OpenAI-compatible only). */
       logprobs: z.boolean().optional(),
+      /** Model family (e.g. "openai"), for self-preference; default: read from the model name. */
+      family: z.string().min(1).optional(),
       ...shapeFields,
     })
     .strict(),
@@ -50,6 +52,8 @@ export const CandidateSpecSchema = z
     /** Template for the user message; {{input}} and any dataset column name in {{...}}. */
     prompt: z.string().default("{{input}}"),
     system: z.string().optional(),
+    /** Model family (e.g. "anthropic"), for self-preference; default: read from the model name. */
+    family: z.string().min(1).optional(),
     ...shapeFields,
     /** What --dry-run assumes an answer costs before any has been generated (default 200 tokens). */
     expectedOutputTokens: z.number().int().positive().optional(),
@@ -115,6 +119,8 @@ export const SuiteConfigSchema = z
     out: z.string().optional(),
     cacheDir: z.string().optional(),
     seed: z.number().int().optional(),
+    /** Model family of critics or candidates by id (dataset candidates have no other place to say it), for self-preference. */
+    families: z.record(z.string(), z.string().min(1)).optional(),
     /** Quality gates decided on 95% intervals after the run; `critic run` exits 1 when one fails. */
     gates: z.array(GateSchema).optional(),
   })

@@ -3,7 +3,7 @@ import type { RunResult } from "../run-result.js";
 import { fmtInterval, fmtNum, fmtPct, fmtSigned, fmtUsd } from "./format.js";
 import { type Cell, htmlTable, numCell } from "./html-assets.js";
 import { esc } from "./html-svg.js";
-import { lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
+import { criticGlance, lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
 
 export function criticsHtml(r: RunResult): string {
   if (!r.labelModels.length && !r.calibration.length && !r.diagnostics) return "";
@@ -30,9 +30,16 @@ function diagnosticsHtml(r: RunResult): string {
   if (!d) return "";
   return r.rubrics
     .map((rubric) => {
+      const glance = criticGlance(r, rubric.id);
+      const glanceTable = htmlTable(
+        `critic-glance-${rubric.id}`,
+        [{ label: "Critic" }, { label: "Leniency", num: true }, { label: "Noise (sd)", num: true }, { label: "Within one of the others", num: true }, { label: "Length (levels per 1,000 chars)" }, { label: "Self-preference (levels)" }],
+        glance.map((g): Cell[] => [g.critic, numCell(g.leniency, fmtSigned(g.leniency)), numCell(g.noise, fmtNum(g.noise)), numCell(g.withinOne, fmtPct(g.withinOne)), g.length ? `${fmtSigned(g.length.slope)} ${fmtInterval(g.length.ci95)}` : "n/a", g.self?.bonus != null ? `${fmtSigned(g.self.bonus)} ${fmtInterval(g.self.ci95)}` : "n/a"]),
+      );
+      const glanceHtml = `<h3>Each critic on ${esc(rubric.id)}: biases measured on this run</h3>${glanceTable}<ul class="notes">${glance.map((g) => `<li><strong>${esc(g.critic)}</strong>: ${esc(g.meanings.join(" "))}</li>`).join("")}</ul>`;
       const len = d.length.filter((x) => x.rubric === rubric.id);
       const pairs = lengthPairRows(r, rubric.id);
-      if (!len.length && !pairs.length) return "";
+      if (!len.length && !pairs.length) return glanceHtml;
       const slopes = htmlTable(
         `length-${rubric.id}`,
         [{ label: "Critic" }, { label: "Outputs", num: true }, { label: "Levels per 1,000 chars", num: true }, { label: "95% interval" }, { label: "What it means" }],
@@ -49,7 +56,7 @@ function diagnosticsHtml(r: RunResult): string {
           )
         : "";
       const warnings = pairs.filter((p) => p.warning).map((p) => `<p class="warning"><strong>Warning:</strong> ${esc(p.warning!)}</p>`);
-      return `<h3>Length effect on ${esc(rubric.id)}</h3><p>Change in the level per 1,000 extra characters, estimated within items and candidates, with 95% intervals.</p>${slopes}${compare}${warnings.join("")}`;
+      return `${glanceHtml}<h3>Length effect on ${esc(rubric.id)}</h3><p>Change in the level per 1,000 extra characters, estimated within items and candidates, with 95% intervals.</p>${slopes}${compare}${warnings.join("")}`;
     })
     .join("\n");
 }

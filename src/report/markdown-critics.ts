@@ -1,7 +1,7 @@
 import type { RunResult } from "../run-result.js";
 import { NA, fmtInterval, fmtNum, fmtPct } from "./format.js";
 import { md, table } from "./md-table.js";
-import { lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
+import { criticGlance, lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
 
 const signed = (x: number | null) => (x == null ? NA : `${x >= 0 ? "+" : ""}${x.toFixed(2)}`);
 
@@ -50,6 +50,20 @@ function diagnosticsSection(r: RunResult): string[] {
   if (!d) return [];
   const out: string[] = [];
   for (const rubric of r.rubrics) {
+    const glance = criticGlance(r, rubric.id);
+    out.push(`### Each critic on ${md(rubric.id)}: biases measured on this run`, "");
+    out.push(
+      table(
+        ["Critic", "Leniency", "Noise (sd)", "Within one of the others", "Length (levels per 1,000 chars)", "Self-preference (levels)"],
+        glance.map((g) => [md(g.critic), signed(g.leniency), fmtNum(g.noise), fmtPct(g.withinOne), g.length ? `${signed(g.length.slope)} ${fmtInterval(g.length.ci95)}` : NA, g.self?.bonus != null ? `${signed(g.self.bonus)} ${fmtInterval(g.self.ci95)}` : NA]),
+        ["l", "r", "r", "r", "r", "r"],
+      ),
+      "",
+      "What it means:",
+      "",
+      ...glance.map((g) => `- **${md(g.critic)}**: ${g.meanings.map(md).join(" ")}`),
+      "",
+    );
     const len = d.length.filter((x) => x.rubric === rubric.id);
     const pairs = lengthPairRows(r, rubric.id);
     if (!len.length && !pairs.length) continue;

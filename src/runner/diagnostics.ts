@@ -1,6 +1,8 @@
 /** Glue between a run's scores and the pure estimators in diagnostics/: one rubric at a time. */
 import { type LengthFit, type PairedOutput, lengthControlledComparison, withinLengthSlope } from "../diagnostics/length.js";
-import type { LengthDiagnostic, PairwiseResult } from "../run-result.js";
+import type { Suite } from "../config/load.js";
+import { modelFamily, selfPreference } from "../diagnostics/self-preference.js";
+import type { LengthDiagnostic, PairwiseResult, SelfPreferenceDiagnostic } from "../run-result.js";
 
 export interface DiagnosticUnit {
   item: string;
@@ -63,4 +65,43 @@ export function addLengthControlled(pairwise: PairwiseResult[], fit: LengthFit |
     }
     p.lengthControlled = lengthControlledComparison(pairs, fit);
   }
+}
+
+/** Each critic's and candidate's model family: declared in the config, else read from the model name (or the candidate id). */
+export function familiesOf(suite: Suite, candidates: readonly string[]): { critic: Map<string, string | null>; candidate: Map<string, string | null> } {
+  const declared = suite.families ?? {};
+  const critic = new Map(suite.critics.map((c) => [c.id, declared[c.id] ?? modelFamily(c.model)]));
+  const candidate = new Map(
+    candidates.map((id) => {
+      const target = suite.candidates.find((t) => t.id === id);
+      return [id, declared[id] ?? (target ? modelFamily(target.model) : null) ?? modelFamily(id)];
+    }),
+  );
+  return { critic, candidate };
+}
+
+/** Self-preference of every critic on one rubric; `levels[unit][critic]` as in buildRunResult. */
+export function selfPreferenceRows(rubric: string, critics: readonly string[], families: ReturnType<typeof familiesOf>, units: readonly DiagnosticUnit[], levels: readonly (number | null)[][]): SelfPreferenceDiagnostic[] {
+  if (critics.length < 2) {
+    return [{ critic: critics[0]!, rubric, family: families.critic.get(critics[0]!) ?? null, ownCandidates: [], bonus: null, ci95: null, items: 0, note: "cannot be measured with one critic: self-preference is the bonus beyond what critics of other families give" }];
+  }
+  return critics.map((critic, j) => {
+    const family = families.critic.get(critic) ?? null;
+    const base = { critic, rubric, family, ownCandidates: [] as string[], bonus: null, ci95: null, items: 0 };
+    if (!family) return { ...base, note: "model family unknown: declare `family` on the critic" };
+    const ownCandidates = [...families.candidate].filter(([, f]) => f === family).map(([c]) => c);
+    if (!ownCandidates.length) return { ...base, note: `no candidate of its family (${family})` };
+    // Reference: critics of other families, preferably of no candidate's family, whose own
+    // self-preference would otherwise leak into the comparison.
+    const candidateFamilies = new Set(families.candidate.values());
+    const others = critics.map((c, k) => (k !== j && families.critic.get(c) !== family ? k : -1)).filter((k) => k >= 0);
+    const neutral = others.filter((k) => {
+      const f = families.critic.get(critics[k]!);
+      return f == null || !candidateFamilies.has(f);
+    });
+    const reference = neutral.length ? neutral : others;
+    if (!reference.length) return { ...base, ownCandidates, note: "no critic of another family to compare with" };
+    const est = selfPreference(units.map((u, i) => ({ item: u.item, own: ownCandidates.includes(u.candidate), level: levels[i]![j] ?? null, reference: reference.map((k) => levels[i]![k] ?? null) })));
+    return { ...base, ownCandidates, bonus: est.bonus, ci95: est.ci95, items: est.items, note: est.bonus == null ? "no item has outputs of its family and of others scored by both" : null };
+  });
 }

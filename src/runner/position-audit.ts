@@ -10,6 +10,7 @@ import { type BothOrders, type PositionAudit, positionAudit } from "../diagnosti
 import { pairwiseMessages, parsePairwiseVerdict } from "../diagnostics/pairwise-prompt.js";
 import { anthropicProvider } from "../providers/anthropic.js";
 import { openaiProvider } from "../providers/openai.js";
+import { ShapeBook, shapeFields } from "../providers/shapes.js";
 import { preference } from "../stats/pairwise.js";
 import { createRng } from "../stats/rng.js";
 import { ResponseCache } from "../store/cache.js";
@@ -81,6 +82,7 @@ export async function runPositionAudit(suite: Suite, opts: { pairs: number; sign
   const levels = new Map(result.scores.map((s) => [JSON.stringify([s.item, s.candidate, s.rubric]), s.byCritic]));
 
   const call = createCaller({
+    shapes: new ShapeBook(),
     providers: {
       openai: openaiProvider({ ...suite.providers.openai, timeoutMs: suite.timeoutMs }),
       anthropic: anthropicProvider({ ...suite.providers.anthropic, timeoutMs: suite.timeoutMs }),
@@ -96,7 +98,8 @@ export async function runPositionAudit(suite: Suite, opts: { pairs: number; sign
   let calls = 0;
   let cost: number | null = 0;
   const ask = async (critic: Suite["critics"][number], messages: ReturnType<typeof pairwiseMessages>): Promise<"A" | "B" | null> => {
-    const r = await call(critic, { model: critic.model, messages, temperature: 0, maxTokens: 8 });
+    // The critic's own request shape (temperature, token parameter, reasoning effort) as when it scores.
+    const r = await call(critic, { model: critic.model, messages, ...shapeFields(critic.shape) });
     calls += r.attempts;
     cost = cost == null || r.costUsd == null ? null : cost + r.costUsd;
     return parsePairwiseVerdict(r.reply.text);

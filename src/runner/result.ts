@@ -12,8 +12,8 @@ import { groupBy } from "./group.js";
 import { generationKey } from "./run.js";
 import { createRng } from "../stats/rng.js";
 import { calibrate, criticAlpha, maeSentence } from "../stats/calibration.js";
-import { addLengthControlled, lengthRows } from "./diagnostics.js";
-import type { LengthDiagnostic } from "../run-result.js";
+import { addLengthControlled, familiesOf, lengthRows, selfPreferenceRows } from "./diagnostics.js";
+import type { LengthDiagnostic, SelfPreferenceDiagnostic } from "../run-result.js";
 
 const SCALE = 7;
 
@@ -134,6 +134,8 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   const calibration: CalibrationRow[] = [];
   const criticAgreement: RunResult["criticAgreement"] = [];
   const lengthDiagnostics: LengthDiagnostic[] = [];
+  const selfPreference: SelfPreferenceDiagnostic[] = [];
+  const families = familiesOf(suite, candidates);
   const items = [...new Set(dataset.rows.map((r) => r.id))];
   // The outputs judged, in a stable order: item-major, then candidate.
   // `at[item][candidate]` is the unit's index, and `ofCandidate` each candidate's units: the same for every rubric.
@@ -213,6 +215,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
 
     const length = lengthRows(rubric.id, critics, candidates, units, levels, agg.scores);
     lengthDiagnostics.push(...length.rows);
+    selfPreference.push(...selfPreferenceRows(rubric.id, critics, families, units, levels));
     if (candidates.length >= 2) {
       const r = rankAndCompare(rubric.id, candidates, at, agg, suite.seed);
       addLengthControlled(r.pairwise, length.combinedFit, candidates, at, units, agg.scores, agg.posteriors);
@@ -280,6 +283,6 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     cost: costBreakdown(suite, ex.judgments, ex.generations, ex.batch),
     sequential: null,
     notes,
-    diagnostics: { length: lengthDiagnostics },
+    diagnostics: { length: lengthDiagnostics, selfPreference },
   };
 }

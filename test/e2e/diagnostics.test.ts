@@ -69,6 +69,56 @@ describe("length diagnostics", () => {
     const html = await readFile(join(cwd, "rep/report.html"), "utf8");
     expect(html).toContain("Length effect on helpfulness");
     expect(html).toContain('id="length-controlled-helpfulness"');
+    // One critic: self-preference cannot be measured, and the report says so.
+    expect(summary.diagnostics.selfPreference[0].bonus).toBeNull();
+    expect(md).toContain("cannot be measured with one critic");
+  });
+
+  it("finds a planted self-preference: the critic's bonus for its own family, with an interval, against a critic of no candidate's family", async () => {
+    const models = [
+      simModel({ name: "sim-alpha-writer", role: "candidate", family: "alpha", defaultQuality: 4.6 }),
+      simModel({ name: "sim-beta-writer", role: "candidate", family: "beta", defaultQuality: 4.4 }),
+      simModel({ name: "sim-alpha-critic", role: "critic", family: "alpha", selfBonus: 1, accuracy: 0.8, leniency: 0.3 }),
+      simModel({ name: "sim-beta-critic", role: "critic", family: "beta", accuracy: 0.8 }),
+      simModel({ name: "sim-gamma-critic", role: "critic", family: "gamma", accuracy: 0.85 }),
+    ];
+    const sim = await scratch.sim({ seed: 4, models, latencyMs: 0 });
+    const cwd = await scratch.workdir();
+    const cfg = {
+      dataset: await dataset(cwd, 120),
+      rubrics: ["helpfulness"],
+      critics: [
+        { model: "openai:sim-alpha-critic", family: "alpha" },
+        { model: "openai:sim-beta-critic", family: "beta" },
+        { model: "openai:sim-gamma-critic", family: "gamma" },
+      ],
+      candidates: [
+        { id: "a", model: "openai:sim-alpha-writer", family: "alpha" },
+        { id: "b", model: "openai:sim-beta-writer" },
+      ],
+      families: { b: "beta" },
+      providers: { openai: { baseURL: sim.openaiBaseURL } },
+    };
+    await writeFile(join(cwd, "critic.config.json"), JSON.stringify(cfg));
+    const r = await critic(["run", "--out", "rep", "--quiet"], { cwd, env: { OPENAI_API_KEY: "sim-key" } });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(await readFile(join(cwd, "rep/summary.json"), "utf8"));
+    const rows = summary.diagnostics.selfPreference;
+    const alpha = rows.find((x: { critic: string }) => x.critic === "openai:sim-alpha-critic");
+    expect(alpha.family).toBe("alpha");
+    expect(alpha.ownCandidates).toEqual(["a"]);
+    expect(alpha.ci95.lo).toBeGreaterThan(0);
+    expect(alpha.ci95.lo).toBeLessThan(1);
+    expect(alpha.ci95.hi).toBeGreaterThan(1);
+    const beta = rows.find((x: { critic: string }) => x.critic === "openai:sim-beta-critic");
+    expect(beta.ci95.lo).toBeLessThan(0);
+    expect(beta.ci95.hi).toBeGreaterThan(0);
+    const gamma = rows.find((x: { critic: string }) => x.critic === "openai:sim-gamma-critic");
+    expect(gamma.note).toBe("no candidate of its family (gamma)");
+    const md = await readFile(join(cwd, "rep/report.md"), "utf8");
+    expect(md).toContain("favours its own family (alpha)");
+    expect(md).toContain("### Each critic on helpfulness: biases measured on this run");
   });
 });
 

@@ -37,9 +37,11 @@ export function rate(
   truth: number,
   outputChars: number,
   sample = 0,
+  /** Further shift in levels for this output (the self-preference bonus). */
+  extraShift = 0,
 ): CriticRating {
   const r = draws(seed, "rate", c.name, promptKey, sample);
-  const s = c.leniency + (c.lengthBias * outputChars) / 1000;
+  const s = c.leniency + (c.lengthBias * outputChars) / 1000 + extraShift;
   const fl = Math.floor(s);
   const shift = fl + (r() < s - fl ? 1 : 0);
   let err = 0;

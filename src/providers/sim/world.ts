@@ -115,7 +115,11 @@ export class SimWorld {
     const n = Math.max(1, Math.min(req.n, 128));
     const key = textKey(`${req.system}\n${first}`);
     if (parsed) {
-      const truth = this.truthFor(parsed).level;
+      const traced = this.truthFor(parsed);
+      const truth = traced.level;
+      // Self-preference: a critic with a family and a bonus rates its own family's outputs higher.
+      const writer = traced.model ? this.byName.get(traced.model) : undefined;
+      const bonus = m.family && m.selfBonus && writer?.family === m.family ? m.selfBonus : 0;
       const reask = at < req.turns.length - 1;
       const bad =
         garbage ||
@@ -125,7 +129,7 @@ export class SimWorld {
           choices.push(this.textChoice(garbageText(this.seed, `${m.name}|${key}|${i}`), req));
           continue;
         }
-        const r = rate(this.seed, m, key, truth, parsed.output.length, i);
+        const r = rate(this.seed, m, key, truth, parsed.output.length, i, bonus);
         const digit = String(r.level);
         const lp =
           req.topLogprobs == null
