@@ -46,6 +46,10 @@ export interface Judgment extends CallAccounting {
   expected: number | null;
   /** That distribution over levels 1..K (index 0 = level 1), when the provider returned logprobs. */
   distribution?: number[] | null;
+  /** With `samples: k`: each sample's level (abstentions left out); `level` is their mean, rounded. */
+  samples?: number[];
+  /** The unrounded mean of `samples`. */
+  sampleMean?: number;
   /** Why it abstained or failed (parse_failure, http_500, timeout, ...). */
   reason: string | null;
   /** The critic's raw reply text (last attempt), truncated for reports. */
@@ -163,12 +167,27 @@ export interface SelfPreferenceDiagnostic {
   note: string | null;
 }
 
+/** A critic asked several times per output (`samples: k`): its spread, and what each further sample buys. */
+export interface SampleDiagnostic {
+  critic: string;
+  rubric: string;
+  k: number;
+  /** Pooled within-output standard deviation of its samples, in levels. */
+  withinSd: number | null;
+  /** What `agreement` is measured against: human gold where the outputs have it, else the other critics' mean. */
+  reference: "gold" | "other critics" | null;
+  /** From 1 to k samples: mean width of the candidates' 95% intervals, and Spearman with the reference. */
+  curve: { samples: number; ciWidth: number | null; agreement: number | null }[];
+}
+
 /** What the judges' biases look like on this run's own data. */
 export interface Diagnostics {
   /** Per critic and rubric, the length effect; also one row per rubric for the combined score (`critic: "combined"`). */
   length: LengthDiagnostic[];
   /** Per critic and rubric: self-preference (with one critic, one row per rubric saying it cannot be measured). */
   selfPreference?: SelfPreferenceDiagnostic[];
+  /** Per critic with `samples` > 1 and rubric. */
+  samples?: SampleDiagnostic[];
 }
 
 export interface RankingEntry {

@@ -26,6 +26,8 @@ export interface CriticTarget extends ModelTarget {
   shape: RequestShape;
   /** The config's own overrides, kept to write the config back. */
   overrides: ShapeOverrides;
+  /** Calls per output whose levels are averaged (`samples`, default 1). */
+  samples?: number;
 }
 
 export interface CandidateTarget extends ModelTarget {
@@ -158,7 +160,7 @@ function criticTarget(spec: CriticSpec, logprobsDefault: boolean): CriticTarget 
   const requested = provider === "openai" && (typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault));
   const overrides = typeof spec === "string" ? {} : overridesOf(spec);
   const shape = resolveShape(provider, model, "critic", overrides);
-  return { id, provider, model, logprobs: requested && shape.logprobs, ...(requested && !shape.logprobs ? { logprobsUnavailable: true } : {}), shape, overrides };
+  return { id, provider, model, logprobs: requested && shape.logprobs, ...(requested && !shape.logprobs ? { logprobsUnavailable: true } : {}), shape, overrides, ...(typeof spec !== "string" && spec.samples && spec.samples > 1 ? { samples: spec.samples } : {}) };
 }
 
 function candidateTarget(spec: CandidateSpec): CandidateTarget {
@@ -295,7 +297,7 @@ export function suiteToConfig(suite: Suite): SuiteConfigInput {
     name: suite.name,
     dataset: suite.dataset,
     rubrics: suite.rubrics.map((r) => r.file),
-    critics: suite.critics.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, logprobs: c.logprobs || c.logprobsUnavailable, ...c.overrides })),
+    critics: suite.critics.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, logprobs: c.logprobs || c.logprobsUnavailable, ...c.overrides, ...(c.samples ? { samples: c.samples } : {}) })),
     candidates: suite.candidates.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, ...c.overrides, expectedOutputTokens: c.expectedOutputTokens })),
     prices: suite.prices,
     ...(suite.families && Object.keys(suite.families).length ? { families: suite.families } : {}),

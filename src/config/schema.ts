@@ -40,6 +40,8 @@ export const CriticSpecSchema = z.union([
       logprobs: z.boolean().optional(),
       /** Model family (e.g. "openai"), for self-preference; default: read from the model name. */
       family: z.string().min(1).optional(),
+      /** Ask k times (at temperature 1 unless set; reasoning models at their fixed one) and use the mean. */
+      samples: z.number().int().min(1).max(20).optional(),
       ...shapeFields,
     })
     .strict(),

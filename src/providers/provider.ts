@@ -17,6 +17,8 @@ export interface CompletionRequest {
   extraBody?: Record<string, unknown>;
   /** Extra request headers from the config. */
   headers?: Record<string, string>;
+  /** Which of several samples of the same prompt (0-based): part of the cache key only, never sent. */
+  sample?: number;
 }
 
 export interface ProviderReply {

@@ -2,8 +2,8 @@
  * What the judge diagnostics of a run mean for the user's decision, as plain rows and sentences
  * that report.md and report.html both render, so the two formats say the same thing.
  */
-import type { Interval, LengthDiagnostic, PairwiseResult, RunResult, SelfPreferenceDiagnostic } from "../run-result.js";
-import { fmtInterval, fmtSigned } from "./format.js";
+import type { Interval, LengthDiagnostic, PairwiseResult, RunResult, SampleDiagnostic, SelfPreferenceDiagnostic } from "../run-result.js";
+import { fmtInterval, fmtNum, fmtSigned } from "./format.js";
 
 type Verdict = "A better" | "B better" | "undecided" | "n/a";
 
@@ -73,6 +73,7 @@ export interface CriticGlance {
   withinOne: number | null;
   length: LengthDiagnostic | null;
   self: SelfPreferenceDiagnostic | null;
+  samples: SampleDiagnostic | null;
   /** What each number means for the user's decision. */
   meanings: string[];
 }
@@ -105,6 +106,22 @@ export function criticGlance(r: RunResult, rubric: string): CriticGlance[] {
     else if (withinOne != null) meanings.push(`Agreement: within one level of the other critics on ${(100 * withinOne).toFixed(0)}% of outputs${withinOne < 0.7 ? "; it often sees the outputs differently, so check a sample by hand before trusting it alone" : ""}.`);
     if (length) meanings.push(`Length: ${lengthMeaning(length.slope, length.ci95)}.`);
     if (self) meanings.push(`Self-preference: ${selfPreferenceMeaning(self)}.`);
-    return { critic, leniency, noise, withinOne, length, self, meanings };
+    const samples = r.diagnostics?.samples?.find((x) => x.critic === critic && x.rubric === rubric) ?? null;
+    if (samples) meanings.push(`Samples: ${samplesMeaning(samples)}`);
+    return { critic, leniency, noise, withinOne, length, self, samples, meanings };
   });
+}
+
+/** What the 1..k curve says about paying for another sample. */
+export function samplesMeaning(s: SampleDiagnostic): string {
+  const first = s.curve[0];
+  const last = s.curve.at(-1);
+  const prev = s.curve.at(-2);
+  const parts = [`the same output scored ${s.k} times varies by ${fmtNum(s.withinSd)} levels (sd).`];
+  if (first && last && first.ciWidth != null && last.ciWidth != null) parts.push(`From 1 to ${s.k} samples the candidates' 95% intervals go from ${fmtNum(first.ciWidth)} to ${fmtNum(last.ciWidth)} levels wide.`);
+  if (first && last && prev && first.agreement != null && last.agreement != null && prev.agreement != null) {
+    const gain = last.agreement - prev.agreement;
+    parts.push(`Spearman with ${s.reference} goes from ${fmtNum(first.agreement)} to ${fmtNum(last.agreement)}; the last sample added ${fmtSigned(gain)}, ${gain > 0.01 ? "so more samples may still pay" : "so further samples are unlikely to be worth their price"}.`);
+  }
+  return parts.join(" ");
 }

@@ -4,6 +4,7 @@ import { fmtInterval, fmtNum, fmtPct, fmtSigned, fmtUsd } from "./format.js";
 import { type Cell, htmlTable, numCell } from "./html-assets.js";
 import { esc } from "./html-svg.js";
 import { criticGlance, lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
+import { sampleCurveRows } from "./critic-samples.js";
 
 export function criticsHtml(r: RunResult): string {
   if (!r.labelModels.length && !r.calibration.length && !r.diagnostics) return "";
@@ -33,10 +34,14 @@ function diagnosticsHtml(r: RunResult): string {
       const glance = criticGlance(r, rubric.id);
       const glanceTable = htmlTable(
         `critic-glance-${rubric.id}`,
-        [{ label: "Critic" }, { label: "Leniency", num: true }, { label: "Noise (sd)", num: true }, { label: "Within one of the others", num: true }, { label: "Length (levels per 1,000 chars)" }, { label: "Self-preference (levels)" }],
-        glance.map((g): Cell[] => [g.critic, numCell(g.leniency, fmtSigned(g.leniency)), numCell(g.noise, fmtNum(g.noise)), numCell(g.withinOne, fmtPct(g.withinOne)), g.length ? `${fmtSigned(g.length.slope)} ${fmtInterval(g.length.ci95)}` : "n/a", g.self?.bonus != null ? `${fmtSigned(g.self.bonus)} ${fmtInterval(g.self.ci95)}` : "n/a"]),
+        [{ label: "Critic" }, { label: "Leniency", num: true }, { label: "Noise (sd)", num: true }, { label: "Within one of the others", num: true }, { label: "Length (levels per 1,000 chars)" }, { label: "Self-preference (levels)" }, { label: "Sample spread (sd)" }],
+        glance.map((g): Cell[] => [g.critic, numCell(g.leniency, fmtSigned(g.leniency)), numCell(g.noise, fmtNum(g.noise)), numCell(g.withinOne, fmtPct(g.withinOne)), g.length ? `${fmtSigned(g.length.slope)} ${fmtInterval(g.length.ci95)}` : "n/a", g.self?.bonus != null ? `${fmtSigned(g.self.bonus)} ${fmtInterval(g.self.ci95)}` : "n/a", g.samples ? `${fmtNum(g.samples.withinSd)} (${g.samples.k} samples)` : "n/a"]),
       );
-      const glanceHtml = `<h3>Each critic on ${esc(rubric.id)}: biases measured on this run</h3>${glanceTable}<ul class="notes">${glance.map((g) => `<li><strong>${esc(g.critic)}</strong>: ${esc(g.meanings.join(" "))}</li>`).join("")}</ul>`;
+      const curves = glance
+        .filter((g) => g.samples)
+        .map((g) => `<p>Samples of ${esc(g.critic)} (mean of the first m of ${g.samples!.k}, agreement against ${esc(g.samples!.reference ?? "nothing")}):</p>${htmlTable(`samples-${rubric.id}-${g.critic}`, [{ label: "Samples", num: true }, { label: "95% interval width", num: true }, { label: "Spearman", num: true }], sampleCurveRows(g.samples!))}`)
+        .join("");
+      const glanceHtml = `<h3>Each critic on ${esc(rubric.id)}: biases measured on this run</h3>${glanceTable}<ul class="notes">${glance.map((g) => `<li><strong>${esc(g.critic)}</strong>: ${esc(g.meanings.join(" "))}</li>`).join("")}</ul>${curves}`;
       const len = d.length.filter((x) => x.rubric === rubric.id);
       const pairs = lengthPairRows(r, rubric.id);
       if (!len.length && !pairs.length) return glanceHtml;

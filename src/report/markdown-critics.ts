@@ -2,6 +2,7 @@ import type { RunResult } from "../run-result.js";
 import { NA, fmtInterval, fmtNum, fmtPct } from "./format.js";
 import { md, table } from "./md-table.js";
 import { criticGlance, lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
+import { sampleCurveRows } from "./critic-samples.js";
 
 const signed = (x: number | null) => (x == null ? NA : `${x >= 0 ? "+" : ""}${x.toFixed(2)}`);
 
@@ -54,9 +55,9 @@ function diagnosticsSection(r: RunResult): string[] {
     out.push(`### Each critic on ${md(rubric.id)}: biases measured on this run`, "");
     out.push(
       table(
-        ["Critic", "Leniency", "Noise (sd)", "Within one of the others", "Length (levels per 1,000 chars)", "Self-preference (levels)"],
-        glance.map((g) => [md(g.critic), signed(g.leniency), fmtNum(g.noise), fmtPct(g.withinOne), g.length ? `${signed(g.length.slope)} ${fmtInterval(g.length.ci95)}` : NA, g.self?.bonus != null ? `${signed(g.self.bonus)} ${fmtInterval(g.self.ci95)}` : NA]),
-        ["l", "r", "r", "r", "r", "r"],
+        ["Critic", "Leniency", "Noise (sd)", "Within one of the others", "Length (levels per 1,000 chars)", "Self-preference (levels)", "Sample spread (sd)"],
+        glance.map((g) => [md(g.critic), signed(g.leniency), fmtNum(g.noise), fmtPct(g.withinOne), g.length ? `${signed(g.length.slope)} ${fmtInterval(g.length.ci95)}` : NA, g.self?.bonus != null ? `${signed(g.self.bonus)} ${fmtInterval(g.self.ci95)}` : NA, g.samples ? `${fmtNum(g.samples.withinSd)} (${g.samples.k} samples)` : NA]),
+        ["l", "r", "r", "r", "r", "r", "r"],
       ),
       "",
       "What it means:",
@@ -64,6 +65,10 @@ function diagnosticsSection(r: RunResult): string[] {
       ...glance.map((g) => `- **${md(g.critic)}**: ${g.meanings.map(md).join(" ")}`),
       "",
     );
+    for (const g of glance) {
+      if (!g.samples) continue;
+      out.push(`Samples of ${md(g.critic)} (mean of the first m of ${g.samples.k}, agreement against ${g.samples.reference ?? "nothing"}):`, "", table(["Samples", "95% interval width", "Spearman"], sampleCurveRows(g.samples), ["r", "r", "r"]), "");
+    }
     const len = d.length.filter((x) => x.rubric === rubric.id);
     const pairs = lengthPairRows(r, rubric.id);
     if (!len.length && !pairs.length) continue;

@@ -2,7 +2,8 @@
 import { type LengthFit, type PairedOutput, lengthControlledComparison, withinLengthSlope } from "../diagnostics/length.js";
 import type { Suite } from "../config/load.js";
 import { modelFamily, selfPreference } from "../diagnostics/self-preference.js";
-import type { LengthDiagnostic, PairwiseResult, SelfPreferenceDiagnostic } from "../run-result.js";
+import { sampleNoise } from "../diagnostics/samples.js";
+import type { Judgment, LengthDiagnostic, PairwiseResult, SampleDiagnostic, SelfPreferenceDiagnostic } from "../run-result.js";
 
 export interface DiagnosticUnit {
   item: string;
@@ -104,4 +105,25 @@ export function selfPreferenceRows(rubric: string, critics: readonly string[], f
     const est = selfPreference(units.map((u, i) => ({ item: u.item, own: ownCandidates.includes(u.candidate), level: levels[i]![j] ?? null, reference: reference.map((k) => levels[i]![k] ?? null) })));
     return { ...base, ownCandidates, bonus: est.bonus, ci95: est.ci95, items: est.items, note: est.bonus == null ? "no item has outputs of its family and of others scored by both" : null };
   });
+}
+
+/** Sample spread and the 1..k curve of every critic that was asked several times per output, on one rubric. */
+export function sampleRows(rubric: string, critics: readonly string[], candidates: readonly string[], units: readonly DiagnosticUnit[], judgments: readonly (readonly Judgment[])[], levels: readonly (number | null)[][], gold: readonly (number | null)[]): SampleDiagnostic[] {
+  const out: SampleDiagnostic[] = [];
+  const hasGold = gold.some((g) => g != null);
+  critics.forEach((critic, j) => {
+    const own = judgments.map((js) => js.find((x) => x.critic === critic)?.samples ?? null);
+    if (!own.some((s) => s && s.length > 1)) return;
+    const reference = hasGold ? "gold" : critics.length > 1 ? "other critics" : null;
+    const outputs = units.flatMap((u, i) => {
+      const samples = own[i];
+      if (!samples?.length) return [];
+      const others = levels[i]!.filter((v, k) => k !== j && v != null) as number[];
+      const ref = reference === "gold" ? gold[i]! : others.length ? others.reduce((a, b) => a + b, 0) / others.length : null;
+      return [{ group: candidates.indexOf(u.candidate), samples, reference: ref }];
+    });
+    const est = sampleNoise(outputs);
+    out.push({ critic, rubric, k: est.k, withinSd: est.withinSd, reference, curve: est.curve });
+  });
+  return out;
 }

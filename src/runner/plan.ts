@@ -61,7 +61,8 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
     for (const rubric of suite.rubrics) {
       const messages = criticMessages(rubric, { input: u.row.input, output: u.output, reference: u.row.reference }, suite.maxOutputChars);
       const input = messages.reduce((t, m) => t + tokensOf(m.content) + 4, 0);
-      for (const critic of suite.critics) add(critic, "critic", input, CRITIC_OUTPUT_TOKENS);
+      // `samples: k` asks k times.
+      for (const critic of suite.critics) for (let s = 0; s < (critic.samples ?? 1); s++) add(critic, "critic", input, CRITIC_OUTPUT_TOKENS);
     }
   }
   const unpriced: string[] = [];

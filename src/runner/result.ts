@@ -12,8 +12,8 @@ import { groupBy } from "./group.js";
 import { generationKey } from "./run.js";
 import { createRng } from "../stats/rng.js";
 import { calibrate, criticAlpha, maeSentence } from "../stats/calibration.js";
-import { addLengthControlled, familiesOf, lengthRows, selfPreferenceRows } from "./diagnostics.js";
-import type { LengthDiagnostic, SelfPreferenceDiagnostic } from "../run-result.js";
+import { addLengthControlled, familiesOf, lengthRows, sampleRows, selfPreferenceRows } from "./diagnostics.js";
+import type { LengthDiagnostic, SampleDiagnostic, SelfPreferenceDiagnostic } from "../run-result.js";
 
 const SCALE = 7;
 
@@ -135,6 +135,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   const criticAgreement: RunResult["criticAgreement"] = [];
   const lengthDiagnostics: LengthDiagnostic[] = [];
   const selfPreference: SelfPreferenceDiagnostic[] = [];
+  const sampleDiagnostics: SampleDiagnostic[] = [];
   const families = familiesOf(suite, candidates);
   const items = [...new Set(dataset.rows.map((r) => r.id))];
   // The outputs judged, in a stable order: item-major, then candidate.
@@ -216,6 +217,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     const length = lengthRows(rubric.id, critics, candidates, units, levels, agg.scores);
     lengthDiagnostics.push(...length.rows);
     selfPreference.push(...selfPreferenceRows(rubric.id, critics, families, units, levels));
+    sampleDiagnostics.push(...sampleRows(rubric.id, critics, candidates, units, unitJudgments, levels, gold));
     if (candidates.length >= 2) {
       const r = rankAndCompare(rubric.id, candidates, at, agg, suite.seed);
       addLengthControlled(r.pairwise, length.combinedFit, candidates, at, units, agg.scores, agg.posteriors);
@@ -283,6 +285,6 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     cost: costBreakdown(suite, ex.judgments, ex.generations, ex.batch),
     sequential: null,
     notes,
-    diagnostics: { length: lengthDiagnostics, selfPreference },
+    diagnostics: { length: lengthDiagnostics, selfPreference, ...(sampleDiagnostics.length ? { samples: sampleDiagnostics } : {}) },
   };
 }

@@ -209,7 +209,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     let j: Judgment;
     try {
       if (adaptFailure) throw adaptFailure;
-      j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
+      j = critic.samples && critic.samples > 1 ? await judgeSampled(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars) : await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
       if (j.kind === "abstain") opts.onEvent?.({ type: "abstained", critic: critic.id, reason: j.reason ?? "" });
     } catch (e) {
       if (handleStop(e)) return null;
@@ -318,9 +318,35 @@ async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Prom
 }
 
 /** One output, one rubric, one critic: ask, parse strictly, re-ask once, else abstain. */
-async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number): Promise<Judgment> {
+/**
+ * `samples: k`: k calls of the same prompt (a sample index keeps them apart in the cache), at
+ * temperature 1 unless the config sets one (a model that takes none samples at its fixed one);
+ * the level is the mean of the samples that parsed, rounded, and the samples are kept.
+ */
+async function judgeSampled(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number): Promise<Judgment> {
+  const temperature = critic.overrides.temperature !== undefined || critic.shape.temperature === null ? critic.shape.temperature : 1;
+  const js = await Promise.all(Array.from({ length: critic.samples ?? 1 }, (_, s) => judgeOne(call, critic, rubric, row, candidate, output, maxChars, { sample: s, temperature })));
+  const scored = js.filter((j) => j.kind === "score");
+  const base = scored[0] ?? js.find((j) => j.kind === "abstain") ?? js[0]!;
+  const add = (f: (j: Judgment) => number | null) => js.reduce<number | null>((t, j) => (t == null || f(j) == null ? null : t + f(j)!), 0);
+  const samples = scored.map((j) => j.level!);
+  const mean = samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : null;
+  return {
+    ...base,
+    level: mean == null ? null : Math.round(mean),
+    ...(mean == null ? {} : { samples, sampleMean: mean }),
+    cached: js.every((j) => j.cached),
+    attempts: js.reduce((t, j) => t + j.attempts, 0),
+    latencyMs: add((j) => j.latencyMs ?? 0),
+    inputTokens: add((j) => j.inputTokens),
+    outputTokens: add((j) => j.outputTokens),
+    costUsd: add((j) => j.costUsd),
+  };
+}
+
+async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number, sampling?: { sample: number; temperature: number | null }): Promise<Judgment> {
   const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference }, maxChars);
-  const req = { model: critic.model, messages, ...shapeFields(critic.shape), ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}) };
+  const req = { model: critic.model, messages, ...shapeFields(critic.shape), ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}), ...(sampling ? { temperature: sampling.temperature, sample: sampling.sample } : {}) };
   let r = await call(critic, req);
   let parsed = parseScore(r.reply.text);
   let attempts = r.attempts;

@@ -9,6 +9,7 @@ export function requestKey(provider: string, req: CompletionRequest): string {
   const parts: unknown[] = [provider, req.model, req.temperature, req.maxTokens, req.topLogprobs ?? 0, req.messages.map((m) => [m.role, m.content])];
   // Fields that change the answer; appended only when set, so existing caches keep their keys.
   if (req.reasoningEffort || req.extraBody) parts.push({ reasoningEffort: req.reasoningEffort ?? null, extraBody: req.extraBody ?? null });
+  if (req.sample) parts.push({ sample: req.sample });
   const canonical = JSON.stringify(parts);
   return createHash("sha256").update(canonical).digest("hex");
 }

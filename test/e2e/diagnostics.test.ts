@@ -122,6 +122,59 @@ describe("length diagnostics", () => {
   });
 });
 
+describe("samples", () => {
+  it("asks a critic k times, uses the mean, and shows its spread and the 1..k curve; a rerun pays for nothing", async () => {
+    const models = [
+      simModel({ name: "sim-writer-a", role: "candidate", defaultQuality: 4.2, verbosity: 3 }),
+      simModel({ name: "sim-writer-b", role: "candidate", defaultQuality: 4.8, verbosity: 3 }),
+      simModel({ name: "sim-critic-noisy", role: "critic", accuracy: 0.7, sampleNoise: 1.2 }),
+      simModel({ name: "sim-critic-steady", role: "critic", accuracy: 0.9 }),
+    ];
+    const sim = await scratch.sim({ seed: 6, models, latencyMs: 0 });
+    const cwd = await scratch.workdir();
+    const cfg = {
+      dataset: await dataset(cwd, 80),
+      rubrics: ["helpfulness"],
+      critics: [{ model: "openai:sim-critic-noisy", samples: 4 }, "openai:sim-critic-steady"],
+      candidates: [
+        { id: "a", model: "openai:sim-writer-a" },
+        { id: "b", model: "openai:sim-writer-b" },
+      ],
+      providers: { openai: { baseURL: sim.openaiBaseURL } },
+    };
+    await writeFile(join(cwd, "critic.config.json"), JSON.stringify(cfg));
+    const env = { OPENAI_API_KEY: "sim-key" };
+    const plan = await critic(["run", "--dry-run"], { cwd, env });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/sim-critic-noisy\D+640\b/); // 80 items x 2 candidates x 4 samples
+
+    const r = await critic(["run", "--out", "rep", "--quiet"], { cwd, env });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(await readFile(join(cwd, "rep/summary.json"), "utf8"));
+    const noisy = summary.usage.find((u: { id: string }) => u.id === "openai:sim-critic-noisy");
+    expect(noisy.calls).toBe(640);
+    const s = summary.diagnostics.samples;
+    expect(s).toHaveLength(1);
+    expect(s[0].critic).toBe("openai:sim-critic-noisy");
+    expect(s[0].k).toBe(4);
+    expect(s[0].reference).toBe("other critics");
+    expect(s[0].withinSd).toBeGreaterThan(0.8);
+    expect(s[0].curve).toHaveLength(4);
+    expect(s[0].curve[3].agreement).toBeGreaterThan(s[0].curve[0].agreement);
+    const md = await readFile(join(cwd, "rep/report.md"), "utf8");
+    expect(md).toContain("Samples of openai:sim-critic-noisy (mean of the first m of 4, agreement against other critics)");
+    const judgments = await readFile(join(cwd, "rep/judgments.csv"), "utf8");
+    expect(judgments.split("\n").length).toBeGreaterThan(300);
+
+    const again = await critic(["run", "--out", "rep2", "--quiet"], { cwd, env });
+    const summary2 = JSON.parse(await readFile(join(cwd, "rep2/summary.json"), "utf8"));
+    expect(again.code).toBe(0);
+    expect(summary2.usage.find((u: { id: string }) => u.id === "openai:sim-critic-noisy").calls).toBe(0);
+    expect(summary2.diagnostics.samples).toEqual(s);
+  });
+});
+
 describe("critic audit position", () => {
   it("asks A-or-B in both orders on a seeded sample and reports flips, first-slot preference and agreement with the critics' own scores", async () => {
     const sim = await scratch.sim({ seed: 5, latencyMs: 0 });

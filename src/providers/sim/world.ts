@@ -3,7 +3,7 @@ import { parsePairwisePrompt } from "../../diagnostics/pairwise-prompt.js";
 import { pairwiseVerdict } from "./pairwise.js";
 import { garbageText, isUnparseable, rate, scoreTopLogprobs, type TopToken } from "./critic.js";
 import { generateOutput } from "./generate.js";
-import { textKey, unit } from "./hash.js";
+import { gauss, textKey, unit } from "./hash.js";
 import type { SimModel } from "./models.js";
 import { fallbackLevel, trueLevel, type RatedText, type Truth } from "./truth.js";
 
@@ -120,6 +120,9 @@ export class SimWorld {
       // Self-preference: a critic with a family and a bonus rates its own family's outputs higher.
       const writer = traced.model ? this.byName.get(traced.model) : undefined;
       const bonus = m.family && m.selfBonus && writer?.family === m.family ? m.selfBonus : 0;
+      // Sample noise: a critic with `sampleNoise` answers each call of the same prompt afresh, as at temperature 1.
+      const call = m.sampleNoise ? this.nextCall(`${m.name}|${key}`) : 0;
+      const noise = m.sampleNoise ? m.sampleNoise * gauss(this.seed, "sample-noise", m.name, key, call) : 0;
       const reask = at < req.turns.length - 1;
       const bad =
         garbage ||
@@ -129,7 +132,7 @@ export class SimWorld {
           choices.push(this.textChoice(garbageText(this.seed, `${m.name}|${key}|${i}`), req));
           continue;
         }
-        const r = rate(this.seed, m, key, truth, parsed.output.length, i, bonus);
+        const r = rate(this.seed, m, key, truth, parsed.output.length, call ? 1000 * call + i : i, bonus + noise);
         const digit = String(r.level);
         const lp =
           req.topLogprobs == null
@@ -158,6 +161,16 @@ export class SimWorld {
     for (let i = 0; i < Math.max(1, Math.min(req.n, 128)); i++) choices.push({ text: pairwiseVerdict(this.seed, m, key, truth(p.first), truth(p.second), i), finish: "stop", logprobs: null });
     const promptTokens = tokens(req.system.length + user.length) + 6;
     return { kind: "critic", choices, promptTokens, completionTokens: choices.length };
+  }
+
+  private readonly callCounts = new Map<string, number>();
+
+  /** How many times this prompt was asked of this model before (bounded like the other caches). */
+  private nextCall(key: string): number {
+    const n = this.callCounts.get(key) ?? 0;
+    if (this.callCounts.size >= CACHE_MAX) this.callCounts.clear();
+    this.callCounts.set(key, n + 1);
+    return n;
   }
 
   private remember(out: string, m: SimModel, input: string): void {
