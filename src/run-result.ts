@@ -172,8 +172,9 @@ export interface SampleDiagnostic {
   critic: string;
   rubric: string;
   k: number;
-  /** Pooled within-output standard deviation of its samples, in levels. */
+  /** Pooled within-output standard deviation of its samples, in levels, with a 95% interval. */
   withinSd: number | null;
+  withinSdCi95?: Interval | null;
   /** What `agreement` is measured against: human gold where the outputs have it, else the other critics' mean. */
   reference: "gold" | "other critics" | null;
   /** From 1 to k samples: mean width of the candidates' 95% intervals, and Spearman with the reference. */

@@ -6,7 +6,7 @@
  * 0.1 to 0.2 of correlation with humans; this shows the same curve on the user's own data.
  */
 import { spearman } from "../stats/agreement.js";
-import { meanCi } from "../stats/intervals.js";
+import { meanCi, studentTQuantile } from "../stats/intervals.js";
 
 export interface SampledOutput {
   /** Candidate index: intervals are per candidate. */
@@ -30,6 +30,11 @@ export interface SampleNoise {
   k: number;
   /** Pooled within-output standard deviation of the samples, in levels. */
   withinSd: number | null;
+  /**
+   * Its 95% interval: the pooled variance's interval (a ratio estimator, outputs as clusters,
+   * so no normality is assumed of the noise), square-rooted.
+   */
+  withinSdCi95: { lo: number; hi: number } | null;
   curve: SampleCurvePoint[];
 }
 
@@ -37,12 +42,24 @@ export function sampleNoise(outputs: readonly SampledOutput[]): SampleNoise {
   const k = outputs.reduce((m, o) => Math.max(m, o.samples.length), 0);
   let ss = 0;
   let df = 0;
+  const parts: [number, number][] = [];
   for (const o of outputs) {
     const n = o.samples.length;
     if (n < 2) continue;
     const mean = o.samples.reduce((a, b) => a + b, 0) / n;
-    for (const x of o.samples) ss += (x - mean) ** 2;
+    let own = 0;
+    for (const x of o.samples) own += (x - mean) ** 2;
+    parts.push([own, n - 1]);
+    ss += own;
     df += n - 1;
+  }
+  let withinSdCi95: SampleNoise["withinSdCi95"] = null;
+  if (parts.length >= 3) {
+    const v = ss / df;
+    const u = parts.length;
+    const se = Math.sqrt((parts.reduce((t, [own, d]) => t + ((own - v * d) / df) ** 2, 0) * u) / (u - 1));
+    const q = studentTQuantile(0.975, u - 1);
+    withinSdCi95 = { lo: Math.sqrt(Math.max(0, v - q * se)), hi: Math.sqrt(v + q * se) };
   }
   const groups = 1 + outputs.reduce((m, o) => Math.max(m, o.group), -1);
   const curve: SampleCurvePoint[] = [];
@@ -60,5 +77,5 @@ export function sampleNoise(outputs: readonly SampledOutput[]): SampleNoise {
     const refs = used.map((o) => o.reference);
     curve.push({ samples: m, ciWidth: counted ? width / counted : null, agreement: refs.some((r) => r != null) ? spearman(means, refs) : null });
   }
-  return { k, withinSd: df ? Math.sqrt(ss / df) : null, curve };
+  return { k, withinSd: df ? Math.sqrt(ss / df) : null, withinSdCi95, curve };
 }

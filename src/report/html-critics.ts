@@ -35,7 +35,7 @@ function diagnosticsHtml(r: RunResult): string {
       const glanceTable = htmlTable(
         `critic-glance-${rubric.id}`,
         [{ label: "Critic" }, { label: "Leniency", num: true }, { label: "Noise (sd)", num: true }, { label: "Within one of the others", num: true }, { label: "Length (levels per 1,000 chars)" }, { label: "Self-preference (levels)" }, { label: "Sample spread (sd)" }],
-        glance.map((g): Cell[] => [g.critic, numCell(g.leniency, fmtSigned(g.leniency)), numCell(g.noise, fmtNum(g.noise)), numCell(g.withinOne, fmtPct(g.withinOne)), g.length ? `${fmtSigned(g.length.slope)} ${fmtInterval(g.length.ci95)}` : "n/a", g.self?.bonus != null ? `${fmtSigned(g.self.bonus)} ${fmtInterval(g.self.ci95)}` : "n/a", g.samples ? `${fmtNum(g.samples.withinSd)} (${g.samples.k} samples)` : "n/a"]),
+        glance.map((g): Cell[] => [g.critic, numCell(g.leniency, fmtSigned(g.leniency)), numCell(g.noise, fmtNum(g.noise)), numCell(g.withinOne, fmtPct(g.withinOne)), g.length ? `${fmtSigned(g.length.slope)} ${fmtInterval(g.length.ci95)}` : "n/a", g.self?.bonus != null ? `${fmtSigned(g.self.bonus)} ${fmtInterval(g.self.ci95)}` : "n/a", g.samples ? `${fmtNum(g.samples.withinSd)} ${fmtInterval(g.samples.withinSdCi95)} (${g.samples.k} samples)` : "n/a"]),
       );
       const curves = glance
         .filter((g) => g.samples)

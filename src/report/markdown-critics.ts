@@ -56,7 +56,7 @@ function diagnosticsSection(r: RunResult): string[] {
     out.push(
       table(
         ["Critic", "Leniency", "Noise (sd)", "Within one of the others", "Length (levels per 1,000 chars)", "Self-preference (levels)", "Sample spread (sd)"],
-        glance.map((g) => [md(g.critic), signed(g.leniency), fmtNum(g.noise), fmtPct(g.withinOne), g.length ? `${signed(g.length.slope)} ${fmtInterval(g.length.ci95)}` : NA, g.self?.bonus != null ? `${signed(g.self.bonus)} ${fmtInterval(g.self.ci95)}` : NA, g.samples ? `${fmtNum(g.samples.withinSd)} (${g.samples.k} samples)` : NA]),
+        glance.map((g) => [md(g.critic), signed(g.leniency), fmtNum(g.noise), fmtPct(g.withinOne), g.length ? `${signed(g.length.slope)} ${fmtInterval(g.length.ci95)}` : NA, g.self?.bonus != null ? `${signed(g.self.bonus)} ${fmtInterval(g.self.ci95)}` : NA, g.samples ? `${fmtNum(g.samples.withinSd)} ${fmtInterval(g.samples.withinSdCi95)} (${g.samples.k} samples)` : NA]),
         ["l", "r", "r", "r", "r", "r", "r"],
       ),
       "",

@@ -123,7 +123,7 @@ export function sampleRows(rubric: string, critics: readonly string[], candidate
       return [{ group: candidates.indexOf(u.candidate), samples, reference: ref }];
     });
     const est = sampleNoise(outputs);
-    out.push({ critic, rubric, k: est.k, withinSd: est.withinSd, reference, curve: est.curve });
+    out.push({ critic, rubric, k: est.k, withinSd: est.withinSd, withinSdCi95: est.withinSdCi95, reference, curve: est.curve });
   });
   return out;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sampleNoiseCoverage } from "../../../bench/diagnostics.js";
 import { sampleNoise } from "../../../src/diagnostics/samples.js";
 import { createRng } from "../../../src/stats/rng.js";
 
@@ -27,5 +28,13 @@ describe("sample noise", () => {
     expect(est.withinSd).toBeGreaterThan(1);
     expect(est.curve[4]!.agreement!).toBeGreaterThan(est.curve[0]!.agreement! + 0.1);
     expect(est.curve[4]!.ciWidth!).toBeLessThan(est.curve[0]!.ciWidth!);
+  });
+});
+
+describe("sample noise interval", () => {
+  it("covers a planted noise sd in about 95% of seeds", () => {
+    const c = sampleNoiseCoverage(200, 120);
+    expect(c.coverage).toBeGreaterThan(0.9);
+    expect(Math.abs(c.mean - Math.sqrt(0.5))).toBeLessThan(0.02);
   });
 });
