@@ -181,6 +181,21 @@ export interface SampleDiagnostic {
   curve: { samples: number; ciWidth: number | null; agreement: number | null }[];
 }
 
+/** A critic's answer, asked after scoring, to why one of the worst-scored outputs is weak (`explain: N`). */
+export interface Explanation {
+  item: string;
+  candidate: string;
+  rubric: string;
+  /** The output's combined score. */
+  score: number | null;
+  critic: string;
+  /** The answer; null when the call failed (see `failed`). */
+  text: string | null;
+  failed: string | null;
+  costUsd: number | null;
+  cached: boolean;
+}
+
 /** What the judges' biases look like on this run's own data. */
 export interface Diagnostics {
   /** Per critic and rubric, the length effect; also one row per rubric for the combined score (`critic: "combined"`). */
@@ -320,4 +335,6 @@ export interface RunResult {
   gates?: GateOutcome[];
   /** Length effect, self-preference and sample spread of the critics, measured on this run. */
   diagnostics?: Diagnostics;
+  /** With `explain: N`: each critic on why each of the N worst outputs per rubric is weak (separate calls, after scoring). */
+  explanations?: Explanation[];
 }

@@ -72,6 +72,8 @@ export interface Suite {
   gates: Gate[];
   /** Declared model family by critic or candidate id (`family` fields and `families`), for self-preference. */
   families?: Record<string, string>;
+  /** Explain the N worst outputs per rubric after scoring. */
+  explain?: number;
 }
 
 /** What the command line can override. */
@@ -273,6 +275,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     seed: flags.seed ?? c.seed ?? 1,
     gates: c.gates ?? [],
     families: declaredFamilies(c, critics, candidates),
+    ...(c.explain ? { explain: c.explain } : {}),
   };
 }
 
@@ -301,6 +304,7 @@ export function suiteToConfig(suite: Suite): SuiteConfigInput {
     candidates: suite.candidates.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, ...c.overrides, expectedOutputTokens: c.expectedOutputTokens })),
     prices: suite.prices,
     ...(suite.families && Object.keys(suite.families).length ? { families: suite.families } : {}),
+    ...(suite.explain ? { explain: suite.explain } : {}),
     maxOutputChars: suite.maxOutputChars,
     sample: suite.sample,
     stratifyBy: suite.stratifyBy,

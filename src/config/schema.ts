@@ -121,6 +121,8 @@ export const SuiteConfigSchema = z
     out: z.string().optional(),
     cacheDir: z.string().optional(),
     seed: z.number().int().optional(),
+    /** After scoring, ask each critic why each of the N worst outputs per rubric is weak (separate calls; scores never carry reasons). */
+    explain: z.number().int().min(0).max(100).optional(),
     /** Model family of critics or candidates by id (dataset candidates have no other place to say it), for self-preference. */
     families: z.record(z.string(), z.string().min(1)).optional(),
     /** Quality gates decided on 95% intervals after the run; `critic run` exits 1 when one fails. */

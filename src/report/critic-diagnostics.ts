@@ -125,3 +125,33 @@ export function samplesMeaning(s: SampleDiagnostic): string {
   }
   return parts.join(" ");
 }
+
+export interface ExplainedOutput {
+  item: string;
+  candidate: string;
+  rubric: string;
+  score: number | null;
+  preview: string;
+  answers: { critic: string; text: string }[];
+}
+
+/** The explained outputs, worst first per rubric, each with every critic's answer (or why there is none). */
+export function explainedOutputs(r: RunResult): ExplainedOutput[] {
+  const out = new Map<string, ExplainedOutput>();
+  for (const e of r.explanations ?? []) {
+    const key = JSON.stringify([e.rubric, e.item, e.candidate]);
+    let o = out.get(key);
+    if (!o) {
+      const preview = r.scores.find((s) => s.item === e.item && s.candidate === e.candidate && s.rubric === e.rubric)?.outputPreview ?? "";
+      o = { item: e.item, candidate: e.candidate, rubric: e.rubric, score: e.score, preview, answers: [] };
+      out.set(key, o);
+    }
+    o.answers.push({ critic: e.critic, text: e.text ?? `(no answer: ${e.failed})` });
+  }
+  return [...out.values()];
+}
+
+/** Dollars the explanations cost (null when some call had no price). */
+export function explanationCost(r: RunResult): number | null {
+  return (r.explanations ?? []).reduce<number | null>((t, e) => (t == null || e.costUsd == null ? null : t + e.costUsd), 0);
+}

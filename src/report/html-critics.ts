@@ -3,11 +3,11 @@ import type { RunResult } from "../run-result.js";
 import { fmtInterval, fmtNum, fmtPct, fmtSigned, fmtUsd } from "./format.js";
 import { type Cell, htmlTable, numCell } from "./html-assets.js";
 import { esc } from "./html-svg.js";
-import { criticGlance, lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
+import { criticGlance, explainedOutputs, explanationCost, lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
 import { sampleCurveRows } from "./critic-samples.js";
 
 export function criticsHtml(r: RunResult): string {
-  if (!r.labelModels.length && !r.calibration.length && !r.diagnostics) return "";
+  if (!r.labelModels.length && !r.calibration.length && !r.diagnostics && !r.explanations?.length) return "";
   const parts = r.labelModels.map((lm) => {
     const alpha = r.criticAgreement.find((a) => a.rubric === lm.rubric)?.alpha ?? null;
     const critics = htmlTable(`critics-${lm.rubric}`, [{ label: "Critic" }, { label: "Leniency", num: true }, { label: "Noise (sd)", num: true }], lm.critics.map((c): Cell[] => [c.id, numCell(c.bias, fmtSigned(c.bias)), numCell(c.spread, fmtNum(c.spread))]));
@@ -21,7 +21,7 @@ export function criticsHtml(r: RunResult): string {
       : "";
     return `<h3>${esc(lm.rubric)}</h3><p>Estimates: <strong>${esc(lm.method)}</strong>${lm.reason ? `: ${esc(lm.reason)}` : ""}</p>${r.critics.length > 1 ? `<p>Krippendorff's ordinal alpha among the critics: ${esc(fmtNum(alpha, 3))}. Leniency is relative to the average critic.</p>${critics}` : ""}${calTable}`;
   });
-  parts.push(diagnosticsHtml(r));
+  parts.push(diagnosticsHtml(r), explanationsHtml(r));
   return `<section id="critics"><h2>Critics</h2>${parts.join("\n")}</section>`;
 }
 
@@ -87,4 +87,12 @@ export function spendHtml(r: RunResult): string {
   ];
   if (rows.length) parts.push(`<h3>Dollars</h3>${htmlTable("cost-table", [{ label: "By" }, { label: "Which" }, { label: "Dollars", num: true }], rows)}<p class="caption">Saved by the cache: ${esc(fmtUsd(r.cost.cacheSavedUsd))}.${r.cost.batch ? ` Saved by the batch APIs: ${esc(fmtUsd(r.cost.batchSavedUsd))}.` : ""}</p>`);
   return parts.length ? `<section id="spend"><h2>Spend</h2>${parts.join("\n")}</section>` : "";
+}
+
+/** `explain: N`: each critic's answer beside the output it explains. */
+function explanationsHtml(r: RunResult): string {
+  const outputs = explainedOutputs(r);
+  if (!outputs.length) return "";
+  const items = outputs.map((o) => `<li><strong>${esc(o.item)}</strong> / ${esc(o.candidate)} on ${esc(o.rubric)}, score ${esc(fmtNum(o.score))}: <q>${esc(o.preview)}</q><ul>${o.answers.map((a) => `<li><strong>${esc(a.critic)}</strong>: ${esc(a.text)}</li>`).join("")}</ul></li>`);
+  return `<h3>Why the worst outputs are weak</h3><p>Asked of each critic in separate calls after scoring (the scores were given without reasons); ${r.explanations!.length} calls, ${esc(fmtUsd(explanationCost(r)))}.</p><ul class="explanations">${items.join("")}</ul>`;
 }

@@ -1,14 +1,14 @@
 import type { RunResult } from "../run-result.js";
-import { NA, fmtInterval, fmtNum, fmtPct } from "./format.js";
+import { NA, fmtInterval, fmtNum, fmtPct, fmtUsd, preview } from "./format.js";
 import { md, table } from "./md-table.js";
-import { criticGlance, lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
+import { criticGlance, explainedOutputs, explanationCost, lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
 import { sampleCurveRows } from "./critic-samples.js";
 
 const signed = (x: number | null) => (x == null ? NA : `${x >= 0 ? "+" : ""}${x.toFixed(2)}`);
 
 /** How the critics were combined, how much they agree, and how far each one is from the human labels. */
 export function criticsSection(r: RunResult): string[] {
-  if (!r.labelModels.length && !r.calibration.length && !r.diagnostics) return [];
+  if (!r.labelModels.length && !r.calibration.length && !r.diagnostics && !r.explanations?.length) return [];
   const out = ["## Critics", ""];
   for (const lm of r.labelModels) {
     const alpha = r.criticAgreement.find((a) => a.rubric === lm.rubric)?.alpha ?? null;
@@ -41,7 +41,7 @@ export function criticsSection(r: RunResult): string[] {
       );
     }
   }
-  out.push(...diagnosticsSection(r));
+  out.push(...diagnosticsSection(r), ...explanationsSection(r));
   return out;
 }
 
@@ -93,5 +93,18 @@ function diagnosticsSection(r: RunResult): string[] {
       for (const p of pairs) if (p.warning) out.push(`> **Warning:** ${md(p.warning)}`, "");
     }
   }
+  return out;
+}
+
+/** `explain: N`: why the worst outputs are weak, in each critic's words, asked after scoring. */
+function explanationsSection(r: RunResult): string[] {
+  const outputs = explainedOutputs(r);
+  if (!outputs.length) return [];
+  const out = ["### Why the worst outputs are weak", "", `Asked of each critic in separate calls after scoring (the scores were given without reasons); ${r.explanations!.length} calls, ${fmtUsd(explanationCost(r))}.`, ""];
+  for (const o of outputs) {
+    out.push(`- **${md(o.item)}** / ${md(o.candidate)} on ${md(o.rubric)}, score ${fmtNum(o.score)}: "${md(preview(o.preview))}"`);
+    for (const a of o.answers) out.push(`  - ${md(a.critic)}: ${md(a.text)}`);
+  }
+  out.push("");
   return out;
 }

@@ -31,6 +31,8 @@ export const tokensOf = (text: string) => Math.ceil(text.length / 4);
 const DEFAULT_ANSWER_TOKENS = 200;
 /** A critic answers with one number; the chat format adds a token or two. */
 const CRITIC_OUTPUT_TOKENS = 2;
+/** An explanation is two or three sentences. */
+const EXPLAIN_ANSWER_TOKENS = 120;
 
 /**
  * What a run would cost, before any call: the prompts are rendered exactly as the run will
@@ -65,6 +67,14 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
       for (const critic of suite.critics) for (let s = 0; s < (critic.samples ?? 1); s++) add(critic, "critic", input, CRITIC_OUTPUT_TOKENS);
     }
   }
+  // `explain: N`: each critic on the N worst outputs per rubric, after scoring; which outputs is
+  // not known yet, so each call is priced at the mean scoring prompt plus a few sentences back.
+  if (suite.explain && units.length) {
+    for (const rubric of suite.rubrics) {
+      const mean = units.reduce((t, u) => t + criticMessages(rubric, { input: u.row.input, output: u.output, reference: u.row.reference }, suite.maxOutputChars).reduce((a, m) => a + tokensOf(m.content) + 4, 0), 0) / units.length;
+      for (let k = 0; k < Math.min(suite.explain, units.length); k++) for (const critic of suite.critics) add(critic, "critic", Math.ceil(mean) + 40, EXPLAIN_ANSWER_TOKENS);
+    }
+  }
   const unpriced: string[] = [];
   let usd = 0;
   for (const l of lines.values()) {
@@ -89,6 +99,7 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
       ...(suite.candidates.length ? [`generated answers of ${suite.candidates.map((c) => `${c.id} ${c.expectedOutputTokens ?? DEFAULT_ANSWER_TOKENS}`).join(", ")} tokens (set expectedOutputTokens per candidate)`] : []),
       `${latencyMs} ms per call (--assume-latency-ms)`,
       "no re-asks, retries or cache hits (each can only lower or slightly raise the figure)",
+      ...(suite.explain ? [`explain: the ${suite.explain} worst outputs per rubric asked of every critic after scoring, at the mean prompt and about ${EXPLAIN_ANSWER_TOKENS} tokens back`] : []),
     ],
   };
 }

@@ -8,17 +8,11 @@ import type { Suite } from "../config/load.js";
 import { loadDataset } from "../data/dataset.js";
 import { type BothOrders, type PositionAudit, positionAudit } from "../diagnostics/position.js";
 import { pairwiseMessages, parsePairwiseVerdict } from "../diagnostics/pairwise-prompt.js";
-import { anthropicProvider } from "../providers/anthropic.js";
-import { openaiProvider } from "../providers/openai.js";
-import { ShapeBook, shapeFields } from "../providers/shapes.js";
+import { shapeFields } from "../providers/shapes.js";
 import { preference } from "../stats/pairwise.js";
 import { createRng } from "../stats/rng.js";
-import { ResponseCache } from "../store/cache.js";
-import { Budget } from "./budget.js";
-import { createCaller } from "./call.js";
-import { Limiter } from "./limiter.js";
 import { buildRunResult } from "./result.js";
-import { DEFAULT_RETRY } from "./retry.js";
+import { standaloneCaller } from "./standalone-caller.js";
 import { newRunId } from "./run-suite.js";
 import { executeRun, generationKey, plannedUnits } from "./run.js";
 
@@ -81,20 +75,7 @@ export async function runPositionAudit(suite: Suite, opts: { pairs: number; sign
   // it scores each output alone (the label model's scores may be anchored on gold, so not those).
   const levels = new Map(result.scores.map((s) => [JSON.stringify([s.item, s.candidate, s.rubric]), s.byCritic]));
 
-  const call = createCaller({
-    shapes: new ShapeBook(),
-    providers: {
-      openai: openaiProvider({ ...suite.providers.openai, timeoutMs: suite.timeoutMs }),
-      anthropic: anthropicProvider({ ...suite.providers.anthropic, timeoutMs: suite.timeoutMs }),
-    },
-    limiters: { openai: new Limiter(suite.providers.openai.concurrency), anthropic: new Limiter(suite.providers.anthropic.concurrency) },
-    cache: new ResponseCache(suite.cacheDir, !opts.noCache),
-    budget: new Budget(suite.budget),
-    retry: { ...DEFAULT_RETRY, maxRetries: suite.maxRetries },
-    prices: suite.prices,
-    signal: opts.signal,
-    replay: opts.replay,
-  });
+  const call = standaloneCaller(suite, opts);
   let calls = 0;
   let cost: number | null = 0;
   const ask = async (critic: Suite["critics"][number], messages: ReturnType<typeof pairwiseMessages>): Promise<"A" | "B" | null> => {

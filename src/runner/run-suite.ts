@@ -13,6 +13,8 @@ import type { RunEventListener } from "./events.js";
 import { buildRunResult } from "./result.js";
 import { executeRun, plannedUnits } from "./run.js";
 import { sampleRows } from "./sample-rows.js";
+import { explainWorst, worstOutputs } from "./explain.js";
+import { standaloneCaller } from "./standalone-caller.js";
 import { runSequential } from "./sequential.js";
 
 export interface RunSuiteOptions {
@@ -97,6 +99,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
     result = buildRunResult(executed, suite, { ...dataset, rows: sampled.rows }, { simulated: opts.simulated ?? false });
   }
   if (sampled.note) result.notes.unshift(sampled.note);
+  if (suite.explain && result.complete) result.explanations = await explainAfterScoring(suite, result, readOpts, full?.rows ?? null, opts);
   for (const c of suite.critics) if (c.logprobsUnavailable) result.notes.push(`${c.id}: logprobs were asked for, but its model family (${c.shape.family}) returns none, so its probability-weighted score is unavailable (not estimated).`);
   result.notes.push(...(shapeNotes ?? []));
   if (suite.gates.length) result.gates = evaluateGates(result, suite.gates);
@@ -104,4 +107,24 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const reportDir = opts.out ?? suite.out ?? join(opts.cwd, "reports", run);
   const files = await writeReports(result, reportDir);
   return { result, reportDir, files };
+}
+
+/** `explain: N`: the worst outputs' texts (from memory, or streamed again from a large dataset), then one call per critic and output. */
+async function explainAfterScoring(suite: Suite, result: RunResult, readOpts: { requireOutput: boolean }, rows: DatasetRow[] | null, opts: RunSuiteOptions): Promise<RunResult["explanations"]> {
+  const worst = worstOutputs(result, suite.explain ?? 0);
+  const wanted = new Set(worst.map((s) => JSON.stringify([s.item, s.candidate])));
+  const wantedItems = new Set(worst.map((s) => s.item));
+  const texts = new Map<string, { input: string; output: string; reference: string | null }>();
+  const inputs = new Map<string, { input: string; reference: string | null }>();
+  for await (const r of rows ?? readDataset(suite.dataset, readOpts)) {
+    const key = JSON.stringify([r.id, r.candidate]);
+    if (wantedItems.has(r.id)) inputs.set(r.id, { input: r.input, reference: r.reference });
+    if (wanted.has(key) && r.output != null) texts.set(key, { input: r.input, output: r.output, reference: r.reference });
+  }
+  for (const g of result.generations) {
+    const key = JSON.stringify([g.item, g.candidate]);
+    const row = inputs.get(g.item);
+    if (wanted.has(key) && !g.failed && row) texts.set(key, { ...row, output: g.output });
+  }
+  return explainWorst(suite, result, suite.explain ?? 0, texts, standaloneCaller(suite, { signal: opts.signal ?? new AbortController().signal, noCache: opts.noCache, replay: opts.replay }));
 }

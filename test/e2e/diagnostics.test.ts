@@ -175,6 +175,41 @@ describe("samples", () => {
   });
 });
 
+describe("explain", () => {
+  it("asks each critic, after scoring and in separate calls, why the N worst outputs are weak; the dry run prices those calls", async () => {
+    const sim = await scratch.sim({ seed: 8, latencyMs: 0 });
+    const cwd = await scratch.workdir();
+    const cfg = { dataset: join(ROOT, "datasets/support-judged.csv"), rubrics: ["politeness"], critics: ["openai:sim-critic-strong", "openai:sim-critic-lenient"], explain: 2, providers: { openai: { baseURL: sim.openaiBaseURL } } };
+    await writeFile(join(cwd, "critic.config.json"), JSON.stringify(cfg));
+    const env = { OPENAI_API_KEY: "sim-key" };
+    const plan = await critic(["run", "--dry-run"], { cwd, env });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/sim-critic-strong\D+62\b/); // 60 outputs + 2 explanations
+    expect(plan.stdout).toContain("explain: the 2 worst outputs per rubric");
+
+    const r = await critic(["run", "--out", "rep", "--quiet"], { cwd, env });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(await readFile(join(cwd, "rep/summary.json"), "utf8"));
+    const ex = summary.explanations;
+    expect(ex).toHaveLength(4);
+    for (const e of ex) {
+      expect(e.rubric).toBe("politeness");
+      expect(e.failed).toBeNull();
+      expect(e.text.length).toBeGreaterThan(20);
+    }
+    // The two lowest combined scores, each explained by both critics.
+    const scores = (await readFile(join(cwd, "rep/scores.csv"), "utf8")).trim().split("\n");
+    expect(scores.length).toBe(61);
+    expect(new Set(ex.map((e: { critic: string }) => e.critic))).toEqual(new Set(["openai:sim-critic-strong", "openai:sim-critic-lenient"]));
+    const md = await readFile(join(cwd, "rep/report.md"), "utf8");
+    expect(md).toContain("### Why the worst outputs are weak");
+    expect(md).toContain(`**${ex[0].item}** / ${ex[0].candidate} on politeness`);
+    const html = await readFile(join(cwd, "rep/report.html"), "utf8");
+    expect(html).toContain("Why the worst outputs are weak");
+  });
+});
+
 describe("critic audit position", () => {
   it("asks A-or-B in both orders on a seeded sample and reports flips, first-slot preference and agreement with the critics' own scores", async () => {
     const sim = await scratch.sim({ seed: 5, latencyMs: 0 });
