@@ -1,4 +1,4 @@
-import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
+import { CacheMissError, ConfigError, ProviderError } from "../errors.js";
 import type { ModelTarget, ProviderKind } from "../config/load.js";
 import type { Price } from "../config/schema.js";
 import { costUsd, priceFor } from "../providers/prices.js";
@@ -6,7 +6,7 @@ import type { CompletionRequest, Provider, ProviderReply } from "../providers/pr
 import type { ResponseCache } from "../store/cache.js";
 import { requestKey } from "../store/key.js";
 import type { Batcher } from "./batcher.js";
-import type { Budget } from "./budget.js";
+import { type Budget, shareOf } from "./budget.js";
 import type { RunEventListener } from "./events.js";
 import type { Limiter } from "./limiter.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
@@ -66,33 +66,40 @@ export function createCaller(deps: CallerDeps) {
     const hit = await deps.cache.get(key);
     if (hit) return { reply: hit, cached: true, attempts: 0, costUsd: 0 };
     if (deps.replay) throw new CacheMissError(`${target.id} (model ${req.model})`);
+    const price = priceFor(target.model, deps.prices);
     if (deps.batcher) {
-      if (!deps.budget.allows()) throw new BudgetExhausted(deps.budget.stopReason ?? "budget");
+      // Held at the list price: the batch discount shows when it settles.
+      const held = await deps.budget.reserve(shareOf(req, price));
       const b = await deps.batcher.request(key, target, req).catch((e: unknown) => {
+        held.settle(held.share.tokens, held.share.usd);
         throw asConfigProblem(e, target.id);
       });
-      deps.budget.charge(b.costUsd, (b.reply.inputTokens ?? 0) + (b.reply.outputTokens ?? 0));
+      held.settle((b.reply.inputTokens ?? 0) + (b.reply.outputTokens ?? 0), b.costUsd);
       await deps.cache.set(key, b.reply);
       return { reply: b.reply, cached: false, attempts: 1, costUsd: b.costUsd };
     }
-    const price = priceFor(target.model, deps.prices);
     const limiter = deps.limiters[target.provider];
     let spent: number | null = 0;
     const { value, attempts } = await withRetry(
       () =>
         limiter.run(async () => {
-          if (!deps.budget.allows()) throw new BudgetExhausted(deps.budget.stopReason ?? "budget");
+          // The cap holds at any concurrency: the call's most possible cost is reserved before it goes out.
+          const held = await deps.budget.reserve(shareOf(req, price));
           try {
             const reply = await deps.providers[target.provider].complete(req, deps.signal);
             const cost = costUsd(price, reply.inputTokens, reply.outputTokens);
-            deps.budget.charge(cost, (reply.inputTokens ?? 0) + (reply.outputTokens ?? 0));
+            // A reply without usage figures keeps what it held: the cap cannot assume less.
+            const tokens = reply.inputTokens != null && reply.outputTokens != null ? reply.inputTokens + reply.outputTokens : held.share.tokens;
+            held.settle(tokens, cost ?? held.share.usd);
             spent = spent == null || cost == null ? null : spent + cost;
             limiter.succeeded();
             successes++;
             return reply;
           } catch (e) {
-            // A failed attempt is charged as a call (it may have been billed); its dollars are unknown to us.
-            deps.budget.charge(0);
+            // A failed attempt is a call. An HTTP error answer is not billed; a timeout, a dropped
+            // connection or an unreadable body may have been, so it keeps its whole share.
+            if (e instanceof ProviderError && e.kind === "http") held.settle(0, 0);
+            else held.settle(held.share.tokens, held.share.usd);
             if (e instanceof ProviderError && e.status === 429) limiter.rateLimited();
             if (e instanceof ProviderError && e.kind === "network" && successes === 0 && ++refused >= UNREACHABLE_AFTER) {
               throw new ConfigError(`${target.id}: ${unreachable(e)}`);

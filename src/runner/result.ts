@@ -114,6 +114,8 @@ function rankAndCompare(rubric: string, candidates: string[], at: (number | unde
   return { ranking, pairwise };
 }
 
+const hasCaps = (l: { calls?: number; tokens?: number; usd?: number } | undefined) => l !== undefined && (l.calls !== undefined || l.tokens !== undefined || l.usd !== undefined);
+
 /** Executed run + suite + dataset -> the one RunResult every report renders. */
 export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: string; goldRubrics: string[]; rows: readonly RowRef[] }, opts: { simulated: boolean }): RunResult {
   const critics = suite.critics.map((c) => c.id);
@@ -274,5 +276,6 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     cost: costBreakdown(suite, ex.judgments, ex.generations, ex.batch),
     sequential: null,
     notes,
+    ...(hasCaps(ex.caps?.limits) ? { caps: ex.caps } : {}),
   };
 }

@@ -14,7 +14,7 @@ import { needsEscalation } from "../sampling/cascade.js";
 import { isAudited } from "./audit.js";
 import { ResponseCache } from "../store/cache.js";
 import { Journal, type JournalContents } from "../store/journal.js";
-import { Budget } from "./budget.js";
+import { Budget, type BudgetUsage } from "./budget.js";
 import { type Caller, createCaller } from "./call.js";
 import type { RunEventListener } from "./events.js";
 import { Limiter } from "./limiter.js";
@@ -38,6 +38,8 @@ export interface ExecuteOptions {
   batchPollMs?: number;
   signal: AbortSignal;
   onEvent?: RunEventListener;
+  /** The caps, shared by every executeRun of one session (a sequential comparison makes one per batch). */
+  budget?: Budget;
 }
 
 export interface ExecutedRun {
@@ -51,6 +53,8 @@ export interface ExecutedRun {
   stopReason: string | null;
   complete: boolean;
   calls: number;
+  /** The caps this session ran under and what it used of them. */
+  caps?: BudgetUsage;
   /** Calls went through the batch APIs. */
   batch: boolean;
 }
@@ -110,7 +114,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     openai: new Limiter(suite.providers.openai.concurrency),
     anthropic: new Limiter(suite.providers.anthropic.concurrency),
   };
-  const budget = new Budget(suite.budget);
+  const budget = opts.budget ?? new Budget(suite.budget);
   const internal = new AbortController();
   const signal = AbortSignal.any([opts.signal, internal.signal]);
   // Every unit in the window and each request's own signal listen on this one.
@@ -251,7 +255,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   if (fatalError) throw fatalError;
   const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;
   opts.onEvent?.({ type: "finished", complete: stopReason === null });
-  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, batch: Boolean(opts.batch) };
+  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, caps: budget.usage(), batch: Boolean(opts.batch) };
 }
 
 /** One output to judge: a dataset row's own output, or what a candidate generates for the row. */

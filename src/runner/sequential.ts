@@ -6,6 +6,7 @@ import { createSequentialComparison } from "../sampling/sequential-plan.js";
 import type { JournalContents } from "../store/journal.js";
 import type { RunEventListener } from "./events.js";
 import { type ExecutedRun, executeRun, generationKey, judgmentKey, plannedUnits } from "./run.js";
+import { Budget } from "./budget.js";
 import { groupBy } from "./group.js";
 import { itemIds } from "./sample-rows.js";
 
@@ -49,13 +50,15 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
   const judged: string[] = [];
   const byItem = groupBy(rows, (r) => r.id);
   let calls = 0;
+  // One budget for every batch: the caps hold for the comparison, not for each batch.
+  const budget = new Budget(opts.suite.budget);
   while (!cmp.state().done) {
     const batch = cmp.nextBatch().map((i) => items[i]!);
     if (!batch.length) break;
     judged.push(...batch);
     const judgedRows = judged.flatMap((id) => byItem.get(id)!);
-    last = await executeRun({ ...opts, suite, rows: judgedRows, units: plannedUnits(judgedRows, suite), resume });
-    calls += last.calls;
+    last = await executeRun({ ...opts, suite, rows: judgedRows, units: plannedUnits(judgedRows, suite), resume, budget });
+    calls = budget.calls;
     const judgedSoFar = new Map(last.judgments.filter((j) => j.kind !== "failed").map((j) => [judgmentKey(j.item, j.candidate, j.rubric, j.critic), j]));
     cmp.add(batch.map((id) => itemDifference(judgedSoFar, id, spec.a, spec.b, rubric, critics)));
     if (!last.complete) break;
