@@ -5,6 +5,7 @@ import { costUsd, priceFor } from "../providers/prices.js";
 import type { CompletionRequest, Provider, ProviderReply } from "../providers/provider.js";
 import type { ResponseCache } from "../store/cache.js";
 import { requestKey } from "../store/key.js";
+import type { Journal } from "../store/journal.js";
 import type { Batcher } from "./batcher.js";
 import { type Budget, shareOf } from "./budget.js";
 import type { RunEventListener } from "./events.js";
@@ -32,6 +33,8 @@ export interface CallerDeps {
   replay?: boolean;
   /** --batch: calls go through the providers' batch APIs at the batch price. */
   batcher?: Batcher;
+  /** The run log: an answer is written to it before its slot frees, and one already in it is never paid for again. */
+  journal?: Pick<Journal, "reply" | "log">;
 }
 
 /** Attempts that could not connect before any call has succeeded, after which the server is taken to be unreachable. */
@@ -60,7 +63,11 @@ export function createCaller(deps: CallerDeps) {
   // A wrong base URL or a server that is down fails every call: say so after a few attempts instead of retrying thousands.
   let successes = 0;
   let refused = 0;
-  return async function call(target: ModelTarget, req: CompletionRequest): Promise<CallResult> {
+  /** `callId` names the call's place in the run (judgment key + ask or re-ask): its answer is journaled under it. */
+  return async function call(target: ModelTarget, req: CompletionRequest, callId?: string): Promise<CallResult> {
+    // Paid for in an earlier session whose outcome line did not make it to disk: use it, never pay again.
+    const paid = callId ? deps.journal?.log.replies.get(callId) : undefined;
+    if (paid) return { reply: paid.reply, cached: false, attempts: paid.attempts, costUsd: paid.costUsd };
     // The content address is hashed from the whole prompt: only worth it where something uses it.
     const key = deps.cache.enabled || deps.batcher ? requestKey(target.provider, req) : "";
     const hit = await deps.cache.get(key);
@@ -81,7 +88,7 @@ export function createCaller(deps: CallerDeps) {
     const limiter = deps.limiters[target.provider];
     let spent: number | null = 0;
     const { value, attempts } = await withRetry(
-      () =>
+      (attempt) =>
         limiter.run(async () => {
           // The cap holds at any concurrency: the call's most possible cost is reserved before it goes out.
           const held = await deps.budget.reserve(shareOf(req, price));
@@ -94,6 +101,8 @@ export function createCaller(deps: CallerDeps) {
             spent = spent == null || cost == null ? null : spent + cost;
             limiter.succeeded();
             successes++;
+            // The slot is held until the answer is on disk: unjournaled paid answers never outnumber the slots.
+            if (callId && deps.journal) await deps.journal.reply(callId, { reply, attempts: attempt + 1, costUsd: spent });
             return reply;
           } catch (e) {
             // A failed attempt is a call. An HTTP error answer is not billed; a timeout, a dropped
