@@ -2,6 +2,7 @@ import { CacheMissError, ConfigError, ProviderError } from "../errors.js";
 import type { ModelTarget, ProviderKind } from "../config/load.js";
 import type { Price } from "../config/schema.js";
 import { costUsd, priceFor } from "../providers/prices.js";
+import { type Adaptation, ShapeBook, largerAllowance } from "../providers/shapes.js";
 import type { CompletionRequest, Provider, ProviderReply } from "../providers/provider.js";
 import type { ResponseCache } from "../store/cache.js";
 import { requestKey } from "../store/key.js";
@@ -35,6 +36,10 @@ export interface CallerDeps {
   batcher?: Batcher;
   /** The run log: an answer is written to it before its slot frees, and one already in it is never paid for again. */
   journal?: Pick<Journal, "reply" | "log">;
+  /** Request shapes learned so far (a resumed run starts with its journal's). */
+  shapes?: ShapeBook;
+  /** A model's request shape changed; said once per change. */
+  onAdapt?: (a: Adaptation, target: ModelTarget) => void;
 }
 
 /** Attempts that could not connect before any call has succeeded, after which the server is taken to be unreachable. */
@@ -49,24 +54,67 @@ function unreachable(e: ProviderError): string {
 }
 
 /**
- * 400, 401, 403 and 404 will not get better by retrying thousands of calls: they become a
+ * A request rejected for what it carries (too long for the context, refused by a content filter,
+ * an input the server will not take): that one judgment's or generation's failure, not the run's.
+ */
+function isRejection(e: unknown): e is ProviderError {
+  return e instanceof ProviderError && e.kind === "http" && [400, 413, 422].includes(e.status ?? 0);
+}
+
+/**
+ * 401, 403 and 404 will not get better by retrying thousands of calls: they become a
  * ConfigError, which stops the run with exit 2 and says what to check.
  */
 function asConfigProblem(e: unknown, target: string): unknown {
-  if (!(e instanceof ProviderError && e.kind === "http" && [400, 401, 403, 404].includes(e.status ?? 0))) return e;
-  const hint = e.status === 401 || e.status === 403 ? " (check the API key)" : e.status === 404 ? " (check the model name and base URL)" : "";
+  if (!(e instanceof ProviderError && e.kind === "http" && [401, 403, 404].includes(e.status ?? 0))) return e;
+  const hint = e.status === 404 ? " (check the model name and base URL)" : " (check the API key)";
   return new ConfigError(`${target}: ${e.message}${hint}`);
 }
 
-/** The path of every model call: cache, budget, limiter, retries, provider, accounting, cache. */
+/** The same rejection on this many calls to a model before any succeeded: every call would fail alike. */
+export const SAME_REJECTION_LIMIT = 5;
+
+/** Shape changes one call may make before its 400 counts as a plain rejection. */
+const MAX_ADAPTATIONS_PER_CALL = 6;
+
+/** A rejection's identity: the API's code and message without numbers (token counts differ row to row). */
+function rejectionSignature(e: ProviderError): string {
+  return `${e.status}|${e.apiCode ?? ""}|${e.message.replace(/\d+/g, "#")}`;
+}
+
+/** Empty reply cut at the allowance, even after the larger one: the request's own outcome, not an abstention. */
+function lengthExhausted(target: ModelTarget, req: CompletionRequest, reply: ProviderReply): ProviderError {
+  const reasoning = reply.reasoningTokens ? ` (${reply.reasoningTokens} of them hidden reasoning)` : "";
+  return new ProviderError(
+    `${target.id}: the model used its whole allowance of ${req.maxTokens} tokens${reasoning} without answering; give it more room (maxTokens) or a lower reasoningEffort`,
+    { kind: "length" },
+  );
+}
+
+const sumOrNull = (a: number | null | undefined, b: number | null | undefined): number | null => (a == null || b == null ? null : a + b);
+
+/** The path of every model call: shape, cache, budget, limiter, retries, provider, accounting, cache. */
 export function createCaller(deps: CallerDeps) {
+  const shapes = deps.shapes ?? new ShapeBook();
   // A wrong base URL or a server that is down fails every call: say so after a few attempts instead of retrying thousands.
   let successes = 0;
   let refused = 0;
-  /** `callId` names the call's place in the run (judgment key + ask or re-ask): its answer is journaled under it. */
-  return async function call(target: ModelTarget, req: CompletionRequest, callId?: string): Promise<CallResult> {
+  // Per model: calls that got through, and the current run of identical rejections.
+  const health = new Map<string, { ok: number; signature: string; streak: number }>();
+  const healthOf = (target: ModelTarget) => {
+    let h = health.get(target.id);
+    if (!h) {
+      h = { ok: 0, signature: "", streak: 0 };
+      health.set(target.id, h);
+    }
+    return h;
+  };
+
+  /** One request as shaped: from the cache, or through the limiter, retries and provider. */
+  async function once(target: ModelTarget, req: CompletionRequest, callId?: string): Promise<CallResult> {
     // Paid for in an earlier session whose outcome line did not make it to disk: use it, never pay again.
-    const paid = callId ? deps.journal?.log.replies.get(callId) : undefined;
+    const variant = String(req.maxTokens);
+    const paid = callId ? deps.journal?.log.replies.get(callId)?.get(variant) : undefined;
     if (paid) return { reply: paid.reply, cached: false, attempts: paid.attempts, costUsd: paid.costUsd };
     // The content address is hashed from the whole prompt: only worth it where something uses it.
     const key = deps.cache.enabled || deps.batcher ? requestKey(target.provider, req) : "";
@@ -79,7 +127,7 @@ export function createCaller(deps: CallerDeps) {
       const held = await deps.budget.reserve(shareOf(req, price));
       const b = await deps.batcher.request(key, target, req).catch((e: unknown) => {
         held.settle(held.share.tokens, held.share.usd);
-        throw asConfigProblem(e, target.id);
+        throw e;
       });
       held.settle((b.reply.inputTokens ?? 0) + (b.reply.outputTokens ?? 0), b.costUsd);
       await deps.cache.set(key, b.reply);
@@ -102,7 +150,7 @@ export function createCaller(deps: CallerDeps) {
             limiter.succeeded();
             successes++;
             // The slot is held until the answer is on disk: unjournaled paid answers never outnumber the slots.
-            if (callId && deps.journal) await deps.journal.reply(callId, { reply, attempts: attempt + 1, costUsd: spent });
+            if (callId && deps.journal) await deps.journal.reply(callId, variant, { reply, attempts: attempt + 1, costUsd: spent });
             return reply;
           } catch (e) {
             // A failed attempt is a call. An HTTP error answer is not billed; a timeout, a dropped
@@ -113,7 +161,7 @@ export function createCaller(deps: CallerDeps) {
             if (e instanceof ProviderError && e.kind === "network" && successes === 0 && ++refused >= UNREACHABLE_AFTER) {
               throw new ConfigError(`${target.id}: ${unreachable(e)}`);
             }
-            throw asConfigProblem(e, target.id);
+            throw e;
           }
         }),
       deps.retry,
@@ -125,6 +173,68 @@ export function createCaller(deps: CallerDeps) {
     );
     await deps.cache.set(key, value);
     return { reply: value, cached: false, attempts, costUsd: spent };
+  }
+
+  /**
+   * A logical request: shaped by what this run has learned about the model, adapted once on an
+   * unsupported_parameter / unsupported_value 400, given one larger allowance after an empty reply
+   * cut at the limit. What every attempt cost is summed into the result.
+   */
+  /** `callId` names the call's place in the run (judgment key + ask or re-ask): its answers are journaled under it. */
+  return async function call(target: ModelTarget, logical: CompletionRequest, callId?: string): Promise<CallResult> {
+    const h = healthOf(target);
+    let total: CallResult | null = null;
+    let adaptations = 0;
+    let raised = false;
+    for (;;) {
+      const req = shapes.apply(target.provider, logical);
+      let r: CallResult;
+      try {
+        r = await once(target, req, callId);
+      } catch (e) {
+        if (e instanceof ProviderError && adaptations < MAX_ADAPTATIONS_PER_CALL) {
+          const learned = shapes.learn(target.provider, req, e);
+          if (learned) {
+            adaptations++;
+            if (learned !== "known") deps.onAdapt?.(learned, target);
+            continue;
+          }
+        }
+        if (isRejection(e)) {
+          const sig = rejectionSignature(e);
+          h.streak = h.signature === sig ? h.streak + 1 : 1;
+          h.signature = sig;
+          if (h.ok === 0 && h.streak >= SAME_REJECTION_LIMIT) {
+            throw new ConfigError(`${target.id}: the first ${h.streak} calls were all rejected the same way, so every call would be: ${e.message}`);
+          }
+        }
+        throw asConfigProblem(e, target.id);
+      }
+      h.ok++;
+      h.streak = 0;
+      total = total
+        ? {
+            reply: {
+              ...r.reply,
+              inputTokens: sumOrNull(total.reply.inputTokens, r.reply.inputTokens),
+              outputTokens: sumOrNull(total.reply.outputTokens, r.reply.outputTokens),
+              reasoningTokens: sumOrNull(total.reply.reasoningTokens ?? 0, r.reply.reasoningTokens ?? 0),
+              latencyMs: total.reply.latencyMs + r.reply.latencyMs,
+            },
+            cached: total.cached && r.cached,
+            attempts: total.attempts + r.attempts,
+            costUsd: sumOrNull(total.costUsd, r.costUsd),
+          }
+        : r;
+      const empty = r.reply.finish === "length" && r.reply.text.trim() === "";
+      if (!empty) return total;
+      if (raised) throw Object.assign(lengthExhausted(target, req, r.reply), { attempts: total.attempts, spent: total });
+      raised = true;
+      const tokens = largerAllowance(req.maxTokens);
+      const a = shapes.raiseAllowance(target.provider, req.model, tokens, `an empty reply cut at ${req.maxTokens} tokens${r.reply.reasoningTokens ? ` (${r.reply.reasoningTokens} of them hidden reasoning)` : ""}`);
+      if (a) deps.onAdapt?.(a, target);
+      logical = { ...logical, maxTokens: Math.max(logical.maxTokens, tokens) };
+    }
   };
 }
 

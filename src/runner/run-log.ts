@@ -7,6 +7,7 @@ import type { RowRef } from "../data/dataset.js";
 import { InputError } from "../errors.js";
 import { packageRoot } from "../paths.js";
 import { priceFor } from "../providers/prices.js";
+import { describeAdaptation } from "../providers/shapes.js";
 import type { Judgment, RunResult } from "../run-result.js";
 import type { JournalContents, JournalHeader, LogVersions } from "../store/journal.js";
 import { JOURNAL_VERSION } from "../store/journal.js";
@@ -57,6 +58,20 @@ export function suiteIds(header: JournalHeader): { critics: string[]; rubrics: s
   const s = header.suite as { critics?: (string | { id: string })[]; rubrics?: (string | { id: string })[] };
   const ids = (xs: (string | { id: string })[] | undefined) => (xs ?? []).map((x) => (typeof x === "string" ? x : x.id));
   return { critics: ids(s.critics), rubrics: ids(s.rubrics) };
+}
+
+/** What the report says about request shapes: logprobs a model family cannot give, and each change learned from a server. */
+function shapeNotes(suite: Suite, log: JournalContents): string[] {
+  const notes: string[] = [];
+  for (const c of suite.critics) if (c.logprobsUnavailable) notes.push(`${c.id}: logprobs were asked for, but its model family (${c.shape.family}) returns none, so its probability-weighted score is unavailable (not estimated).`);
+  const cheap = suite.cascade ? suite.critics.find((c) => c.id === suite.cascade?.critics[0]) : undefined;
+  for (const a of log.adaptations) {
+    notes.push(describeAdaptation(a));
+    if (a.change === "drop_logprobs" && cheap && suite.cascade?.band && cheap.provider === a.provider && cheap.model === a.model) {
+      notes.push(`The cascade fell back to its band [${suite.cascade.band.join(", ")}]: its cheap critic ${cheap.id} returns no logprobs.`);
+    }
+  }
+  return notes;
 }
 
 export type LogDataset = { file: string; goldRubrics: string[]; rows: RowRef[] };
@@ -118,6 +133,7 @@ export function resultFromLog(log: JournalContents, withGold?: (d: LogDataset, s
   };
   const result = buildRunResult(executed, suite, dataset, { simulated: h.simulated });
   if (h.sampleNote) result.notes.unshift(h.sampleNote);
+  result.notes.push(...shapeNotes(suite, log));
   if (log.sequential) result.sequential = log.sequential;
   if (log.gates) result.gates = log.gates;
   return { suite, result };

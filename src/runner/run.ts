@@ -9,6 +9,7 @@ import type { DatasetRow } from "../data/dataset.js";
 import { anthropicProvider } from "../providers/anthropic.js";
 import { openaiProvider } from "../providers/openai.js";
 import type { Provider } from "../providers/provider.js";
+import { type Adaptation, ShapeBook, describeAdaptation, shapeFields } from "../providers/shapes.js";
 import type { Generation, Judgment } from "../run-result.js";
 import { needsEscalation } from "../sampling/cascade.js";
 import { isAudited } from "./audit.js";
@@ -60,6 +61,10 @@ export interface ExecutedRun {
   caps?: BudgetUsage;
   /** Calls went through the batch APIs. */
   batch: boolean;
+  /** Request-shape changes learned from the servers, the resumed journal's included. */
+  adaptations?: Adaptation[];
+  /** What the report says about them, one line each. */
+  shapeNotes?: string[];
 }
 
 export interface OutputInfo {
@@ -71,7 +76,6 @@ export interface OutputInfo {
 const PREVIEW_CHARS = 160;
 export const outputInfo = (text: string): OutputInfo => ({ chars: text.length, preview: text.slice(0, PREVIEW_CHARS) });
 
-const CRITIC_MAX_TOKENS = 16;
 const TOP_LOGPROBS = 10;
 const RAW_KEEP = 500;
 
@@ -126,7 +130,25 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const signal = AbortSignal.any([opts.signal, internal.signal]);
   // Every unit in the window and each request's own signal listen on this one.
   setMaxListeners(0, signal);
+  const adaptations: Adaptation[] = [...(resume?.adaptations ?? [])];
+  const shapeNotes = adaptations.map(describeAdaptation);
+  const cascadeCheap = suite.cascade ? suite.critics.find((c) => c.id === suite.cascade?.critics[0]) : undefined;
+  let adaptFailure: ConfigError | null = null;
+  const onAdapt = (a: Adaptation) => {
+    const line = describeAdaptation(a);
+    adaptations.push(a);
+    shapeNotes.push(line);
+    opts.onEvent?.({ type: "adapted", message: line });
+    void journal.adaptation(a).catch(() => undefined);
+    // The cascade's threshold rule read these logprobs: fall back to its band, or stop.
+    if (a.change === "drop_logprobs" && cascadeCheap && cascadeCheap.provider === a.provider && cascadeCheap.model === a.model) {
+      if (suite.cascade?.band) shapeNotes.push(`The cascade fell back to its band [${suite.cascade.band.join(", ")}]: its cheap critic ${cascadeCheap.id} returns no logprobs.`);
+      else adaptFailure ??= new ConfigError(`the cascade's threshold needs logprobs from ${cascadeCheap.id}, and its server returns none; give the cascade a band, e.g. band: [3, 5]`, { field: "cascade" });
+    }
+  };
   const call = createCaller({
+    shapes: new ShapeBook(resume?.adaptations),
+    onAdapt,
     providers: buildProviders(suite),
     limiters,
     cache: new ResponseCache(suite.cacheDir, !opts.noCache),
@@ -172,7 +194,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     if ((e as Error)?.name === "AbortError" || signal.aborted) return true;
     // Bad configuration (key, model, base URL) or a replay cache miss: every other call would fail the same way.
     if (e instanceof ConfigError || e instanceof CacheMissError) {
-      fatalError ??= e;
+      // The journal is intact: say which run to resume once the cause is fixed.
+      fatalError ??= e instanceof ConfigError ? new ConfigError(`${e.message}\nRun ${run} stopped; its journal keeps everything already judged. After the fix, continue with: critic run --resume ${run}`) : e;
       internal.abort(e);
       stopAll();
       return true;
@@ -192,6 +215,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     if (signal.aborted) return null;
     let j: Judgment;
     try {
+      if (adaptFailure) throw adaptFailure;
       j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars, key);
       if (j.kind === "abstain") opts.onEvent?.({ type: "abstained", critic: critic.id, reason: j.reason ?? "" });
     } catch (e) {
@@ -267,7 +291,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   if (fatalError) throw fatalError;
   const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;
   opts.onEvent?.({ type: "finished", complete: stopReason === null });
-  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, caps: budget.usage(), batch: Boolean(opts.batch) };
+  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, caps: budget.usage(), batch: Boolean(opts.batch), adaptations, shapeNotes };
 }
 
 /** One output to judge: a dataset row's own output, or what a candidate generates for the row. */
@@ -293,7 +317,7 @@ async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callI
   const messages: ChatMessage[] = [];
   if (t.system) messages.push({ role: "system", content: t.system });
   messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
-  const r = await call(t, { model: t.model, messages, temperature: t.temperature, maxTokens: t.maxTokens }, callId);
+  const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape) }, callId);
   return {
     item: row.id,
     candidate: t.id,
@@ -303,6 +327,7 @@ async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callI
     latencyMs: r.cached ? null : r.reply.latencyMs,
     inputTokens: r.reply.inputTokens,
     outputTokens: r.reply.outputTokens,
+    ...(r.reply.reasoningTokens ? { reasoningTokens: r.reply.reasoningTokens } : {}),
     costUsd: r.costUsd,
     failed: null,
   };
@@ -311,7 +336,7 @@ async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callI
 /** One output, one rubric, one critic: ask, parse strictly, re-ask once, else abstain. */
 async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number, key: string): Promise<Judgment> {
   const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference }, maxChars);
-  const req = { model: critic.model, messages, temperature: 0, maxTokens: CRITIC_MAX_TOKENS, ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}) };
+  const req = { model: critic.model, messages, ...shapeFields(critic.shape), ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}) };
   let r = await call(critic, req, `${key}|ask`);
   let parsed = parseScore(r.reply.text);
   let attempts = r.attempts;
@@ -321,6 +346,7 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
   const sum = (a: number | null, b: number | null) => (a == null || b == null ? null : a + b);
   let inTok = r.reply.inputTokens;
   let outTok = r.reply.outputTokens;
+  let reasoningTok = r.reply.reasoningTokens ?? 0;
   if (parsed.kind === "abstain") {
     const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: REASK }] }, `${key}|reask`);
     attempts += again.attempts;
@@ -328,6 +354,7 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
     latency = again.cached ? latency : sum(latency ?? 0, again.reply.latencyMs);
     inTok = sum(inTok, again.reply.inputTokens);
     outTok = sum(outTok, again.reply.outputTokens);
+    reasoningTok += again.reply.reasoningTokens ?? 0;
     allCached &&= again.cached;
     r = again;
     parsed = parseScore(again.reply.text);
@@ -350,9 +377,17 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
     latencyMs: latency,
     inputTokens: inTok,
     outputTokens: outTok,
+    ...(reasoningTok ? { reasoningTokens: reasoningTok } : {}),
     costUsd: cost,
     at: new Date().toISOString(),
   };
+}
+
+/** What a call that ended in failure still cost: an empty reply cut at its allowance was generated and billed. */
+function spentOn(e: unknown): Pick<Judgment, "inputTokens" | "outputTokens" | "costUsd" | "reasoningTokens"> {
+  const s = (e as { spent?: { reply: { inputTokens: number | null; outputTokens: number | null; reasoningTokens?: number | null }; costUsd: number | null } })?.spent;
+  if (!s) return { inputTokens: null, outputTokens: null, costUsd: null };
+  return { inputTokens: s.reply.inputTokens, outputTokens: s.reply.outputTokens, costUsd: s.costUsd, ...(s.reply.reasoningTokens ? { reasoningTokens: s.reply.reasoningTokens } : {}) };
 }
 
 function failedJudgment(item: string, candidate: string, rubric: string, critic: string, e: unknown): Judgment {
@@ -369,9 +404,7 @@ function failedJudgment(item: string, candidate: string, rubric: string, critic:
     cached: false,
     attempts: (e as { attempts?: number })?.attempts ?? 1,
     latencyMs: null,
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
+    ...spentOn(e),
     at: new Date().toISOString(),
   };
 }

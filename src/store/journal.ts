@@ -6,6 +6,7 @@ import { readLines } from "../data/lines.js";
 import { InputError } from "../errors.js";
 import type { GateOutcome } from "../gates/types.js";
 import type { ProviderReply } from "../providers/provider.js";
+import type { Adaptation } from "../providers/shapes.js";
 import type { Generation, Judgment, SequentialSummary } from "../run-result.js";
 import { writeFileAtomic } from "./atomic.js";
 
@@ -36,6 +37,7 @@ const callFields = {
   latencyMs: nullableNumber,
   inputTokens: nullableNumber,
   outputTokens: nullableNumber,
+  reasoningTokens: nullableNumber.optional(),
   costUsd: nullableNumber,
 };
 
@@ -80,15 +82,29 @@ const BatchLine = z.object({
   at: z.string(),
 });
 
+/** A request-shape change learned from a server (providers/shapes.ts): a resumed run starts with it instead of rediscovering it. */
+const AdaptationLine = z.object({
+  type: z.literal("adaptation"),
+  provider: z.string(),
+  model: z.string(),
+  change: z.enum(["max_completion_tokens", "max_tokens", "drop_temperature", "drop_logprobs", "drop_reasoning_effort", "allowance"]),
+  tokens: z.number().int().positive().optional(),
+  message: z.string(),
+});
+
 const ReplyLine = z.object({
   type: z.literal("reply"),
   /** The call's place in the run (see `callId` in runner/call.ts), not a hash of its prompt. */
   call: z.string(),
+  /** Which request of that call (its output allowance): a call given a larger allowance makes a second one. */
+  variant: z.string(),
   reply: z.object({
     text: z.string(),
     firstTokenTop: z.array(z.object({ token: z.string(), logprob: z.number() })).optional(),
     inputTokens: nullableNumber,
     outputTokens: nullableNumber,
+    reasoningTokens: nullableNumber.optional(),
+    finish: z.string().nullable().optional(),
     latencyMs: z.number(),
   }),
   attempts: z.number(),
@@ -137,9 +153,9 @@ const HeaderV2 = z.object({
 /** Version 1 (critic 0.1) wrote only the suite's ids and config: enough to resume, not to rebuild a report. */
 const HeaderV1 = z.object({ type: z.literal("run"), run: z.string(), startedAt: z.string(), suite: z.record(z.string(), z.unknown()) });
 
-const Known = z.discriminatedUnion("type", [JudgmentLine, GenerationLine, BatchLine, ReplyLine, UnitLine, SessionLine, SequentialLine, GatesLine, EndLine]);
+const Known = z.discriminatedUnion("type", [JudgmentLine, GenerationLine, BatchLine, AdaptationLine, ReplyLine, UnitLine, SessionLine, SequentialLine, GatesLine, EndLine]);
 
-const KNOWN_KINDS = new Set(["run", "judgment", "generation", "batch", "reply", "unit", "session", "sequential", "gates", "end"]);
+const KNOWN_KINDS = new Set(["run", "judgment", "generation", "batch", "adaptation", "reply", "unit", "session", "sequential", "gates", "end"]);
 
 export type JournalHeader = z.infer<typeof HeaderV2>;
 export type BatchRecord = Omit<z.infer<typeof BatchLine>, "type">;
@@ -161,8 +177,10 @@ export interface JournalContents {
   failedGenerations: Map<string, Generation>;
   /** Outputs judged, by generation key. */
   units: Map<string, UnitRecord>;
-  /** Answers that arrived but whose judgment or generation line was not written yet: a resume uses them instead of paying again. */
-  replies: Map<string, ReplyRecord>;
+  /** Answers that arrived but whose judgment or generation line was not written yet, by call and variant: a resume uses them instead of paying again. */
+  replies: Map<string, Map<string, ReplyRecord>>;
+  /** Request-shape changes learned so far, oldest first. */
+  adaptations: Adaptation[];
   /** Batches submitted, oldest first (a later batch holding a key supersedes an earlier one). */
   batches: BatchRecord[];
   sessions: SessionRecord[];
@@ -191,6 +209,7 @@ export function emptyLog(header: JournalHeader, version = JOURNAL_VERSION): Jour
     units: new Map(),
     replies: new Map(),
     batches: [],
+    adaptations: [],
     sessions: [],
     sequential: null,
     gates: null,
@@ -240,7 +259,14 @@ function apply(log: JournalContents, rec: { type: string } & Record<string, unkn
     }
     case "reply": {
       const r = rec as z.infer<typeof ReplyLine>;
-      log.replies.set(r.call, { reply: r.reply, attempts: r.attempts, costUsd: r.costUsd });
+      let variants = log.replies.get(r.call);
+      if (!variants) log.replies.set(r.call, (variants = new Map()));
+      variants.set(r.variant, { reply: r.reply as ProviderReply, attempts: r.attempts, costUsd: r.costUsd });
+      return;
+    }
+    case "adaptation": {
+      const { type: _t, ...a } = rec as z.infer<typeof AdaptationLine>;
+      log.adaptations.push(a as Adaptation);
       return;
     }
     case "unit": {
@@ -459,8 +485,12 @@ export class Journal {
   }
 
   /** An answer, before its slot frees: from here on a kill cannot make the run pay for it again. */
-  reply(call: string, r: ReplyRecord): Promise<void> {
-    return this.record({ type: "reply", call, ...r });
+  reply(call: string, variant: string, r: ReplyRecord): Promise<void> {
+    return this.record({ type: "reply", call, variant, ...r });
+  }
+
+  adaptation(a: Adaptation): Promise<void> {
+    return this.record({ type: "adaptation", ...a });
   }
 
   /** Synced to disk: a lost batch id would mean paying for the whole batch again. Batches are few. */
