@@ -83,6 +83,7 @@ export const SUITE_FLAG_HELP: Record<string, string> = {
   "batch-poll-ms": "first wait between polls of a batch (default 5000; it backs off to 60 s)",
   batch: "send calls through the OpenAI Batch / Anthropic Message Batches APIs at half price (turnaround up to 24 h; resumable)",
   "dry-run": "print the planned calls, tokens, dollars and time, and make no call",
+  "show-prompts": "with --dry-run: print every prompt as it would be sent",
   "assume-latency-ms": "latency per call the dry run assumes for its time estimate (default 1000)",
   out: "report directory (default reports/<run>)",
   "timeout-ms": "per-call timeout (default 60000)",
@@ -155,7 +156,7 @@ export const runCommand: Command = {
   name: "run",
   summary: "judge a dataset with one or more critics and write the reports",
   usage: "[--config FILE] [--dataset F] [--rubric R]... [--critic provider:model]... [flags]",
-  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, "dry-run": { type: "boolean" }, "assume-latency-ms": { type: "string" }, batch: { type: "boolean" }, "batch-poll-ms": { type: "string" }, junit: { type: "string" } },
+  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, "dry-run": { type: "boolean" }, "show-prompts": { type: "boolean" }, "assume-latency-ms": { type: "string" }, batch: { type: "boolean" }, "batch-poll-ms": { type: "string" }, junit: { type: "string" } },
   flagHelp: SUITE_FLAG_HELP,
   async run({ values }, io) {
     const flags = suiteFlags(values);
@@ -163,7 +164,7 @@ export const runCommand: Command = {
     // `critic run --resume RUN` alone: the run's log holds its suite, whatever flags or config started it.
     const fromLog = resume && !flags.config && !flags.dataset && !findConfig(io.cwd);
     const suite = fromLog ? await suiteOfRun(resume, io.cwd, io.env, flags) : await loadSuite(flags, io.cwd, io.env);
-    if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000);
+    if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000, bool(values, "show-prompts"));
     return runAndReport(io, suite, { resume, noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), batch: bool(values, "batch"), batchPollMs: num(values, "batch-poll-ms"), junit: str(values, "junit") });
   },
 };
