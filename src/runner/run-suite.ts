@@ -33,6 +33,8 @@ export interface RunSuiteOptions {
   simulated?: boolean;
   /** Write reports (default true). */
   write?: boolean;
+  /** Id for a new run (default: a fresh timestamped id); a caller that keeps files beside the run names it first. */
+  run?: string;
 }
 
 export interface SuiteRun {
@@ -81,7 +83,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const candidateIds = suite.candidates.length ? suite.candidates.map((c) => c.id) : [...new Set(dataset.rows.map((r) => r.candidate))];
   const badGate = gateRefProblem(suite.gates, candidateIds, suite.rubrics.map((r) => r.id));
   if (badGate) throw new ConfigError(badGate, { file: suite.configFile ?? undefined });
-  const run = opts.resume ?? newRunId();
+  const run = opts.resume ?? opts.run ?? newRunId();
   const common = { run, resume, noCache: opts.noCache, replay: opts.replay, batch: opts.batch, batchPollMs: opts.batchPollMs, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
   let result: RunResult;
   if (full && suite.compare) {
