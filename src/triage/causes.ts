@@ -5,7 +5,8 @@
  * of two facets (prompt version v3 AND topic billing), found greedily as slice finders do
  * (Chung et al., "Slice Finder", ICDE 2019): the slice holding the most estimated failures not
  * yet explained, whose failure rate is at least twice the overall rate and whose 95% interval
- * lies above it; narrowed to a pair of values when the pair keeps 80% of those failures. Then
+ * lies above it, among the lines no slice chosen before holds; narrowed to a pair of values when
+ * the pair keeps 80% of those failures. Then
  * the failures no slice explains, grouped by which rubrics failed and which signals fired,
  * with the facet values at least 80% of them share. Every count is weighted back to the log.
  */
@@ -95,22 +96,29 @@ export function groupCauses(lines: readonly JudgedLine[], facets: readonly strin
   const overall = failureRate(failedArr, piArr).estimate ?? 0;
   const failing = lines.filter((l) => l.failed);
   const covered = new Set<JudgedLine>();
-  // Which candidate slices fail far more than the log overall (decided once: the rates do not change).
-  const eligible = candidates(failing, [...facets]).flatMap((s) => {
-    const r = failureRate(failedArr, piArr, lines.map((l) => inSlice(l, s)));
-    const ok = r.estimate !== null && r.estimate >= LIFT * overall && r.ci95 !== null && r.ci95.lo > overall;
-    return ok ? [{ slice: s, rate: { estimate: r.estimate!, ci95: r.ci95 } }] : [];
-  });
   const groups: CauseGroup[] = [];
-  const uncovered = (s: Slice) => failing.filter((l) => !covered.has(l) && inSlice(l, s));
   const weight = (ls: JudgedLine[]) => ls.reduce((t, l) => t + 1 / l.pi, 0);
+  // Each round looks only at the lines no chosen slice holds yet, so a wider slice is not
+  // chosen again on the strength of failures a narrower one already explained.
+  let active = [...lines];
+  const allCandidates = candidates(failing, [...facets]);
   while (groups.length < maxSlices) {
-    const scored = eligible.map((e) => ({ ...e, members: uncovered(e.slice) })).filter((e) => e.members.length >= minFailures);
+    const f = active.map((l) => l.failed);
+    const p = active.map((l) => l.pi);
+    const scored = allCandidates.flatMap((s) => {
+      const inS = active.map((l) => inSlice(l, s));
+      const members = active.filter((l, i) => inS[i] && l.failed);
+      if (members.length < minFailures) return [];
+      const r = failureRate(f, p, inS);
+      const ok = r.estimate !== null && r.estimate >= LIFT * overall && r.ci95 !== null && r.ci95.lo > overall;
+      return ok ? [{ slice: s, members, rate: { estimate: r.estimate!, ci95: r.ci95 } }] : [];
+    });
     if (!scored.length) break;
     let best = scored.reduce((a, b) => (weight(b.members) > weight(a.members) ? b : a));
     const refinements = scored.filter((e) => Object.keys(e.slice).length > Object.keys(best.slice).length && inSliceOf(e.slice, best.slice) && weight(e.members) >= KEEP * weight(best.members));
     if (refinements.length) best = refinements.reduce((a, b) => (weight(b.members) > weight(a.members) ? b : a));
     for (const l of best.members) covered.add(l);
+    active = active.filter((l) => !inSlice(l, best.slice));
     groups.push(group("slice", best.slice, best.members, best.rate));
   }
   const rest = new Map<string, JudgedLine[]>();

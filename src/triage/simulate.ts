@@ -35,6 +35,8 @@ export interface SimLogOptions {
   randomRate?: number;
   /** Scale of the planted cause rates (1 = as documented; 0 = only random failures). */
   causeScale?: number;
+  /** Share of empty replies (default 0.003). */
+  emptyRate?: number;
 }
 
 const TOPICS = ["billing", "shipping", "technical", "returns", "account"];
@@ -53,7 +55,7 @@ export function simLogLine(opts: SimLogOptions, i: number): { line: SimLogLine; 
   let cause: SimLogTruth["cause"] = null;
   if (prompt_version === "v3" && topic === "billing" && r.next() < 0.45 * scale) cause = "v3-billing";
   else if (model === "small" && topic === "technical" && r.next() < 0.15 * scale) cause = "small-technical";
-  else if (r.next() < 0.003 * scale) cause = "empty";
+  else if (r.next() < (opts.emptyRate ?? 0.003) * scale) cause = "empty";
   else if (r.next() < (opts.randomRate ?? 0.008)) cause = "random";
   const bad = cause !== null;
   const feedback = r.next() < (bad ? 0.35 : 0.015) ? -1 : r.next() < 0.2 ? 1 : 0;
