@@ -146,7 +146,7 @@ describe("samples", () => {
     const env = { OPENAI_API_KEY: "sim-key" };
     const plan = await critic(["run", "--dry-run"], { cwd, env });
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(/sim-critic-noisy\D+640\b/); // 80 items x 2 candidates x 4 samples
+    expect(plan.stdout).toMatch(/sim-critic-noisy[^\n]*\b640-\d+/); // at least 80 items x 2 candidates x 4 samples
 
     const r = await critic(["run", "--out", "rep", "--quiet"], { cwd, env });
     expect(r.stderr).toBe("");
@@ -184,7 +184,7 @@ describe("explain", () => {
     const env = { OPENAI_API_KEY: "sim-key" };
     const plan = await critic(["run", "--dry-run"], { cwd, env });
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(/sim-critic-strong\D+62\b/); // 60 outputs + 2 explanations
+    expect(plan.stdout).toMatch(/sim-critic-strong[^\n]*\b62-\d+/); // at least 60 outputs + 2 explanations
     expect(plan.stdout).toContain("explain: the 2 worst outputs per rubric");
 
     const r = await critic(["run", "--out", "rep", "--quiet"], { cwd, env });
