@@ -187,7 +187,7 @@ export function hannaSampleCurves(file = HANNA): { criterion: string; noise: Sam
   });
 }
 
-const curveText = (n: SampleNoise) => `${n.curve.map((c) => (c.agreement ?? Number.NaN).toFixed(3)).join(" > ")} (sd ${n.withinSd?.toFixed(2)})`;
+const curveText = (n: SampleNoise) => `${n.curve.map((c) => (c.agreement ?? Number.NaN).toFixed(3)).join(" → ")} (sd ${n.withinSd?.toFixed(2)})`;
 
 /**
  * The 1..k curve on real judge data. Neither set has repeated samples of one prompt, so the
