@@ -136,5 +136,8 @@ export function resultFromLog(log: JournalContents, withGold?: (d: LogDataset, s
   result.notes.push(...shapeNotes(suite, log));
   if (log.sequential) result.sequential = log.sequential;
   if (log.gates) result.gates = log.gates;
+  // `explain: N` answers, recorded after scoring (the last record wins after a resume).
+  const explained = [...log.other].reverse().find((o) => o.type === "explanations") as { explanations?: RunResult["explanations"] } | undefined;
+  if (explained?.explanations) result.explanations = explained.explanations;
   return { suite, result };
 }

@@ -113,10 +113,14 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
       result.gates = evaluateGates(result, suite.gates);
       await journal.record({ type: "gates", outcomes: result.gates });
     }
+    // Journaled, so `critic report RUN` shows them too.
+    if (suite.explain && result.complete) {
+      result.explanations = await explainAfterScoring(suite, result, readOpts, full?.rows ?? null, opts);
+      await journal.record({ type: "explanations", explanations: result.explanations });
+    }
   } finally {
     await journal.close();
   }
-  if (suite.explain && result.complete) result.explanations = await explainAfterScoring(suite, result, readOpts, full?.rows ?? null, opts);
   if (opts.write === false) return { result, reportDir: null, files: [] };
   const reportDir = opts.out ?? suite.out ?? join(opts.cwd, "reports", run);
   const files = await writeReports(result, reportDir);

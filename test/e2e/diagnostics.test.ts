@@ -207,6 +207,12 @@ describe("explain", () => {
     expect(md).toContain(`**${ex[0].item}** / ${ex[0].candidate} on politeness`);
     const html = await readFile(join(cwd, "rep/report.html"), "utf8");
     expect(html).toContain("Why the worst outputs are weak");
+    // Journaled: the report rebuilt from the run log shows the same answers, without calling anything.
+    const calls = sim.stats().total;
+    const rebuilt = await critic(["report", summary.run, "--out", "rep3"], { cwd, env });
+    expect(rebuilt.code).toBe(0);
+    expect(sim.stats().total).toBe(calls);
+    expect(JSON.parse(await readFile(join(cwd, "rep3/summary.json"), "utf8")).explanations).toEqual(ex);
   });
 });
 
