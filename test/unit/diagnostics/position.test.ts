@@ -62,6 +62,34 @@ describe("position audit statistics", () => {
   });
 });
 
+describe("LLMBar's Rating runs: each output scored alone, the verdict derived", () => {
+  it.skipIf(!existsSync(LLMBAR))("flip only where the two scores tie: derived from score_1 and score_2, the agreement and accuracy are reproduced exactly", () => {
+    const files = resultFiles(LLMBAR).filter((f) => /[/\\]Rating[^/\\]*[/\\]result\.json$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const data = JSON.parse(readFileSync(file, "utf8")) as { label: number; results: Record<string, [string, string]>[] }[];
+      let ties = 0;
+      const rows: BothOrders[] = data.map((it) => {
+        const v = it.results.at(-1)!;
+        // An unparseable score is no number: LLMBar's comparisons are then false both ways, as for a tie.
+        const s1 = Number.parseInt(v.score_1![0], 10);
+        const s2 = Number.parseInt(v.score_2![0], 10);
+        if (!(s1 > s2) && !(s2 > s1)) ties++;
+        // LLMBar's evaluate.py: in order, "1" only if s1 > s2; swapped, "2" only if s2 > s1.
+        return { inOrder: s1 > s2 ? "1" : "2", swapped: s2 > s1 ? "2" : "1", gold: String(it.label) as "1" | "2" };
+      });
+      const stats = JSON.parse(readFileSync(join(file, "../statistics.json"), "utf8")) as { equal: string; correct_average: string };
+      const a = positionAudit(rows);
+      expect([a.consistent, a.pairs], file).toEqual(fraction(stats.equal));
+      // Scored one at a time, the order changes the verdict only where the scores tie.
+      expect(a.pairs - a.consistent, file).toBe(ties);
+      const published = stats.correct_average.replace("%", "");
+      const decimals = published.split(".")[1]?.length ?? 0;
+      expect(Math.abs(100 * a.accuracy! - Number(published)), file).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-9);
+    }
+  });
+});
+
 describe("pairwise prompt", () => {
   it("reads A or B strictly and nothing else", () => {
     for (const t of ["A", " **B** ", "Output A", "Answer: B", "(A)", "A."]) expect(parsePairwiseVerdict(t), t).not.toBeNull();
