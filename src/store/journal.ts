@@ -241,6 +241,8 @@ function apply(log: JournalContents, rec: { type: string } & Record<string, unkn
         log.judgments.set(key, j);
       }
       for (const id of replyIds(key)) log.replies.delete(id);
+      // `samples: k` (at most 20) answers under their own ids: done with them too.
+      if (log.replies.size) for (let n = 0; n < 20; n++) for (const id of replyIds(`${key}|sample${n}`)) log.replies.delete(id);
       return;
     }
     case "generation": {
