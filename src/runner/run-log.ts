@@ -49,8 +49,8 @@ export function suiteOfLog(header: JournalHeader, keys: Partial<Record<ProviderK
   return { ...s, providers };
 }
 
-export function runHeader(run: string, startedAt: string, suite: Suite, dataset: { file: string; goldRubrics: string[]; candidates: string[] }, simulated: boolean, sampleNote: string | null): JournalHeader {
-  return { type: "run", version: JOURNAL_VERSION, run, startedAt, versions: logVersions(), simulated, suite: loggedSuite(suite), dataset, sampleNote };
+export function runHeader(run: string, startedAt: string, suite: Suite, dataset: { file: string; goldRubrics: string[]; candidates: string[] }, simulated: boolean, sampleNote: string | null, git: string | null = null): JournalHeader {
+  return { type: "run", version: JOURNAL_VERSION, run, startedAt, versions: logVersions(), simulated, suite: loggedSuite(suite), dataset, sampleNote, git };
 }
 
 /** Critic and rubric ids of the suite a log recorded (version 1 kept ids, version 2 the targets). */
