@@ -126,7 +126,9 @@ function trendChart(rubric: string, runs: string[], rows: HistoryRow[]): string 
   const candidates = [...new Set(rows.map((r) => r.candidate))];
   const parts: string[] = [];
   for (let v = 1; v <= 7; v++) parts.push(`<line x1="${pad.l}" x2="${W - pad.r}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11">${v}</text>`);
-  runs.forEach((run, i) => parts.push(`<text x="${x(i)}" y="${H - pad.b + 16}" text-anchor="middle" font-size="10">${esc(run.slice(0, 16))}</text>`));
+  runs.forEach((run, i) => {
+    parts.push(`<text x="${x(i)}" y="${H - pad.b + 16}" text-anchor="middle" font-size="10">${esc(run.slice(0, 16))}</text>`);
+  });
   candidates.forEach((cand, k) => {
     const color = colorOf(k);
     const pts = rows.filter((r) => r.candidate === cand && r.mean != null).map((r) => ({ i: runs.indexOf(r.run), r }));
