@@ -146,12 +146,13 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       else adaptFailure ??= new ConfigError(`the cascade's threshold needs logprobs from ${cascadeCheap.id}, and its server returns none; give the cascade a band, e.g. band: [3, 5]`, { field: "cascade" });
     }
   };
+  const cache = new ResponseCache(suite.cacheDir, !opts.noCache);
   const call = createCaller({
     shapes: new ShapeBook(resume?.adaptations),
     onAdapt,
     providers: buildProviders(suite),
     limiters,
-    cache: new ResponseCache(suite.cacheDir, !opts.noCache),
+    cache,
     budget,
     retry: { ...DEFAULT_RETRY, maxRetries: suite.maxRetries },
     prices: suite.prices,
@@ -287,6 +288,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     return judgeUnit(u, gen.output);
   });
   opts.signal.removeEventListener("abort", onAbort);
+  await cache.close(run);
   await own?.close();
   if (fatalError) throw fatalError;
   const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;
