@@ -6,8 +6,6 @@ import { levelDistribution } from "../critic/logprobs.js";
 import { parseScore } from "../critic/parse.js";
 import { type ChatMessage, REASK, criticMessages } from "../critic/prompt.js";
 import type { DatasetRow } from "../data/dataset.js";
-import { anthropicProvider } from "../providers/anthropic.js";
-import { openaiProvider } from "../providers/openai.js";
 import type { Provider } from "../providers/provider.js";
 import { type Adaptation, ShapeBook, describeAdaptation, shapeFields } from "../providers/shapes.js";
 import type { Generation, Judgment } from "../run-result.js";
@@ -22,7 +20,6 @@ import type { RunEventListener } from "./events.js";
 import { Limiter } from "./limiter.js";
 import { DEFAULT_RETRY } from "./retry.js";
 import { forEachBounded, unitWindow } from "./window.js";
-import { createBatcher } from "./batcher.js";
 
 export interface ExecuteOptions {
   suite: Suite;
@@ -97,10 +94,22 @@ export function renderTemplate(template: string, row: DatasetRow): string {
   });
 }
 
+/** Each SDK is loaded on its provider's first call: loading one a suite does not use costs every run start a second of CPU on a busy machine. */
+function lazyProvider(kind: ProviderKind, load: () => Promise<Provider>): Provider {
+  let p: Promise<Provider> | null = null;
+  return {
+    kind,
+    complete: async (req, signal) => {
+      p ??= load();
+      return (await p).complete(req, signal);
+    },
+  };
+}
+
 function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
   return {
-    openai: openaiProvider({ ...suite.providers.openai, timeoutMs: suite.timeoutMs }),
-    anthropic: anthropicProvider({ ...suite.providers.anthropic, timeoutMs: suite.timeoutMs }),
+    openai: lazyProvider("openai", async () => (await import("../providers/openai.js")).openaiProvider({ ...suite.providers.openai, timeoutMs: suite.timeoutMs })),
+    anthropic: lazyProvider("anthropic", async () => (await import("../providers/anthropic.js")).anthropicProvider({ ...suite.providers.anthropic, timeoutMs: suite.timeoutMs })),
   };
 }
 
@@ -161,7 +170,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     replay: opts.replay,
     journal,
     batcher: opts.batch
-      ? createBatcher(suite, {
+      ? (await import("./batcher.js")).createBatcher(suite, {
           known: resume?.batches,
           record: (r) => journal.batch(r),
           signal,
