@@ -12,7 +12,8 @@ import { cacheStats } from "../src/store/cache.js";
 import type { BenchRow } from "./row.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const BIN = join(HERE, "../../bin/critic.js");
+/** CRITIC_BENCH_BIN measures another build (say, the last release) with the same rows. */
+const BIN = process.env.CRITIC_BENCH_BIN ?? join(HERE, "../../bin/critic.js");
 
 function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
