@@ -27,7 +27,7 @@ export const cacheCommand: Command = {
       return 0;
     }
     const s = await cacheStats(dir);
-    io.stdout(`${relative(io.cwd, dir) || dir}/cache: ${s.entries} responses in ${s.files} files, ${mib(s.bytes)}.`);
+    io.stdout(`${relative(io.cwd, dir) || dir}/cache: ${s.entries} responses in ${s.files} files, ${mib(s.bytes)} (${mib(s.disk)} on disk).`);
     return 0;
   },
 };

@@ -16,15 +16,41 @@ const CachedReplySchema = z.object({
   latencyMs: z.number(),
 });
 
-const IndexSchema = z.object({
-  version: z.literal(1),
-  /** Bytes of each segment the entries cover; anything beyond is scanned on open. */
-  segments: z.record(z.string(), z.number()),
-  /** key -> [segment, byte offset, byte length] of its line. */
-  entries: z.record(z.string(), z.tuple([z.string(), z.number(), z.number()])),
-});
-
 type Entry = [segment: string, offset: number, length: number];
+
+const INDEX = "index.txt";
+const INDEX_MAGIC = "critic-cache-index 1";
+
+/**
+ * The index as text, one entry a line sorted by key, so a committed cache diffs line by line:
+ * the magic line, a JSON line of [segment, bytes covered] pairs, then `key segment offset length`
+ * (segment as its position in that list).
+ */
+function renderIndex(covered: Record<string, number>, entries: Iterable<[string, Entry]>): string {
+  const names = Object.keys(covered).sort();
+  const pos = new Map(names.map((n, i) => [n, i]));
+  const lines = [...entries].filter(([, e]) => pos.has(e[0])).map(([k, e]) => `${k} ${pos.get(e[0])} ${e[1]} ${e[2]}`);
+  lines.sort();
+  return `${INDEX_MAGIC}\n${JSON.stringify(names.map((n) => [n, covered[n]]))}\n${lines.join("\n")}\n`;
+}
+
+/** Null for an index that is missing or does not parse: the segments are then scanned whole. */
+function parseIndex(text: string): { covered: Record<string, number>; entries: Map<string, Entry> } | null {
+  const lines = text.split("\n");
+  if (lines[0] !== INDEX_MAGIC) return null;
+  const segs = z.array(z.tuple([z.string(), z.number()])).safeParse(JSON.parse(lines[1] ?? "null"));
+  if (!segs.success) return null;
+  const entries = new Map<string, Entry>();
+  for (let i = 2; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    const [k, s, o, l] = line.split(" ");
+    const seg = segs.data[Number(s)];
+    if (!k || !seg || !Number.isInteger(Number(o)) || !Number.isInteger(Number(l))) return null;
+    entries.set(k, [seg[0], Number(o), Number(l)]);
+  }
+  return { covered: Object.fromEntries(segs.data), entries };
+}
 
 const SEGMENT = /^seg-[\w.-]+\.jsonl$/;
 
@@ -41,7 +67,7 @@ function asciiJson(obj: unknown): string {
  *
  * - Each process appends to a segment of its own (`seg-<time>-<pid>-<random>.jsonl`, one JSON
  *   line per response), so concurrent runs never write the same file.
- * - `index.json` (key -> segment, offset, length) is rewritten by rename when a process closes
+ * - `index.txt` (key -> segment, offset, length) is rewritten by rename when a process closes
  *   the store; it records how many bytes of each segment it covers, and whatever lies beyond
  *   (another process's later lines) is scanned on open. The segments are the truth: a lost or
  *   stale index costs a scan, never an entry.
@@ -72,14 +98,15 @@ export class ResponseCache {
   private load(): Promise<void> {
     this.loading ??= (async () => {
       const entries = new Map<string, Entry>();
-      const index = await readFile(join(this.root, "index.json"), "utf8")
-        .then((t) => IndexSchema.safeParse(JSON.parse(t)))
+      const index = await readFile(join(this.root, INDEX), "utf8")
+        .then(parseIndex)
         .catch(() => null);
       const names = existsSync(this.root) ? (await readdir(this.root)).filter((n) => SEGMENT.test(n)) : [];
       const covered: Record<string, number> = {};
-      if (index?.success) {
-        for (const [k, e] of Object.entries(index.data.entries)) if (names.includes(e[0])) entries.set(k, e);
-        for (const n of names) if (index.data.segments[n] !== undefined) covered[n] = index.data.segments[n]!;
+      if (index) {
+        const present = new Set(names);
+        for (const [k, e] of index.entries) if (present.has(e[0])) entries.set(k, e);
+        for (const n of names) if (index.covered[n] !== undefined) covered[n] = index.covered[n]!;
       }
       for (const n of names) covered[n] = await this.scan(n, covered[n] ?? 0, entries);
       this.entries = entries;
@@ -135,7 +162,8 @@ export class ResponseCache {
     if (this.entries!.has(key)) return;
     this.entries!.set(key, ["", 0, 0]);
     await new Promise<void>((resolve, reject) => {
-      this.pending.push({ key, line: `${asciiJson({ k: key, v: reply })}\n`, resolve, reject });
+      // Latency to the millisecond: the line stays short, and a replayed answer reports none anyway.
+      this.pending.push({ key, line: `${asciiJson({ k: key, v: { ...reply, latencyMs: Math.round(reply.latencyMs) } })}\n`, resolve, reject });
       this.flushing ??= this.flush();
     });
   }
@@ -194,26 +222,27 @@ export class ResponseCache {
     this.readers.clear();
     if (this.added) {
       // Another process may have appended since: the index says how far it covers each segment.
-      const entries: Record<string, Entry> = {};
-      for (const [k, e] of this.entries) if (e[0]) entries[k] = e;
-      await writeFileAtomic(join(this.root, "index.json"), JSON.stringify({ version: 1, segments: this.covered, entries }));
+      await writeFileAtomic(join(this.root, INDEX), renderIndex(this.covered, this.entries));
     }
     if (run && this.used.size) await writeFileAtomic(join(this.root, "used", `${run}.keys`), `${[...this.used].sort().join("\n")}\n`);
   }
 }
 
-/** Files, bytes and entries of a cache directory. */
-export async function cacheStats(dir: string): Promise<{ files: number; bytes: number; entries: number }> {
+/** Files, bytes, disk use (whole blocks, as `du` counts) and entries of a cache directory. */
+export async function cacheStats(dir: string): Promise<{ files: number; bytes: number; disk: number; entries: number }> {
   const root = join(dir, "cache");
-  if (!existsSync(root)) return { files: 0, bytes: 0, entries: 0 };
+  if (!existsSync(root)) return { files: 0, bytes: 0, disk: 0, entries: 0 };
   let files = 0;
   let bytes = 0;
+  let disk = 0;
   const walk = async (d: string): Promise<void> => {
     for (const e of await readdir(d, { withFileTypes: true })) {
       if (e.isDirectory()) await walk(join(d, e.name));
       else {
         files++;
-        bytes += (await stat(join(d, e.name))).size;
+        const st = await stat(join(d, e.name));
+        bytes += st.size;
+        disk += st.blocks * 512;
       }
     }
   };
@@ -221,7 +250,7 @@ export async function cacheStats(dir: string): Promise<{ files: number; bytes: n
   const c = new ResponseCache(dir);
   const { entries } = await c.contents();
   await c.close();
-  return { files, bytes, entries: entries.size };
+  return { files, bytes, disk, entries: entries.size };
 }
 
 /**
@@ -243,19 +272,19 @@ export async function pruneCache(dir: string, keep: number): Promise<{ before: n
   const before = entries.size;
   const name = `seg-${new Date().toISOString().replace(/[-:.]/g, "")}-${process.pid}-pruned.jsonl`;
   const lines: string[] = [];
-  const index: Record<string, Entry> = {};
+  const index = new Map<string, Entry>();
   let size = 0;
   for (const [key, e] of entries) {
     if (!wanted.has(key)) continue;
     const line = await cache.line(e);
-    index[key] = [name, size, e[2]];
+    index.set(key, [name, size, e[2]]);
     size += e[2] + 1;
     lines.push(`${line}\n`);
   }
   await cache.close();
   await writeFileAtomic(join(root, name), lines.join(""));
-  await writeFileAtomic(join(root, "index.json"), JSON.stringify({ version: 1, segments: { [name]: size }, entries: index }));
+  await writeFileAtomic(join(root, INDEX), renderIndex({ [name]: size }, index));
   for (const s of oldSegments) await rm(join(root, s), { force: true });
   for (const l of lists.slice(keep)) await rm(join(usedDir, l.n), { force: true });
-  return { before, after: Object.keys(index).length };
+  return { before, after: index.size };
 }
