@@ -88,6 +88,23 @@ function lengthExhausted(target: ModelTarget, req: CompletionRequest, reply: Pro
   );
 }
 
+/** Thrown from the limiter when the model's learned shape changed while the request waited: built again, not sent. */
+const RESHAPE = new Error("request shape changed while waiting");
+
+/** A 400 the request's shape caused, and what was learned from it: sent again reshaped, not retried as it was. */
+class Reshaped extends Error {
+  constructor(
+    readonly adaptation: Adaptation | "known",
+    readonly error: ProviderError,
+  ) {
+    super(error.message);
+  }
+}
+
+function sameShape(a: CompletionRequest, b: CompletionRequest): boolean {
+  return a.tokenParam === b.tokenParam && a.temperature === b.temperature && a.topLogprobs === b.topLogprobs && a.reasoningEffort === b.reasoningEffort && a.maxTokens === b.maxTokens;
+}
+
 const sumOrNull = (a: number | null | undefined, b: number | null | undefined): number | null => (a == null || b == null ? null : a + b);
 
 /** The path of every model call: shape, cache, budget, limiter, retries, provider, accounting, cache. */
@@ -108,7 +125,7 @@ export function createCaller(deps: CallerDeps) {
   };
 
   /** One request as shaped: from the cache, or through the limiter, retries and provider. */
-  async function once(target: ModelTarget, req: CompletionRequest): Promise<CallResult> {
+  async function once(target: ModelTarget, req: CompletionRequest, logical: CompletionRequest): Promise<CallResult> {
     // The content address is hashed from the whole prompt: only worth it where something uses it.
     const key = deps.cache.enabled || deps.batcher ? requestKey(target.provider, req) : "";
     const hit = await deps.cache.get(key);
@@ -128,6 +145,8 @@ export function createCaller(deps: CallerDeps) {
       () =>
         limiter.run(async () => {
           if (!deps.budget.allows()) throw new BudgetExhausted(deps.budget.stopReason ?? "budget");
+          // While this request waited its turn, another reply may have taught the model's shape: send that instead.
+          if (!sameShape(shapes.apply(target.provider, logical), req)) throw RESHAPE;
           try {
             const reply = await deps.providers[target.provider].complete(req, deps.signal);
             const cost = costUsd(price, reply.inputTokens, reply.outputTokens);
@@ -139,6 +158,9 @@ export function createCaller(deps: CallerDeps) {
           } catch (e) {
             // A failed attempt is charged as a call (it may have been billed); its dollars are unknown to us.
             deps.budget.charge(0);
+            // Learned before the limiter's slot is free, so the next request waiting for it already goes out reshaped.
+            const learned = e instanceof ProviderError ? shapes.learn(target.provider, req, e) : null;
+            if (learned) throw new Reshaped(learned, e as ProviderError);
             if (e instanceof ProviderError && e.status === 429) limiter.rateLimited();
             if (e instanceof ProviderError && e.kind === "network" && successes === 0 && ++refused >= UNREACHABLE_AFTER) {
               throw new ConfigError(`${target.id}: ${unreachable(e)}`);
@@ -171,15 +193,16 @@ export function createCaller(deps: CallerDeps) {
       const req = shapes.apply(target.provider, logical);
       let r: CallResult;
       try {
-        r = await once(target, req);
-      } catch (e) {
-        if (e instanceof ProviderError && adaptations < MAX_ADAPTATIONS_PER_CALL) {
-          const learned = shapes.learn(target.provider, req, e);
-          if (learned) {
-            adaptations++;
-            if (learned !== "known") deps.onAdapt?.(learned, target);
+        r = await once(target, req, logical);
+      } catch (thrown) {
+        if (thrown === RESHAPE) continue;
+        let e = thrown;
+        if (e instanceof Reshaped) {
+          if (++adaptations <= MAX_ADAPTATIONS_PER_CALL) {
+            if (e.adaptation !== "known") deps.onAdapt?.(e.adaptation, target);
             continue;
           }
+          e = e.error;
         }
         if (isRejection(e)) {
           const sig = rejectionSignature(e);

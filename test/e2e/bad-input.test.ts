@@ -82,7 +82,7 @@ describe.concurrent("the bad-input catalogue", () => {
 
   it("rejects a critic model the server does not know with exit 2, naming the critic, and no report", async () => {
     const { startSimServer } = await import("../../src/providers/sim/server.js");
-    const sim = await startSimServer({ seed: 2 });
+    const sim = await startSimServer({ seed: 2, serveUnknownModels: false });
     try {
       const cwd = await setup({ "data.csv": GOOD_CSV });
       const r = await critic(["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "openai:no-such-critic", "--base-url", sim.openaiBaseURL, "--out", "rep", "--quiet"], { cwd });
