@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, fieldPath } from "../errors.js";
 import type { Gate } from "../gates/types.js";
+import { priceFor } from "../providers/prices.js";
 import { type RequestShape, type ShapeOverrides, resolveShape } from "../providers/shapes.js";
 import { type Rubric, resolveRubric } from "./rubric.js";
 import { type CandidateSpec, type CascadeSpec, type CompareSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
@@ -240,6 +241,18 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     if (!cheap.logprobs && !c.cascade.band) {
       const why = cheap.logprobsUnavailable ? `its model family (${cheap.shape.family}) returns no logprobs` : "it is not asked for logprobs (set logprobs: true on it, or --logprobs)";
       throw new ConfigError(`the cascade's threshold needs the cheap critic's logprobs, but ${why}; give the cascade a band instead, e.g. band: [3, 5] (escalate when the cheap critic's level is in it)`, { file: configFile ?? undefined, field: "cascade" });
+    }
+  }
+  // A dollar cap is only enforced on calls whose price is known: refuse to start rather than overspend silently.
+  const budgetUsd = flags.budgetUsd ?? c.budget?.usd;
+  if (budgetUsd !== undefined) {
+    const unpriced = [...critics, ...candidates].filter((t) => !priceFor(t.model, c.prices));
+    if (unpriced.length) {
+      const m = unpriced[0]!.model;
+      throw new ConfigError(
+        `--budget-usd ${budgetUsd} cannot be enforced: model "${m}" (${unpriced.map((t) => t.id).join(", ")}) has no price. Add its list price in dollars per million tokens to the config, e.g. prices: { "${m}": { input: 0.5, output: 1.5 } }`,
+        { file: configFile ?? undefined, field: "prices" },
+      );
     }
   }
   if (c.compare?.rubric && !rubrics.some((r) => r.id === c.compare?.rubric)) {

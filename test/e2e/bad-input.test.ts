@@ -49,6 +49,12 @@ const CASES: Case[] = [
   { name: "a critic that is not provider:model", files: { "data.csv": GOOD_CSV }, args: ["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "gpt-4o-mini", "--out", "rep"], expect: ["critics[0]", /"openai:<model>" or "anthropic:<model>"/] },
   { name: "a config with wrong types", files: { "data.csv": GOOD_CSV, "critic.config.json": JSON.stringify({ dataset: "data.csv", rubrics: ["helpfulness"], critics: ["openai:m"], concurrency: "eight" }) }, args: ["run", "--base-url", "http://127.0.0.1:9/v1", "--out", "rep"], expect: ["critic.config.json", "concurrency", /expected number/] },
   { name: "a config with a negative budget", files: { "data.csv": GOOD_CSV, "critic.config.yaml": "dataset: data.csv\nrubrics: [helpfulness]\ncritics: ['openai:m']\nbudget:\n  usd: -5\n" }, args: ["run", "--base-url", "http://127.0.0.1:9/v1", "--out", "rep"], expect: ["critic.config.yaml", "budget.usd", /expected number to be >0/] },
+  {
+    name: "--budget-usd with a model that has no price",
+    files: { "data.csv": GOOD_CSV },
+    args: ["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "openai:my-local-model", "--base-url", "http://127.0.0.1:9/v1", "--out", "rep", "--budget-usd", "2"],
+    expect: ['model "my-local-model" (openai:my-local-model) has no price', /prices: \{ "my-local-model": \{ input: .*, output: .* \} \}/],
+  },
   { name: "a negative --budget-usd", files: { "data.csv": GOOD_CSV }, args: run("data.csv", ["--budget-usd=-1"]), expect: ["--budget-usd", /must be a positive number, got -1/] },
   { name: "aggregate labels outside --k", files: { "labels.csv": "item,labeler,label\na,w1,3\na,w2,4\nb,w1,9\n" }, args: ["aggregate", "labels.csv", "--k", "7", "--out", "rep"], expect: ["labels.csv:4", "label", /label 9 is outside the 7-point scale/] },
   { name: "aggregate labels that are not whole levels", files: { "labels.csv": "item,labeler,label\na,w1,3\na,w2,3.5\n" }, args: ["aggregate", "labels.csv", "--out", "rep"], expect: ["labels.csv:3", "label", /"3.5" is not an integer level/] },
