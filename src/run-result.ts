@@ -129,6 +129,29 @@ export interface PairwiseResult {
   meanDiff: number | null;
   diffCi95: Interval | null;
   n: number;
+  /**
+   * The same comparison at equal length: each item's difference corrected by the rubric's
+   * within-item-and-candidate length slope (see `diagnostics.length`); null when the slope
+   * cannot be estimated.
+   */
+  lengthControlled?: { meanDiff: number; diffCi95: Interval | null; winRate: number } | null;
+}
+
+/** Change in a critic's level per 1,000 characters of output, within items and candidates. */
+export interface LengthDiagnostic {
+  critic: string;
+  rubric: string;
+  /** Levels per 1,000 characters; null when lengths do not vary within items and candidates. */
+  slope: number | null;
+  ci95: Interval | null;
+  /** Outputs the critic scored. */
+  n: number;
+}
+
+/** What the judges' biases look like on this run's own data. */
+export interface Diagnostics {
+  /** Per critic and rubric, the length effect; also one row per rubric for the combined score (`critic: "combined"`). */
+  length: LengthDiagnostic[];
 }
 
 export interface RankingEntry {
@@ -258,4 +281,6 @@ export interface RunResult {
   notes: string[];
   /** Quality gates decided on this run, in config order (absent when the suite has none). */
   gates?: GateOutcome[];
+  /** Length effect, self-preference and sample spread of the critics, measured on this run. */
+  diagnostics?: Diagnostics;
 }
