@@ -63,3 +63,15 @@ export function costUsd(price: Price | null, inputTokens: number | null, outputT
   if (!price || inputTokens == null || outputTokens == null) return null;
   return (inputTokens * price.input + outputTokens * price.output) / 1e6;
 }
+
+/** The config's prices plus each provider's own, the latter under `provider:model` so they apply to that provider only. */
+export function withProviderPrices(prices: Record<string, Price>, providers: Record<string, { prices?: Record<string, Price> }>): Record<string, Price> {
+  const out = { ...prices };
+  for (const [name, p] of Object.entries(providers)) for (const [model, price] of Object.entries(p.prices ?? {})) out[`${name}:${model}`] = price;
+  return out;
+}
+
+/** A target's price: its provider's own first, then the config's and the table's by model name. */
+export function targetPrice(t: { provider: string; model: string }, prices: Record<string, Price>): Price | null {
+  return priceFor(`${t.provider}:${t.model}`, prices) ?? priceFor(t.model, prices);
+}

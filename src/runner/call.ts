@@ -1,7 +1,7 @@
 import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
 import type { ModelTarget, ProviderKind } from "../config/load.js";
 import type { Price } from "../config/schema.js";
-import { costUsd, priceFor } from "../providers/prices.js";
+import { costUsd, targetPrice } from "../providers/prices.js";
 import { type Adaptation, ShapeBook, largerAllowance } from "../providers/shapes.js";
 import type { CompletionRequest, Provider, ProviderReply } from "../providers/provider.js";
 import type { ResponseCache } from "../store/cache.js";
@@ -33,6 +33,12 @@ export interface CallerDeps {
   replay?: boolean;
   /** --batch: calls go through the providers' batch APIs at the batch price. */
   batcher?: Batcher;
+  /**
+   * Cache scope per provider name: a named provider's includes its base URL, so one server's
+   * answers never replay as another's. The default openai and anthropic keep their bare name, so
+   * a committed cache replays against any server of the same model (CRITIC_REPLAY in CI).
+   */
+  cacheScopes?: Record<string, string>;
   /** Request shapes learned so far (a resumed run starts with its journal's). */
   shapes?: ShapeBook;
   /** A model's request shape changed; said once per change. */
@@ -127,7 +133,7 @@ export function createCaller(deps: CallerDeps) {
   /** One request as shaped: from the cache, or through the limiter, retries and provider. */
   async function once(target: ModelTarget, req: CompletionRequest, logical: CompletionRequest): Promise<CallResult> {
     // The content address is hashed from the whole prompt: only worth it where something uses it.
-    const key = deps.cache.enabled || deps.batcher ? requestKey(target.provider, req) : "";
+    const key = deps.cache.enabled || deps.batcher ? requestKey(deps.cacheScopes?.[target.provider] ?? target.provider, req) : "";
     const hit = await deps.cache.get(key);
     if (hit) return { reply: hit, cached: true, attempts: 0, costUsd: 0 };
     if (deps.replay) throw new CacheMissError(`${target.id} (model ${req.model})`);
@@ -138,7 +144,7 @@ export function createCaller(deps: CallerDeps) {
       await deps.cache.set(key, b.reply);
       return { reply: b.reply, cached: false, attempts: 1, costUsd: b.costUsd };
     }
-    const price = priceFor(target.model, deps.prices);
+    const price = targetPrice(target, deps.prices);
     const limiter = deps.limiters[target.provider];
     let spent: number | null = 0;
     const { value, attempts } = await withRetry(

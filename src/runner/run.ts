@@ -91,10 +91,12 @@ export function renderTemplate(template: string, row: DatasetRow): string {
 }
 
 function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
-  return {
-    openai: openaiProvider({ ...suite.providers.openai, timeoutMs: suite.timeoutMs }),
-    anthropic: anthropicProvider({ ...suite.providers.anthropic, timeoutMs: suite.timeoutMs }),
-  };
+  const out: Record<ProviderKind, Provider> = {};
+  for (const [name, p] of Object.entries(suite.providers)) {
+    const opts = { baseURL: p.baseURL, apiKey: p.apiKey, headers: p.headers, timeoutMs: suite.timeoutMs };
+    out[name] = p.type === "anthropic" ? anthropicProvider(opts) : openaiProvider({ ...opts, ...(p.type === "azure-openai" ? { azureApiVersion: p.apiVersion } : {}) });
+  }
+  return out;
 }
 
 function reasonOf(e: unknown): string {
@@ -110,10 +112,7 @@ function reasonOf(e: unknown): string {
 export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const { suite, rows, run } = opts;
   const startedAt = opts.resume?.header.startedAt ?? new Date().toISOString();
-  const limiters: Record<ProviderKind, Limiter> = {
-    openai: new Limiter(suite.providers.openai.concurrency),
-    anthropic: new Limiter(suite.providers.anthropic.concurrency),
-  };
+  const limiters: Record<ProviderKind, Limiter> = Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, new Limiter(p.concurrency)]));
   const budget = new Budget(suite.budget);
   const internal = new AbortController();
   const signal = AbortSignal.any([opts.signal, internal.signal]);
@@ -142,6 +141,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   };
   const call = createCaller({
     shapes: new ShapeBook(opts.resume?.adaptations),
+    cacheScopes: Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`])),
     onAdapt,
     providers: buildProviders(suite),
     limiters,

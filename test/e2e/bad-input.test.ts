@@ -46,9 +46,15 @@ const CASES: Case[] = [
   { name: "a rubric with a level given twice", files: { "data.csv": GOOD_CSV, "rubrics/tone.yaml": RUBRIC(`${SEVEN}\n  7: again`) }, args: [...run(), "--rubric", "tone"], expect: ["tone.yaml:12", /Map keys must be unique/] },
   { name: "a rubric with two levels described alike", files: { "data.csv": GOOD_CSV, "rubrics/tone.yaml": RUBRIC(SEVEN.replace("level 2 description", "Level 1  description")) }, args: [...run(), "--rubric", "tone"], expect: ["tone.yaml", "scale.2", /description duplicates level 1/] },
   { name: "a reference to an unknown rubric", files: { "data.csv": GOOD_CSV }, args: [...run(), "--rubric", "tonne"], expect: ["rubrics", /unknown rubric "tonne"/] },
-  { name: "a critic that is not provider:model", files: { "data.csv": GOOD_CSV }, args: ["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "gpt-4o-mini", "--out", "rep"], expect: ["critics[0]", /"openai:<model>" or "anthropic:<model>"/] },
+  { name: "a critic that is not provider:model", files: { "data.csv": GOOD_CSV }, args: ["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "gpt-4o-mini", "--out", "rep"], expect: ["critics[0]", /expected "<provider>:<model>": "openai:<model>", "anthropic:<model>"/] },
   { name: "a config with wrong types", files: { "data.csv": GOOD_CSV, "critic.config.json": JSON.stringify({ dataset: "data.csv", rubrics: ["helpfulness"], critics: ["openai:m"], concurrency: "eight" }) }, args: ["run", "--base-url", "http://127.0.0.1:9/v1", "--out", "rep"], expect: ["critic.config.json", "concurrency", /expected number/] },
   { name: "a config with a negative budget", files: { "data.csv": GOOD_CSV, "critic.config.yaml": "dataset: data.csv\nrubrics: [helpfulness]\ncritics: ['openai:m']\nbudget:\n  usd: -5\n" }, args: ["run", "--base-url", "http://127.0.0.1:9/v1", "--out", "rep"], expect: ["critic.config.yaml", "budget.usd", /expected number to be >0/] },
+  {
+    name: "a critic naming a provider the config does not define",
+    files: { "data.csv": GOOD_CSV },
+    args: ["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "local:qwen2.5", "--out", "rep"],
+    expect: ['critics[0]: "local:qwen2.5" names provider "local", which is not configured'],
+  },
   {
     name: "--budget-usd with a model that has no price",
     files: { "data.csv": GOOD_CSV },

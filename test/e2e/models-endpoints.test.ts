@@ -107,4 +107,44 @@ describe("current models and real endpoints, end to end", () => {
     expect(existsSync(join(cwd, "rep"))).toBe(false);
     expect(sim.stats().total).toBeLessThan(60);
   });
+
+  it("a suite with three named endpoints (hosted, local, an Azure gateway) runs, each critic on its own server, and the cache keeps them apart", async () => {
+    const [hosted, local, gateway] = [await scratch.sim({ seed: 3 }), await scratch.sim({ seed: 3 }), await scratch.sim({ seed: 3 })];
+    const cwd = await scratch.workdir();
+    await writeSupportCsv(cwd, 6);
+    const config = (localURL: string) => ({
+      dataset: "data.csv",
+      rubrics: ["helpfulness"],
+      critics: ["hosted:gpt-4o-mini", "local:qwen2.5-7b-instruct", "gateway:support-judge"],
+      providers: {
+        hosted: { type: "openai", baseURL: hosted.openaiBaseURL, apiKeyEnv: "HOSTED_KEY", headers: { "x-team": "evals" }, concurrency: 4 },
+        local: { type: "openai", baseURL: localURL, prices: { "qwen2.5-7b-instruct": { input: 0, output: 0 } } },
+        gateway: { type: "azure-openai", baseURL: gateway.url, apiKeyEnv: "GATEWAY_KEY", apiVersion: "2024-10-21" },
+      },
+      out: "rep",
+    });
+    await writeFile(join(cwd, "critic.config.json"), JSON.stringify(config(local.openaiBaseURL)));
+    const env = { HOSTED_KEY: "hosted-key-123456", GATEWAY_KEY: "gateway-key-123456" };
+    const r = await critic(["run", "--quiet"], { cwd, env });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(await summary(join(cwd, "rep"))).toMatchObject({ judgments: 18, failed: 0 });
+    expect(hosted.stats().byModel).toEqual({ "gpt-4o-mini": 6 });
+    expect(local.stats().byModel).toEqual({ "qwen2.5-7b-instruct": 6 });
+    expect(gateway.stats().byModel).toEqual({ "support-judge": 6 });
+    const report = await readFile(join(cwd, "rep/report.md"), "utf8");
+    for (const id of ["hosted:gpt-4o-mini", "local:qwen2.5-7b-instruct", "gateway:support-judge"]) expect(report).toContain(id);
+
+    // The same model name on another server is not the same critic: nothing replays from the first one's answers.
+    const other = await scratch.sim({ seed: 3 });
+    await writeFile(join(cwd, "critic.config.json"), JSON.stringify({ ...config(other.openaiBaseURL), out: "rep2" }));
+    expect((await critic(["run", "--quiet"], { cwd, env })).code).toBe(0);
+    expect(other.stats().byModel).toEqual({ "qwen2.5-7b-instruct": 6 });
+    expect(hosted.stats().byModel).toEqual({ "gpt-4o-mini": 6 });
+
+    // A key the environment lacks is named before anything runs.
+    const missing = await critic(["run", "--quiet"], { cwd, env: { HOSTED_KEY: "hosted-key-123456" } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/providers\.gateway\.apiKeyEnv: gateway:support-judge needs GATEWAY_KEY in the environment/);
+  });
 });
