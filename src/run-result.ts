@@ -170,6 +170,8 @@ export interface LabelModelSummary {
   method: string;
   /** Why it was chosen (auto picks per dataset and says why). */
   reason: string | null;
+  /** True when the critics' qualities are not identified (two critics, no gold): the estimate is their plain mean. */
+  notIdentified?: boolean;
   critics: { id: string; accuracy: number | null; bias: number | null; spread: number | null }[];
 }
 
@@ -245,6 +247,16 @@ export interface RunTotals {
   latencyMs: LatencySummary;
 }
 
+/** The caps a run ran under (--max-calls, --max-tokens, --budget-usd) and how much of each it used. */
+export interface CapsUsage {
+  limits: { calls?: number; tokens?: number; usd?: number };
+  calls: number;
+  tokens: number;
+  usd: number;
+  /** Calls with no known price: their dollars are not in `usd`. */
+  unpricedCalls: number;
+}
+
 export interface RunResult {
   version: 1;
   run: string;
@@ -279,6 +291,8 @@ export interface RunResult {
   cost: CostBreakdown;
   sequential: SequentialSummary | null;
   notes: string[];
+  /** How close the run came to its caps (absent when it set none); the usage of its last session. */
+  caps?: CapsUsage;
   /** Quality gates decided on this run, in config order (absent when the suite has none). */
   gates?: GateOutcome[];
   /** Length effect, self-preference and sample spread of the critics, measured on this run. */

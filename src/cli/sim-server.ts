@@ -1,4 +1,5 @@
 import { startSimServer } from "../providers/sim/server.js";
+import { ConfigError } from "../errors.js";
 import { type Command, str } from "./command.js";
 
 export const simServerCommand: Command = {
@@ -17,9 +18,14 @@ export const simServerCommand: Command = {
     strict: "every model answers as OpenAI's reasoning models do (400 for max_tokens, temperature, logprobs), not only those named like one",
   },
   async run({ values }, io) {
-    const n = (name: string, d: number) => Number(str(values, name) ?? d);
+    const n = (name: string, d: number) => {
+      const v = Number(str(values, name) ?? d);
+      if (!Number.isFinite(v) || v < 0) throw new ConfigError(`--${name} must be a non-negative number, got "${str(values, name)}"`);
+      return v;
+    };
+    const port = n("port", 0);
     const sim = await startSimServer({
-      port: n("port", 0),
+      port,
       seed: n("seed", 7),
       latencyMs: n("latency-ms", 0),
       rate429: n("rate-429", 0),
@@ -27,6 +33,11 @@ export const simServerCommand: Command = {
       rateGarbage: n("rate-garbage", 0),
       rateOverloaded: n("rate-529", 0),
       strict: values.strict === true,
+    }).catch((e: NodeJS.ErrnoException) => {
+      // An everyday mistake, not a bug: say what to do.
+      if (e.code === "EADDRINUSE") throw new ConfigError(`port ${port} is already in use; give another --port, or leave --port out to get a free one`);
+      if (e.code === "EACCES") throw new ConfigError(`port ${port} needs privileges this process does not have; give a port above 1023`);
+      throw e;
     });
     io.stdout(
       [

@@ -1,4 +1,4 @@
-import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
+import { CacheMissError, ConfigError, ProviderError } from "../errors.js";
 import type { ModelTarget, ProviderKind } from "../config/load.js";
 import type { Price } from "../config/schema.js";
 import { costUsd, targetPrice } from "../providers/prices.js";
@@ -6,8 +6,9 @@ import { type Adaptation, ShapeBook, largerAllowance } from "../providers/shapes
 import type { CompletionRequest, Provider, ProviderReply } from "../providers/provider.js";
 import type { ResponseCache } from "../store/cache.js";
 import { requestKey } from "../store/key.js";
+import type { Journal } from "../store/journal.js";
 import type { Batcher } from "./batcher.js";
-import type { Budget } from "./budget.js";
+import { type Budget, shareOf } from "./budget.js";
 import type { RunEventListener } from "./events.js";
 import type { Limiter } from "./limiter.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
@@ -33,6 +34,8 @@ export interface CallerDeps {
   replay?: boolean;
   /** --batch: calls go through the providers' batch APIs at the batch price. */
   batcher?: Batcher;
+  /** The run log: an answer is written to it before its slot frees, and one already in it is never paid for again. */
+  journal?: Pick<Journal, "reply" | "log">;
   /**
    * Cache scope per provider name: a named provider's includes its base URL, so one server's
    * answers never replay as another's. The default openai and anthropic keep their bare name, so
@@ -131,39 +134,54 @@ export function createCaller(deps: CallerDeps) {
   };
 
   /** One request as shaped: from the cache, or through the limiter, retries and provider. */
-  async function once(target: ModelTarget, req: CompletionRequest, logical: CompletionRequest): Promise<CallResult> {
+  async function once(target: ModelTarget, req: CompletionRequest, logical: CompletionRequest, callId?: string): Promise<CallResult> {
+    // Paid for in an earlier session whose outcome line did not make it to disk: use it, never pay again.
+    const variant = String(req.maxTokens);
+    const paid = callId ? deps.journal?.log.replies.get(callId)?.get(variant) : undefined;
+    if (paid) return { reply: paid.reply, cached: false, attempts: paid.attempts, costUsd: paid.costUsd };
     // The content address is hashed from the whole prompt: only worth it where something uses it.
     const key = deps.cache.enabled || deps.batcher ? requestKey(deps.cacheScopes?.[target.provider] ?? target.provider, req) : "";
     const hit = await deps.cache.get(key);
     if (hit) return { reply: hit, cached: true, attempts: 0, costUsd: 0 };
     if (deps.replay) throw new CacheMissError(`${target.id} (model ${req.model})`);
+    const price = targetPrice(target, deps.prices);
     if (deps.batcher) {
-      if (!deps.budget.allows()) throw new BudgetExhausted(deps.budget.stopReason ?? "budget");
-      const b = await deps.batcher.request(key, target, req);
-      deps.budget.charge(b.costUsd, (b.reply.inputTokens ?? 0) + (b.reply.outputTokens ?? 0));
+      // Held at the list price: the batch discount shows when it settles.
+      const held = await deps.budget.reserve(shareOf(req, price));
+      const b = await deps.batcher.request(key, target, req).catch((e: unknown) => {
+        held.settle(held.share.tokens, held.share.usd);
+        throw e;
+      });
+      held.settle((b.reply.inputTokens ?? 0) + (b.reply.outputTokens ?? 0), b.costUsd);
       await deps.cache.set(key, b.reply);
       return { reply: b.reply, cached: false, attempts: 1, costUsd: b.costUsd };
     }
-    const price = targetPrice(target, deps.prices);
     const limiter = deps.limiters[target.provider];
     let spent: number | null = 0;
     const { value, attempts } = await withRetry(
-      () =>
+      (attempt) =>
         limiter.run(async () => {
-          if (!deps.budget.allows()) throw new BudgetExhausted(deps.budget.stopReason ?? "budget");
           // While this request waited its turn, another reply may have taught the model's shape: send that instead.
           if (!sameShape(shapes.apply(target.provider, logical), req)) throw RESHAPE;
+          // The cap holds at any concurrency: the call's most possible cost is reserved before it goes out.
+          const held = await deps.budget.reserve(shareOf(req, price));
           try {
             const reply = await deps.providers[target.provider].complete(req, deps.signal);
             const cost = costUsd(price, reply.inputTokens, reply.outputTokens);
-            deps.budget.charge(cost, (reply.inputTokens ?? 0) + (reply.outputTokens ?? 0));
+            // A reply without usage figures keeps what it held: the cap cannot assume less.
+            const tokens = reply.inputTokens != null && reply.outputTokens != null ? reply.inputTokens + reply.outputTokens : held.share.tokens;
+            held.settle(tokens, cost ?? held.share.usd);
             spent = spent == null || cost == null ? null : spent + cost;
             limiter.succeeded();
             successes++;
+            // The slot is held until the answer is on disk: unjournaled paid answers never outnumber the slots.
+            if (callId && deps.journal) await deps.journal.reply(callId, variant, { reply, attempts: attempt + 1, costUsd: spent });
             return reply;
           } catch (e) {
-            // A failed attempt is charged as a call (it may have been billed); its dollars are unknown to us.
-            deps.budget.charge(0);
+            // A failed attempt is a call. An HTTP error answer is not billed; a timeout, a dropped
+            // connection or an unreadable body may have been, so it keeps its whole share.
+            if (e instanceof ProviderError && e.kind === "http") held.settle(0, 0);
+            else held.settle(held.share.tokens, held.share.usd);
             // Learned before the limiter's slot is free, so the next request waiting for it already goes out reshaped.
             const learned = e instanceof ProviderError ? shapes.learn(target.provider, req, e) : null;
             if (learned) throw new Reshaped(learned, e as ProviderError);
@@ -190,7 +208,8 @@ export function createCaller(deps: CallerDeps) {
    * unsupported_parameter / unsupported_value 400, given one larger allowance after an empty reply
    * cut at the limit. What every attempt cost is summed into the result.
    */
-  return async function call(target: ModelTarget, logical: CompletionRequest): Promise<CallResult> {
+  /** `callId` names the call's place in the run (judgment key + ask or re-ask): its answers are journaled under it. */
+  return async function call(target: ModelTarget, logical: CompletionRequest, callId?: string): Promise<CallResult> {
     const h = healthOf(target);
     let total: CallResult | null = null;
     let adaptations = 0;
@@ -199,7 +218,7 @@ export function createCaller(deps: CallerDeps) {
       const req = shapes.apply(target.provider, logical);
       let r: CallResult;
       try {
-        r = await once(target, req, logical);
+        r = await once(target, req, logical, callId);
       } catch (thrown) {
         if (thrown === RESHAPE) continue;
         let e = thrown;

@@ -117,6 +117,8 @@ function rankAndCompare(rubric: string, candidates: string[], at: (number | unde
   return { ranking, pairwise };
 }
 
+const hasCaps = (l: { calls?: number; tokens?: number; usd?: number } | undefined) => l !== undefined && (l.calls !== undefined || l.tokens !== undefined || l.usd !== undefined);
+
 /** Executed run + suite + dataset -> the one RunResult every report renders. */
 export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: string; goldRubrics: string[]; rows: readonly RowRef[] }, opts: { simulated: boolean }): RunResult {
   const critics = suite.critics.map((c) => c.id);
@@ -282,5 +284,6 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     sequential: null,
     notes,
     diagnostics: { length: lengthDiagnostics },
+    ...(hasCaps(ex.caps?.limits) ? { caps: ex.caps } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
-import { type CandidateTarget, type CriticTarget, type ProviderKind, type Suite, suiteToConfig } from "../config/load.js";
+import type { CandidateTarget, CriticTarget, ProviderKind, Suite } from "../config/load.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
 import { parseScore } from "../critic/parse.js";
@@ -15,7 +15,8 @@ import { needsEscalation } from "../sampling/cascade.js";
 import { isAudited } from "./audit.js";
 import { ResponseCache } from "../store/cache.js";
 import { Journal, type JournalContents } from "../store/journal.js";
-import { Budget } from "./budget.js";
+import { runHeader } from "./run-log.js";
+import { Budget, type BudgetUsage } from "./budget.js";
 import { type Caller, createCaller } from "./call.js";
 import type { RunEventListener } from "./events.js";
 import { Limiter } from "./limiter.js";
@@ -39,6 +40,10 @@ export interface ExecuteOptions {
   batchPollMs?: number;
   signal: AbortSignal;
   onEvent?: RunEventListener;
+  /** The caps, shared by every executeRun of one session (a sequential comparison makes one per batch). */
+  budget?: Budget;
+  /** The run log, opened by the caller (runSuite) and left open; without one, a log of this call alone is written. */
+  journal?: Journal;
 }
 
 export interface ExecutedRun {
@@ -52,6 +57,8 @@ export interface ExecutedRun {
   stopReason: string | null;
   complete: boolean;
   calls: number;
+  /** The caps this session ran under and what it used of them. */
+  caps?: BudgetUsage;
   /** Calls went through the batch APIs. */
   batch: boolean;
   /** Request-shape changes learned from the servers, the resumed journal's included. */
@@ -111,19 +118,18 @@ function reasonOf(e: unknown): string {
  */
 export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const { suite, rows, run } = opts;
-  const startedAt = opts.resume?.header.startedAt ?? new Date().toISOString();
+  const own = opts.journal ? null : await Journal.open(suite.cacheDir, runHeader(run, new Date().toISOString(), suite, { file: suite.dataset, goldRubrics: [], candidates: [] }, false, null));
+  const journal = (opts.journal ?? own)!;
+  // Everything the log holds counts as done: earlier sessions and, in a sequential comparison, earlier batches.
+  const resume = opts.journal ? journal.log : opts.resume;
+  const startedAt = journal.log.header.startedAt;
   const limiters: Record<ProviderKind, Limiter> = Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, new Limiter(p.concurrency)]));
-  const budget = new Budget(suite.budget);
+  const budget = opts.budget ?? new Budget(suite.budget);
   const internal = new AbortController();
   const signal = AbortSignal.any([opts.signal, internal.signal]);
   // Every unit in the window and each request's own signal listen on this one.
   setMaxListeners(0, signal);
-  const journal = await Journal.open(
-    suite.cacheDir,
-    { type: "run", run, startedAt, suite: { name: suite.name, dataset: suite.dataset, rubrics: suite.rubrics.map((r) => r.id), critics: suite.critics.map((c) => c.id), candidates: suite.candidates.map((c) => c.id), config: suiteToConfig(suite) } },
-    Boolean(opts.resume),
-  );
-  const adaptations: Adaptation[] = [...(opts.resume?.adaptations ?? [])];
+  const adaptations: Adaptation[] = [...(resume?.adaptations ?? [])];
   const shapeNotes = adaptations.map(describeAdaptation);
   const cascadeCheap = suite.cascade ? suite.critics.find((c) => c.id === suite.cascade?.critics[0]) : undefined;
   let adaptFailure: ConfigError | null = null;
@@ -140,7 +146,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     }
   };
   const call = createCaller({
-    shapes: new ShapeBook(opts.resume?.adaptations),
+    shapes: new ShapeBook(resume?.adaptations),
     cacheScopes: Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`])),
     onAdapt,
     providers: buildProviders(suite),
@@ -152,9 +158,10 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     signal,
     onEvent: opts.onEvent,
     replay: opts.replay,
+    journal,
     batcher: opts.batch
       ? createBatcher(suite, {
-          known: opts.resume?.batches,
+          known: resume?.batches,
           record: (r) => journal.batch(r),
           signal,
           pollMs: opts.batchPollMs,
@@ -175,7 +182,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
 
   const total = opts.units.length * suite.rubrics.length * suite.critics.length;
   let done = 0;
-  for (const u of opts.units) for (const r of suite.rubrics) for (const c of suite.critics) if (opts.resume?.judgments.has(judgmentKey(u.item, u.candidate, r.id, c.id))) done++;
+  for (const u of opts.units) for (const r of suite.rubrics) for (const c of suite.critics) if (resume?.judgments.has(judgmentKey(u.item, u.candidate, r.id, c.id))) done++;
   opts.onEvent?.({ type: "started", run, total, alreadyDone: done });
 
   const handleStop = (e: unknown): boolean => {
@@ -199,7 +206,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   /** One critic on one output and rubric: from the resumed journal, or judged and journaled now. */
   const judgeWith = async (u: Unit, output: string, rubric: Rubric, critic: CriticTarget): Promise<Judgment | null> => {
     const key = judgmentKey(u.row.id, u.candidate, rubric.id, critic.id);
-    const prior = opts.resume?.judgments.get(key);
+    const prior = resume?.judgments.get(key);
     if (prior) {
       judgments.push(prior);
       return prior;
@@ -209,7 +216,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     let j: Judgment;
     try {
       if (adaptFailure) throw adaptFailure;
-      j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
+      j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars, key);
       if (j.kind === "abstain") opts.onEvent?.({ type: "abstained", critic: critic.id, reason: j.reason ?? "" });
     } catch (e) {
       if (handleStop(e)) return null;
@@ -218,8 +225,17 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     await journal.judgment(key, j);
     judgments.push(j);
     done++;
-    opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.kind === "failed" ? null : j.costUsd });
+    opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.kind === "failed" ? null : j.costUsd, failed: j.kind === "failed" });
     return j;
+  };
+
+  /** The output about to be judged, in the log once: every view lists and previews outputs from it. */
+  const noteUnit = (u: Unit, output: string) => {
+    const key = generationKey(u.row.id, u.candidate);
+    const info = outputInfo(output);
+    outputs.set(key, info);
+    // Not awaited: the unit's judgment lines are written after it, so they can only be on disk with it.
+    if (!journal.log.units.has(key)) void journal.unit({ item: u.row.id, candidate: u.candidate, line: u.row.line, ...info, gold: u.target ? {} : u.row.gold }).catch(() => undefined);
   };
 
   const cascade = suite.cascade;
@@ -246,14 +262,14 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   await forEachBounded(unitsOf(rows, suite), width, async (u) => {
     if (!u.target) {
       const output = u.row.output ?? "";
-      outputs.set(generationKey(u.row.id, u.candidate), outputInfo(output));
+      noteUnit(u, output);
       return judgeUnit(u, output);
     }
     const gkey = generationKey(u.row.id, u.candidate);
-    let gen = opts.resume?.generations.get(gkey);
+    let gen = resume?.generations.get(gkey);
     if (!gen) {
       try {
-        gen = await generate(call, u.target, u.row);
+        gen = await generate(call, u.target, u.row, `${gkey}|gen`);
       } catch (e) {
         if (handleStop(e)) return;
         gen = failedGeneration(u.row.id, u.candidate, e);
@@ -267,15 +283,15 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       for (const r of suite.rubrics) for (const c of suite.critics) judgments.push(failedJudgment(u.row.id, u.candidate, r.id, c.id, new Error(`generation failed: ${gen.failed}`)));
       return;
     }
-    outputs.set(gkey, outputInfo(gen.output));
+    noteUnit(u, gen.output);
     return judgeUnit(u, gen.output);
   });
   opts.signal.removeEventListener("abort", onAbort);
-  await journal.close();
+  await own?.close();
   if (fatalError) throw fatalError;
   const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;
   opts.onEvent?.({ type: "finished", complete: stopReason === null });
-  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, batch: Boolean(opts.batch), adaptations, shapeNotes };
+  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, caps: budget.usage(), batch: Boolean(opts.batch), adaptations, shapeNotes };
 }
 
 /** One output to judge: a dataset row's own output, or what a candidate generates for the row. */
@@ -297,11 +313,11 @@ export function plannedUnits(rows: readonly { id: string; candidate: string }[],
   return suite.candidates.length ? rows.flatMap((r) => suite.candidates.map((t) => ({ item: r.id, candidate: t.id }))) : rows.map((r) => ({ item: r.id, candidate: r.candidate }));
 }
 
-async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Promise<Generation> {
+async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callId: string): Promise<Generation> {
   const messages: ChatMessage[] = [];
   if (t.system) messages.push({ role: "system", content: t.system });
   messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
-  const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape) });
+  const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape) }, callId);
   return {
     item: row.id,
     candidate: t.id,
@@ -318,10 +334,10 @@ async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Prom
 }
 
 /** One output, one rubric, one critic: ask, parse strictly, re-ask once, else abstain. */
-async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number): Promise<Judgment> {
+async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number, key: string): Promise<Judgment> {
   const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference }, maxChars);
   const req = { model: critic.model, messages, ...shapeFields(critic.shape), ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}) };
-  let r = await call(critic, req);
+  let r = await call(critic, req, `${key}|ask`);
   let parsed = parseScore(r.reply.text);
   let attempts = r.attempts;
   let cost = r.costUsd;
@@ -332,7 +348,7 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
   let outTok = r.reply.outputTokens;
   let reasoningTok = r.reply.reasoningTokens ?? 0;
   if (parsed.kind === "abstain") {
-    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: REASK }] });
+    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: REASK }] }, `${key}|reask`);
     attempts += again.attempts;
     cost = sum(cost, again.costUsd);
     latency = again.cached ? latency : sum(latency ?? 0, again.reply.latencyMs);
