@@ -3,6 +3,8 @@ import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_SIM_MODELS, simModel } from "../../src/providers/sim/models.js";
+import { SIM_LOG_WRITERS, writeSimLog } from "../../src/triage/simulate.js";
 import { ROOT, critic } from "../helpers/cli.js";
 import { useScratch } from "../helpers/scratch.js";
 
@@ -131,5 +133,38 @@ describe("critic triage on the bundled support log, through the simulator", () =
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/triage\.json: triage\.signals\[0\]: signal "slow" needs exactly one of equals, above, below, in, matches/);
     expect(await readdir(cwd)).toEqual(["triage.json"]);
+  });
+});
+
+describe("critic triage with its defaults on a 20,000-line log, ~3% bad, three noisy signals, 400 judgments", () => {
+  it("lists mostly truly bad lines in failures.csv and brackets the bad rate in summary.json's interval", async () => {
+    const seed = 21;
+    // A near-exact critic, so the failure rate the critic sees is close to the log's known bad rate.
+    const exact = simModel({ name: "sim-critic-exact", role: "critic", accuracy: 0.995, confidence: 0.9 });
+    const sim = await scratch.sim({ seed, models: [...DEFAULT_SIM_MODELS, ...SIM_LOG_WRITERS, exact] });
+    const cwd = await scratch.workdir("critic-triage-20k-");
+    const log = join(cwd, "log.jsonl");
+    const bad = await writeSimLog(log, 20_000, { seed: "check", causeScale: 0.5, emptyRate: 0 }, seed);
+    const config = { rubrics: ["helpfulness"], critics: ["openai:sim-critic-exact"], providers: { openai: { baseURL: sim.openaiBaseURL, concurrency: 16 } }, triage: { log, signals: SIGNALS.slice(0, 3) } };
+    await writeFile(join(cwd, "triage.json"), JSON.stringify(config));
+    const r = await critic(["triage", "--config", "triage.json", "--out", "out", "--quiet"], { cwd });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(await readFile(join(cwd, "out/summary.json"), "utf8"));
+    expect(s.sampled).toBe(400);
+    const rate = bad.size / 20_000;
+    expect(rate).toBeGreaterThan(0.02);
+    expect(rate).toBeLessThan(0.04);
+    const rows = parse(await readFile(join(cwd, "out/failures.csv"), "utf8"), { columns: true }) as { id: string }[];
+    const truly = rows.filter((x) => bad.has(x.id)).length;
+    // Uniform sampling would judge about 400 x 3% = 12 bad lines; the signals steer the budget to them.
+    expect(truly).toBeGreaterThanOrEqual(48);
+    expect(truly / rows.length).toBeGreaterThanOrEqual(0.8);
+    // The critic fails bad lines and passes fine ones with few mistakes, so the log's failure
+    // rate is close to the bad rate; the interval brackets it.
+    expect(s.failureRate.ci95.lo).toBeLessThan(rate);
+    expect(s.failureRate.ci95.hi).toBeGreaterThan(rate);
+    console.log(`triage 20k: bad rate ${rate}, estimate ${s.failureRate.estimate.toFixed(4)} [${s.failureRate.ci95.lo.toFixed(4)}, ${s.failureRate.ci95.hi.toFixed(4)}]; ${truly} of ${rows.length} listed failures truly bad`);
+    expect(s.failureRate.ci95.hi - s.failureRate.ci95.lo).toBeLessThan(0.05);
   });
 });
