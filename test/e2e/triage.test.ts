@@ -168,3 +168,53 @@ describe("critic triage with its defaults on a 20,000-line log, ~3% bad, three n
     expect(s.failureRate.ci95.hi - s.failureRate.ci95.lo).toBeLessThan(0.05);
   });
 });
+
+describe("critic triage on an OpenTelemetry GenAI span export", () => {
+  it("reads OTLP/JSON lines, judges the spans and names them by span id", async () => {
+    const sim = await scratch.sim({ seed: 5 });
+    const cwd = await scratch.workdir("critic-triage-otel-");
+    const attr = (key: string, value: string | number) => ({ key, value: typeof value === "number" ? { intValue: String(value) } : { stringValue: value } });
+    const lines: string[] = [];
+    for (let b = 0; b < 10; b++) {
+      const spans = Array.from({ length: 5 }, (_, k) => {
+        const i = b * 5 + k;
+        const start = 1_700_000_000_000_000_000n + BigInt(i) * 10_000_000_000n;
+        return {
+          traceId: `t${i}`,
+          spanId: `span-${i}`,
+          name: "chat gpt-4o-mini",
+          startTimeUnixNano: String(start),
+          endTimeUnixNano: String(start + BigInt(i % 7 === 0 ? 6_000_000_000 : 800_000_000)),
+          attributes: [
+            attr("gen_ai.operation.name", "chat"),
+            attr("gen_ai.request.model", i % 2 ? "gpt-4o-mini" : "gpt-4.1-mini"),
+            attr("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: `Where is order ${i}?` }] }])),
+            attr("gen_ai.output.messages", JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: i % 9 === 0 ? "" : `Order ${i} ships tomorrow.` }] }])),
+          ],
+          status: { code: i % 11 === 0 ? 2 : 1 },
+        };
+      });
+      lines.push(JSON.stringify({ resourceSpans: [{ resource: { attributes: [attr("service.name", "shop-bot")] }, scopeSpans: [{ spans }] }] }));
+    }
+    await writeFile(join(cwd, "traces.jsonl"), `${lines.join("\n")}\n`);
+    const config = {
+      rubrics: ["helpfulness"],
+      critics: ["openai:sim-critic-strong"],
+      providers: { openai: { baseURL: sim.openaiBaseURL } },
+      triage: { log: "traces.jsonl", maxJudgments: 20, signals: [{ name: "slow", column: "latency_ms", above: 4000 }, { name: "error", column: "status", equals: "error" }, { name: "empty", derived: "empty_output" }] },
+    };
+    await writeFile(join(cwd, "triage.json"), JSON.stringify(config));
+    const r = await critic(["triage", "--config", "triage.json", "--out", "out", "--quiet"], { cwd });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(await readFile(join(cwd, "out/summary.json"), "utf8"));
+    expect(s.format).toBe("otel");
+    expect(s.lines).toBe(50);
+    expect(s.judged).toBe(20);
+    expect(s.signals.map((x: { name: string; fired: number }) => [x.name, x.fired])).toEqual([["slow", 8], ["error", 5], ["empty", 6]]);
+    expect(s.facets.map((f: { column: string }) => f.column)).toEqual(["model"]);
+    expect(s.latency.max).toBe(6000);
+    const rows = parse(await readFile(join(cwd, "out/failures.csv"), "utf8"), { columns: true }) as { id: string }[];
+    for (const row of rows) expect(row.id).toMatch(/^span-\d+$/);
+  });
+});
