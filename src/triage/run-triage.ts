@@ -158,6 +158,8 @@ async function draw(t: Triage, format: LogFormat, size: number): Promise<TriageD
       falseAlarm: d.fit.falseAlarm[j]!,
     })),
     prior: d.fit.prior,
+    dependent: d.dependent.map((x) => ({ a: signals.names[x.a]!, b: signals.names[x.b]!, ratio: x.ratio })),
+    joint: d.fit.blocks.filter((b) => b.length > 1).map((b) => b.map((j) => signals.names[j]!)),
     facets: scan.facets,
     droppedFacets: scan.droppedFacets,
     latency: latencySummary(scan.latency),

@@ -124,6 +124,7 @@ export function signalsSection(r: TriageResult): Section {
     title: "Signals",
     text: [
       `The label model (a two-class latent class model over the signals) puts ${fmtPct(r.design.prior)} of lines as bad. Its precision and recall come from the signals' agreements alone; the judged columns measure them against the critics' verdicts, weighted back to the whole log.`,
+      ...r.design.joint.map((b) => `Modelled as one joint signal, because they fire together beyond what a line's quality explains: ${b.join(" + ")}.`),
     ],
     tables: [
       {
