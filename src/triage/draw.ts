@@ -17,6 +17,8 @@ export interface Draw {
   floor: number;
   /** Signal pairs the model's independence assumption does not hold for. */
   dependent: DependentPair[];
+  /** Each distinct pattern: its lines, P(bad) and the inclusion probability of a line not forced in. */
+  patterns: { pattern: number; lines: number; pBad: number; pi: number }[];
 }
 
 export interface DrawOptions {
@@ -56,5 +58,6 @@ export function drawSample(patterns: ArrayLike<number>, signals: number, opts: D
   const lines = paretoSample(lambda, size, createRng(`${opts.seed}:triage-draw`));
   let floor = 1;
   for (let k = 0; k < counts.length; k++) if (counts[k]! > 0) floor = Math.min(floor, lamByPattern[k]!);
-  return { fit, lines, pi: lines.map((i) => lambda[i]!), floor, dependent: dependentSignals(fit, pc) };
+  const byPattern = pc.patterns.map((p, k) => ({ pattern: p, lines: pc.counts[k]!, pBad: scores[k]!, pi: lamByPattern[k]! })).sort((x, y) => y.lines - x.lines);
+  return { fit, lines, pi: lines.map((i) => lambda[i]!), floor, dependent: dependentSignals(fit, pc), patterns: byPattern };
 }

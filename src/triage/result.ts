@@ -16,6 +16,8 @@ export interface DrawnLine {
   index: number;
   line: number;
   pi: number;
+  /** The label model's P(bad) for this line. */
+  pBad: number;
   /** Drawn for certain because it is among the slowest. */
   forced: boolean;
   signals: string[];
@@ -39,6 +41,8 @@ export interface TriageDesign {
   dependent: { a: string; b: string; ratio: number }[];
   /** Signals the label model treats as one joint signal (they depend on each other beyond quality). */
   joint: string[][];
+  /** Every signal pattern in the log: its lines, the label model's P(bad) and the inclusion probability of each of its lines. */
+  patterns: { signals: string[]; lines: number; pBad: number; pi: number }[];
   facets: Record<string, Record<string, number>>;
   droppedFacets: string[];
   latency: { lines: number; p50: number | null; p95: number | null; p99: number | null; max: number | null };
@@ -62,6 +66,7 @@ export interface TriageLineResult {
   id: string;
   line: number;
   pi: number;
+  pBad: number;
   forced: boolean;
   signals: string[];
   facets: Record<string, string>;
@@ -101,7 +106,7 @@ export interface TriageResult {
   calls: number;
   cacheHits: number;
   costUsd: number | null;
-  design: { method: string; maxJudgments: number; floorShare: number; floor: number; forcedSlowest: number; seed: number; prior: number; joint: string[][] };
+  design: { method: string; maxJudgments: number; floorShare: number; floor: number; forcedSlowest: number; seed: number; prior: number; joint: string[][]; patterns: TriageDesign["patterns"] };
   signals: { name: string; coverage: number; fired: number; modelPrecision: number; modelRecall: number; judgedFired: number; precision: number | null; recall: number | null }[];
   facets: { column: string; values: { value: string; lines: number; judged: number; failing: number; rate: EstimateWithInterval; shareOfFailures: number | null }[] }[];
   droppedFacets: string[];
@@ -134,6 +139,7 @@ function judgedLines(design: TriageDesign, run: RunResult): TriageLineResult[] {
       id: d.id,
       line: d.line,
       pi: d.pi,
+      pBad: d.pBad,
       forced: d.forced,
       signals: d.signals,
       facets: d.facets,
@@ -237,7 +243,7 @@ export function buildTriageResult(design: TriageDesign, run: RunResult): TriageR
     calls: run.totals.calls,
     cacheHits: run.totals.cacheHits,
     costUsd: run.totals.costUsd,
-    design: { method: "Pareto πps (Rosén 1997): inclusion probability rising with the label model's P(bad), with a uniform floor", maxJudgments: design.maxJudgments, floorShare: design.floorShare, floor: design.floor, forcedSlowest: design.drawn.filter((d) => d.forced).length, seed: design.seed, prior: design.prior, joint: design.joint ?? [] },
+    design: { method: "Pareto πps (Rosén 1997): inclusion probability rising with the label model's P(bad), with a uniform floor", maxJudgments: design.maxJudgments, floorShare: design.floorShare, floor: design.floor, forcedSlowest: design.drawn.filter((d) => d.forced).length, seed: design.seed, prior: design.prior, joint: design.joint ?? [], patterns: design.patterns ?? [] },
     signals,
     facets,
     droppedFacets: design.droppedFacets,

@@ -62,6 +62,14 @@ describe("critic triage on the bundled support log, through the simulator", () =
       if (s.failing > 0) expect(shares).toBeCloseTo(1, 6);
       expect(f.values.reduce((t: number, v: { lines: number }) => t + v.lines, 0)).toBe(400);
     }
+    // Every line has a probability of being bad: its signal combination's, and a chance to be judged above 0.
+    const patterns = s.design.patterns as { lines: number; pBad: number; pi: number }[];
+    expect(patterns.reduce((t, p) => t + p.lines, 0)).toBe(400);
+    for (const p of patterns) {
+      expect(p.pBad).toBeGreaterThan(0);
+      expect(p.pBad).toBeLessThan(1);
+      expect(p.pi).toBeGreaterThan(0);
+    }
     // The slowest lines were judged for certain.
     expect(s.latency.slowest.length).toBeGreaterThan(0);
     for (const x of s.latency.slowest.slice(0, 8)) expect(x.judged).toBe(true);
@@ -70,7 +78,7 @@ describe("critic triage on the bundled support log, through the simulator", () =
     // failures.csv: one row per failing judged line, worst first, ids from the log.
     const rows = parse(await readFile(join(cwd, "out/failures.csv"), "utf8"), { columns: true }) as Record<string, string>[];
     expect(rows.length).toBe(s.failing);
-    expect(Object.keys(rows[0] ?? { id: "", helpfulness: "", signals: "", topic: "" })).toEqual(expect.arrayContaining(["id", "helpfulness", "signals", "topic", "model", "prompt_version"]));
+    expect(Object.keys(rows[0] ?? { id: "", helpfulness: "", signals: "", topic: "" })).toEqual(expect.arrayContaining(["id", "helpfulness", "signals", "topic", "model", "prompt_version", "p_bad", "weight"]));
     const ids = await logIds();
     for (const row of rows) {
       expect(ids.has(row.id!)).toBe(true);

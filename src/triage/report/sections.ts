@@ -135,6 +135,15 @@ export function signalsSection(r: TriageResult): Section {
           sort: r.signals.map((s) => [null, s.fired, s.coverage, s.modelPrecision, s.modelRecall, s.judgedFired, s.precision, s.recall]),
         },
       },
+      {
+        caption: "Each combination of signals: its lines, the label model's probability that such a line is bad, and each line's chance to be judged",
+        table: {
+          head: ["Signals", "Lines", "P(bad)", "Chance to be judged"],
+          num: [false, true, true, true],
+          rows: r.design.patterns.slice(0, 20).map((p) => [p.signals.join(" + ") || "none", fmtInt(p.lines), fmtPct(p.pBad), fmtPct(p.pi, 2)]),
+          sort: r.design.patterns.slice(0, 20).map((p) => [null, p.lines, p.pBad, p.pi]),
+        },
+      },
     ],
   };
 }
