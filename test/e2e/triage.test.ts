@@ -105,7 +105,8 @@ describe("critic triage on the bundled support log, through the simulator", () =
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Dry run: nothing was called\. 400 lines read/);
     expect(r.stdout).toMatch(/Sample: 80 lines/);
-    expect(r.stdout).toMatch(/Planned: 80 calls, \$\d/);
+    // 80 lines, one rubric, one critic: 80 calls, a few more for re-asks of unparseable replies.
+    expect(r.stdout).toMatch(/Planned: \d+ calls, \$[\d.]+ \(range 80-160 calls/);
     expect(sim.stats().total).toBe(0);
     expect(await readdir(cwd)).toEqual(["triage.json"]);
   });
