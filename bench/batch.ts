@@ -28,7 +28,7 @@ async function liveCost(tasks: BatchTask[], openaiBaseURL: string, anthropicBase
     tasks.map((t) =>
       limit(async () => {
         try {
-          const r = await providers[t.target.provider].complete(t.req);
+          const r = await providers[t.target.provider as keyof typeof providers].complete(t.req);
           usd += costUsd(priceFor(t.req.model), r.inputTokens, r.outputTokens) ?? 0;
         } catch {
           failed++;

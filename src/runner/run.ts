@@ -107,10 +107,15 @@ function lazyProvider(kind: ProviderKind, load: () => Promise<Provider>): Provid
 }
 
 function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
-  return {
-    openai: lazyProvider("openai", async () => (await import("../providers/openai.js")).openaiProvider({ ...suite.providers.openai, timeoutMs: suite.timeoutMs })),
-    anthropic: lazyProvider("anthropic", async () => (await import("../providers/anthropic.js")).anthropicProvider({ ...suite.providers.anthropic, timeoutMs: suite.timeoutMs })),
-  };
+  const out: Record<ProviderKind, Provider> = {};
+  for (const [name, p] of Object.entries(suite.providers)) {
+    const opts = { baseURL: p.baseURL, apiKey: p.apiKey, headers: p.headers, timeoutMs: suite.timeoutMs };
+    out[name] =
+      p.type === "anthropic"
+        ? lazyProvider(name, async () => (await import("../providers/anthropic.js")).anthropicProvider(opts))
+        : lazyProvider(name, async () => (await import("../providers/openai.js")).openaiProvider({ ...opts, ...(p.type === "azure-openai" ? { azureApiVersion: p.apiVersion } : {}) }));
+  }
+  return out;
 }
 
 function reasonOf(e: unknown): string {
@@ -130,10 +135,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   // Everything the log holds counts as done: earlier sessions and, in a sequential comparison, earlier batches.
   const resume = opts.journal ? journal.log : opts.resume;
   const startedAt = journal.log.header.startedAt;
-  const limiters: Record<ProviderKind, Limiter> = {
-    openai: new Limiter(suite.providers.openai.concurrency),
-    anthropic: new Limiter(suite.providers.anthropic.concurrency),
-  };
+  const limiters: Record<ProviderKind, Limiter> = Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, new Limiter(p.concurrency)]));
   const budget = opts.budget ?? new Budget(suite.budget);
   const internal = new AbortController();
   const signal = AbortSignal.any([opts.signal, internal.signal]);
@@ -158,6 +160,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const cache = new ResponseCache(suite.cacheDir, !opts.noCache);
   const call = createCaller({
     shapes: new ShapeBook(resume?.adaptations),
+    cacheScopes: Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`])),
     onAdapt,
     providers: buildProviders(suite),
     limiters,
