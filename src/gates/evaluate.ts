@@ -1,12 +1,27 @@
 /**
  * Decide gates on a RunResult. Pure: reads the cells (mean, 95% interval) and pairwise
  * differences the run already estimated, and the per-item scores for the worst items.
- * A gate without an interval (no data, or n < 2) fails: "cannot tell" is not a pass.
+ * A gate without an interval (no data, or n < 2), on fewer than MIN_GATE_ITEMS items or on an
+ * interval of zero width says "cannot tell", and "cannot tell" is not a pass.
  */
 import type { Interval, PairwiseResult, RunResult, ScoreRow } from "../run-result.js";
 import type { CompareGate, Gate, GateItem, GateOutcome, MeanGate } from "./types.js";
 
 const WORST = 5;
+
+/**
+ * Fewer items than this and a gate says "cannot tell": a t interval on 1..7 scores is only as
+ * good as the normal approximation, and with a handful of items one odd output decides the
+ * verdict (the seeded coverage test in test/unit/gates checks n = 3, 5 and 10).
+ */
+export const MIN_GATE_ITEMS = 10;
+
+/** Why the interval cannot decide the gate, or null when it can. */
+function cannotTell(ci: Interval, n: number): string | null {
+  if (n < MIN_GATE_ITEMS) return `only ${n} item${n === 1 ? "" : "s"}, fewer than the ${MIN_GATE_ITEMS} a gate needs`;
+  if (!(ci.hi > ci.lo)) return "its interval has zero width, which no finite sample supports";
+  return null;
+}
 
 /** 2 decimals, a true minus sign. */
 export function fmtGateNum(x: number): string {
@@ -48,11 +63,13 @@ function evaluateMean(r: RunResult, g: MeanGate): GateOutcome {
   const what = `mean score of ${g.candidate} on ${g.rubric}`;
   if (!cell || cell.mean === null) return { ...base, pass: false, estimate: null, interval: null, n: cell?.n ?? 0, message: `no scores for ${g.candidate} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
   if (!cell.ci95) return { ...base, pass: false, estimate: cell.mean, interval: null, n: cell.n, message: `${what} is ${fmtGateNum(cell.mean)} with no 95% interval (n = ${cell.n}), so the gate cannot pass.` };
+  const unsure = cannotTell(cell.ci95, cell.n);
+  if (unsure) return { ...base, pass: false, verdict: "cannot tell", estimate: cell.mean, interval: cell.ci95, n: cell.n, message: `${what} is ${fmtGateNum(cell.mean)}, 95% CI ${fmtCi(cell.ci95)} (n = ${cell.n}): cannot tell, ${unsure}, so the gate does not pass.` };
   const bound = lower ? cell.ci95.lo : cell.ci95.hi;
   const pass = lower ? bound >= threshold : bound <= threshold;
   const rel = lower ? (pass ? "is at least" : "is below") : pass ? "is at most" : "is above";
   const message = `${what} is ${fmtGateNum(cell.mean)}, 95% CI ${fmtCi(cell.ci95)} (n = ${cell.n}); the ${lower ? "lower" : "upper"} bound ${fmtGateNum(bound)} ${rel} the threshold ${threshold}.`;
-  return { ...base, pass, estimate: cell.mean, interval: cell.ci95, n: cell.n, message };
+  return { ...base, pass, verdict: pass ? "pass" : "fail", estimate: cell.mean, interval: cell.ci95, n: cell.n, message };
 }
 
 function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
@@ -73,6 +90,8 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
   const what = `paired difference ${g.candidate} − ${g.baseline} on ${g.rubric}`;
   if (!p || p.meanDiff === null) return { ...base, pass: false, estimate: null, interval: null, n: p?.n ?? 0, message: `no paired scores for ${g.candidate} and ${g.baseline} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
   if (!p.diffCi95) return { ...base, pass: false, estimate: p.meanDiff, interval: null, n: p.n, message: `${what} is ${fmtGateNum(p.meanDiff)} with no 95% interval (n = ${p.n}), so the gate cannot pass.` };
+  const unsure = cannotTell(p.diffCi95, p.n);
+  if (unsure) return { ...base, pass: false, verdict: "cannot tell", estimate: p.meanDiff, interval: p.diffCi95, n: p.n, message: `${what} is ${fmtGateNum(p.meanDiff)}, 95% CI ${fmtCi(p.diffCi95)} (n = ${p.n} paired items): cannot tell, ${unsure}, so the gate does not pass.` };
   const pass = p.diffCi95.lo > threshold;
   const claim = inferiority ? `non-inferiority margin ${margin}` : `superiority margin ${margin}`;
   const verdict = pass
@@ -83,7 +102,7 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
       ? `${g.candidate} may be worse than ${g.baseline} by ${margin} or more`
       : `${g.candidate} is not shown better than ${g.baseline} by more than ${margin}`;
   const message = `${what} is ${fmtGateNum(p.meanDiff)}, 95% CI ${fmtCi(p.diffCi95)} (n = ${p.n} paired items); the lower bound ${fmtGateNum(p.diffCi95.lo)} is ${pass ? "above" : "not above"} ${fmtGateNum(threshold)} (${claim}): ${verdict}.`;
-  return { ...base, pass, estimate: p.meanDiff, interval: p.diffCi95, n: p.n, message };
+  return { ...base, pass, verdict: pass ? "pass" : "fail", estimate: p.meanDiff, interval: p.diffCi95, n: p.n, message };
 }
 
 /**
@@ -98,7 +117,7 @@ export function evaluateGates(r: RunResult, gates: readonly Gate[]): GateOutcome
 
 /** The message with the worst items, as printed by a failing gate. */
 export function describeOutcome(o: GateOutcome): string {
-  const lines = [`${o.pass ? "PASS" : "FAIL"} ${o.name}`, `  ${o.message}`];
+  const lines = [`${o.pass ? "PASS" : o.verdict === "cannot tell" ? "CANNOT TELL" : "FAIL"} ${o.name}`, `  ${o.message}`];
   if (o.worst.length) {
     lines.push(o.gate.type === "compare" ? `  Worst items (largest drop of ${o.gate.candidate} against ${o.gate.baseline}):` : `  Worst items (${o.gate.candidate} on ${o.gate.rubric}):`);
     for (const w of o.worst) {

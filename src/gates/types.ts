@@ -53,6 +53,12 @@ export interface GateOutcome {
   /** e.g. `mean(v2, politeness) ≥ 5.5` or `v2 − v1 on accuracy not worse by 0.2`. */
   name: string;
   pass: boolean;
+  /**
+   * "cannot tell" when the data cannot decide the gate either way: no interval, fewer than
+   * MIN_GATE_ITEMS items, or an interval of zero width (an estimate treated as certain).
+   * It never passes.
+   */
+  verdict?: "pass" | "fail" | "cannot tell";
   /** Mean score, or mean paired difference; null when there is no data. */
   estimate: number | null;
   /** 95% interval of the estimate; null when it cannot be computed (n < 2). */

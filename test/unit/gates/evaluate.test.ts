@@ -124,3 +124,30 @@ describe("gate config", () => {
     expect(gateRefProblem(gates, ["v0", "v2"], ["politeness"])).toBeNull();
   });
 });
+
+describe("small samples: a gate says cannot tell instead of passing", () => {
+  it("below the stated minimum number of items, even a threshold far below the interval does not pass", () => {
+    const r1 = buildRunResult();
+    const c1 = r1.cells[0];
+    c1.n = 3;
+    const [o] = evaluateGates(r1, [{ type: "mean", candidate: c1.candidate, rubric: c1.rubric, atLeast: -100 }]);
+    expect(o.pass).toBe(false);
+    expect(o.verdict).toBe("cannot tell");
+    expect(o.message).toMatch(/cannot tell, only 3 items/);
+    expect(describeOutcome(o)).toMatch(/^CANNOT TELL/);
+  });
+
+  it("never passes on an interval of zero width (the label model's estimate treated as certain)", () => {
+    const r1 = buildRunResult();
+    const c1 = r1.cells[0];
+    c1.ci95 = { lo: 4.33, hi: 4.33 };
+    const [o] = evaluateGates(r1, [{ type: "mean", candidate: c1.candidate, rubric: c1.rubric, atLeast: 4.3 }]);
+    expect(o.pass).toBe(false);
+    expect(o.verdict).toBe("cannot tell");
+    const p = r1.pairwise[0];
+    p.diffCi95 = { lo: 0, hi: 0 };
+    const [c] = evaluateGates(r1, [{ type: "compare", candidate: p.a, baseline: p.b, rubric: p.rubric, notWorseBy: 0.5 }]);
+    expect(c.pass).toBe(false);
+    expect(c.message).toMatch(/zero width/);
+  });
+});
