@@ -98,9 +98,10 @@ export interface CellSummary {
   method: string;
   /**
    * Prediction-powered (PPI++) estimate of the human-gold mean, when some outputs carry gold:
-   * the critics' estimates on every output, rectified by the gold subset; 90% interval.
+   * the critics' estimates on every output, rectified by the gold subset; 95% interval, on the
+   * human (gold) scale.
    */
-  ppi?: { estimate: number; ci90: Interval; lambda: number; nGold: number; classicalCi90: Interval | null } | null;
+  ppi?: { estimate: number; ci95: Interval; lambda: number; nGold: number; classicalCi95: Interval | null; scale: "human" } | null;
 }
 
 export interface UsageSummary {
