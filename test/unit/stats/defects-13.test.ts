@@ -1,5 +1,6 @@
 // Smaller defects of issue 13, each pinned by a test that failed before its fix.
 import { describe, expect, it } from "vitest";
+import { levelDistribution, scoreTokenTop } from "../../../src/critic/logprobs.js";
 import { cohenKappa } from "../../../src/stats/agreement.js";
 import { bootstrapPairedDiff, bradleyTerryBootstrap } from "../../../src/stats/bootstrap.js";
 import { meanCi, pairedDiff } from "../../../src/stats/intervals.js";
@@ -52,5 +53,28 @@ describe("Bradley-Terry bootstrap", () => {
       expect(r.lo[i]).toBeLessThanOrEqual(r.theta[i]!);
       expect(r.hi[i]).toBeGreaterThanOrEqual(r.theta[i]!);
     }
+  });
+});
+
+describe("logprob scores", () => {
+  const top = (d: string) => [
+    { token: d, logprob: Math.log(0.7) },
+    { token: "6", logprob: Math.log(0.2) },
+  ];
+  it("are read at the token that carries the digit, not at a leading ** or Score:", () => {
+    const content = [
+      { token: "**", top_logprobs: [{ token: "**", logprob: 0 }] },
+      { token: "Score", top_logprobs: [{ token: "Score", logprob: 0 }] },
+      { token: ":", top_logprobs: [{ token: ":", logprob: 0 }] },
+      { token: " 5", top_logprobs: top("5") },
+    ];
+    const at = scoreTokenTop(content)!;
+    expect(at.map((t) => t.token)).toEqual(["5", "6"]);
+    expect(levelDistribution(at)!.expected).toBeCloseTo((5 * 0.7 + 6 * 0.2) / 0.9, 9);
+  });
+
+  it("give no distribution when the level tokens hold less than half the probability", () => {
+    expect(levelDistribution([{ token: "5", logprob: Math.log(0.3) }, { token: "The", logprob: Math.log(0.6) }])).toBeNull();
+    expect(levelDistribution([{ token: "5", logprob: Math.log(0.6) }, { token: "The", logprob: Math.log(0.3) }])!.validMass).toBeCloseTo(0.6, 9);
   });
 });
