@@ -5,6 +5,8 @@
  * interval of zero width says "cannot tell", and "cannot tell" is not a pass.
  */
 import type { Interval, PairwiseResult, RunResult, ScoreRow } from "../run-result.js";
+import { errorFunction } from "simple-statistics";
+import { normalQuantile, studentTCdf, studentTQuantile } from "../stats/intervals.js";
 import type { CompareGate, Gate, GateItem, GateOutcome, MeanGate } from "./types.js";
 
 const WORST = 5;
@@ -55,12 +57,31 @@ function pair(r: RunResult, rubric: string, a: string, b: string): PairwiseResul
 function evaluateMean(r: RunResult, g: MeanGate): GateOutcome {
   const lower = g.atLeast !== undefined;
   const threshold = (lower ? g.atLeast : g.atMost) as number;
-  const cell = r.cells.find((c) => c.candidate === g.candidate && c.rubric === g.rubric);
+  const found = r.cells.find((c) => c.candidate === g.candidate && c.rubric === g.rubric);
+  const human = g.scale === "human";
+  // On the human scale the cell's numbers are PPI++'s: the critics' estimate rectified by gold.
+  const cell = found && human ? { ...found, mean: found.ppi?.estimate ?? null, ci95: found.ppi?.ci95 ?? null, n: found.ppi?.nGold ?? 0 } : found;
+  if (found && human && !found.ppi) {
+    return {
+      gate: g,
+      name: gateName(g),
+      threshold,
+      rule: lower ? "lower>=" : "upper<=",
+      worst: [],
+      scale: "human",
+      pass: false,
+      verdict: "cannot tell",
+      estimate: null,
+      interval: null,
+      n: 0,
+      message: `no human-scale estimate of ${g.candidate} on ${g.rubric}: it needs at least 10 outputs with gold labels, so the gate cannot pass.`,
+    };
+  }
   const rows = [...scoresOf(r, g.candidate, g.rubric).values()].filter((s): s is ScoreRow & { score: number } => s.score !== null);
   rows.sort((x, y) => (lower ? x.score - y.score : y.score - x.score) || (x.item < y.item ? -1 : 1));
   const worst: GateItem[] = rows.slice(0, WORST).map((s) => ({ item: s.item, score: s.score, baseline: null, diff: null, outputPreview: s.outputPreview }));
-  const base = { gate: g, name: gateName(g), threshold, rule: lower ? ("lower>=" as const) : ("upper<=" as const), worst };
-  const what = `mean score of ${g.candidate} on ${g.rubric}`;
+  const base = { gate: g, name: gateName(g), threshold, rule: lower ? ("lower>=" as const) : ("upper<=" as const), worst, scale: human ? ("human" as const) : ("critic" as const) };
+  const what = human ? `human-scale (PPI++) mean of ${g.candidate} on ${g.rubric}` : `mean score of ${g.candidate} on ${g.rubric}`;
   if (!cell || cell.mean === null) return { ...base, pass: false, estimate: null, interval: null, n: cell?.n ?? 0, message: `no scores for ${g.candidate} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
   if (!cell.ci95) return { ...base, pass: false, estimate: cell.mean, interval: null, n: cell.n, message: `${what} is ${fmtGateNum(cell.mean)} with no 95% interval (n = ${cell.n}), so the gate cannot pass.` };
   const unsure = cannotTell(cell.ci95, cell.n);
@@ -85,7 +106,7 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
     items.push({ item, score: s.score, baseline: b.score, diff: s.score - b.score, outputPreview: s.outputPreview });
   }
   items.sort((x, y) => (x.diff as number) - (y.diff as number) || (x.item < y.item ? -1 : 1));
-  const base = { gate: g, name: gateName(g), threshold, rule: "lower>" as const, worst: items.slice(0, WORST) };
+  const base = { gate: g, name: gateName(g), threshold, rule: "lower>" as const, worst: items.slice(0, WORST), scale: "critic" as const };
   const p = pair(r, g.rubric, g.candidate, g.baseline);
   const what = `paired difference ${g.candidate} − ${g.baseline} on ${g.rubric}`;
   if (!p || p.meanDiff === null) return { ...base, pass: false, estimate: null, interval: null, n: p?.n ?? 0, message: `no paired scores for ${g.candidate} and ${g.baseline} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
@@ -111,8 +132,60 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
  *   const outcomes = evaluateGates(result, [{ type: "mean", candidate: "v2", rubric: "politeness", atLeast: 5.5 }]);
  *   if (outcomes.some((o) => !o.pass)) process.exitCode = 1;
  */
-export function evaluateGates(r: RunResult, gates: readonly Gate[]): GateOutcome[] {
-  return gates.map((g) => (g.type === "mean" ? evaluateMean(r, g) : evaluateCompare(r, g)));
+export function evaluateGates(r: RunResult, gates: readonly Gate[], opts: { familywise?: "holm" | "none" } = {}): GateOutcome[] {
+  const out = gates.map((g) => (g.type === "mean" ? evaluateMean(r, g) : evaluateCompare(r, g)));
+  return opts.familywise === "holm" ? holm(out) : out;
+}
+
+/** One-sided level of a 95% interval's deciding bound. */
+const ONE_SIDED = 0.025;
+
+/**
+ * One-sided p-value of the gate's claim (mean beyond the threshold, or difference above it)
+ * from the estimate and its interval, read back as a t (n − 1 df) or, for PPI++, normal
+ * statistic: the test whose inversion is the interval the gate already uses.
+ */
+function claimP(o: GateOutcome): number | null {
+  if (o.estimate === null || !o.interval || o.verdict === "cannot tell") return null;
+  const df = o.n - 1;
+  const q = o.scale === "human" ? normalQuantile(0.975) : studentTQuantile(0.975, df);
+  const se = (o.interval.hi - o.interval.lo) / (2 * q);
+  if (!(se > 0)) return null;
+  const t = o.rule === "upper<=" ? (o.threshold - o.estimate) / se : (o.estimate - o.threshold) / se;
+  return o.scale === "human" ? 1 - normalCdf(t) : 1 - studentTCdf(t, df);
+}
+
+/** Φ(x) from the error function (simple-statistics' erf is accurate to ~1e-7). */
+function normalCdf(x: number): number {
+  return 0.5 * (1 + errorFunction(x / Math.SQRT2));
+}
+
+/**
+ * Holm's step-down correction (Holm 1979) over the suite's gates: sort the claims' p-values,
+ * the i-th smallest must be ≤ α/(m − i + 1) and every smaller one must have passed. It controls
+ * the chance that any gate passes wrongly at α, where m separate gates would let it grow to m·α.
+ */
+function holm(outcomes: GateOutcome[]): GateOutcome[] {
+  const m = outcomes.length;
+  const ps = outcomes.map(claimP);
+  const order = outcomes.map((_, i) => i).sort((a, b) => (ps[a] ?? 2) - (ps[b] ?? 2));
+  const res = outcomes.map((o) => ({ ...o }));
+  let stillRejecting = true;
+  order.forEach((i, rank) => {
+    const level = ONE_SIDED / (m - rank);
+    const p = ps[i];
+    const ok = stillRejecting && p !== null && p <= level;
+    if (!ok) stillRejecting = false;
+    const o = res[i]!;
+    if (p === null) return;
+    o.familywise = { method: "holm", p, level, gates: m };
+    if (o.pass && !ok) {
+      o.pass = false;
+      o.verdict = "fail";
+      o.message += ` Holm over ${m} gates: p = ${p.toPrecision(2)} > ${level.toPrecision(2)}, so it does not pass.`;
+    } else if (o.pass) o.message += ` Holm over ${m} gates: p = ${p.toPrecision(2)} ≤ ${level.toPrecision(2)}.`;
+  });
+  return res;
 }
 
 /** The message with the worst items, as printed by a failing gate. */

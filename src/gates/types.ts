@@ -15,6 +15,11 @@ export interface MeanGate {
   rubric: string;
   atLeast?: number;
   atMost?: number;
+  /**
+   * Which scale the threshold is on: "critic" (default), the critics' estimates fitted without
+   * gold; "human", the PPI++ estimate rectified by the gold labels (needs ≥ 10 of them).
+   */
+  scale?: "critic" | "human";
   /** Shown instead of the generated name. */
   name?: string;
 }
@@ -69,6 +74,14 @@ export interface GateOutcome {
   rule: "lower>=" | "upper<=" | "lower>";
   /** Items (or item pairs) behind the estimate. */
   n: number;
+  /** The scale of the estimate and threshold. */
+  scale?: "critic" | "human";
+  /**
+   * Family-wise correction over the suite's gates, when asked for: the one-sided p-value of
+   * the gate's claim and the Holm level it had to meet (α = 0.025, the one-sided level of a
+   * 95% interval's bound).
+   */
+  familywise?: { method: "holm"; p: number; level: number; gates: number };
   /** One sentence: the estimate, its interval, the threshold and the verdict. */
   message: string;
   /** Up to five items pulling the estimate the wrong way, worst first. */
