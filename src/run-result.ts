@@ -171,6 +171,11 @@ export interface LabelModelSummary {
   reason: string | null;
   /** True when the critics' qualities are not identified (two critics, no gold): the estimate is their plain mean. */
   notIdentified?: boolean;
+  /**
+   * The scale of every estimate of this rubric: "critic" (fitted without gold, or a critic's
+   * levels chosen by gold) or "human" (a label model anchored on gold labels). Never both.
+   */
+  scale?: "critic" | "human";
   critics: { id: string; accuracy: number | null; bias: number | null; spread: number | null }[];
 }
 

@@ -1,7 +1,8 @@
 import type { LabelModelSummary } from "../run-result.js";
-import { fromDense } from "../stats/label-matrix.js";
+import { fromDense, type LabelMatrix } from "../stats/label-matrix.js";
 import { auto, NOT_IDENTIFIED_ADVICE } from "../stats/label-models/auto.js";
-import { labelModels, ordinal } from "../stats/label-models/index.js";
+import { labelModels, ordinal, scoreBlend } from "../stats/label-models/index.js";
+import { bestLabeler, selectLabeler } from "../stats/label-models/select-best.js";
 import type { LabelModelFit } from "../stats/label-models/types.js";
 
 export interface AggregatedLevels {
@@ -21,6 +22,14 @@ export interface AggregatedLevels {
  * their disagreement in every per-output score, so the interval carries it.
  */
 const MIN_UNITS_FOR_LABEL_MODEL = 30;
+
+/** The chosen select/blend estimate without gold labels written over its gold outputs. */
+function unclamped(matrix: LabelMatrix, method: string, gold: Int32Array): Pick<LabelModelFit, "posterior" | "labels"> {
+  if (method.startsWith("blend")) return scoreBlend(matrix, { gold, clampGold: false });
+  const j = bestLabeler(matrix, gold);
+  const mv = labelModels.mv(matrix);
+  return j < 0 ? mv : selectLabeler(matrix, j, mv);
+}
 
 /** Gold on fewer units than this cannot choose between label models by cross-validation. */
 const MIN_GOLD_FOR_AUTO = 10;
@@ -68,8 +77,14 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
   const unsupervised = m < 3 || tooFew ? labelModels.mv(matrix) : ordinal(matrix);
   const goldIdx = Int32Array.from(gold, (g) => (g == null ? -1 : g - 1));
   const nGold = goldIdx.filter((g) => g >= 0).length;
-  const fit = nGold >= MIN_GOLD_FOR_AUTO ? auto(matrix, { gold: goldIdx }) : null;
+  const picked = nGold >= MIN_GOLD_FOR_AUTO ? auto(matrix, { gold: goldIdx }) : null;
+  // One scale per number. A label model fitted with gold clamped puts every estimate on the
+  // gold's (human) scale. "select" and "blend" only use gold to choose: their estimates are a
+  // critic's levels, so gold outputs keep theirs too instead of mixing in the human label.
+  const criticScale = !!picked && /^(select|blend)/.test(picked.method);
+  const fit = picked && criticScale ? { ...picked, ...unclamped(matrix, picked.method, goldIdx) } : picked;
   const chosen = fit ?? unsupervised;
+  const scale: "critic" | "human" = fit && !criticScale ? "human" : "critic";
   const { scores, posteriors } = means(chosen, has, k);
   const notIdentified = !fit && m < 3;
   const meanForFew = !fit && !notIdentified && tooFew;
@@ -94,6 +109,7 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
       method,
       reason: reason.replace(/(select|blend):(\d+)/g, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`),
       ...(notIdentified ? { notIdentified: true } : {}),
+      scale,
       critics: critics.map((id, j) => {
         const q = quality[j];
         return { id, accuracy: q?.accuracy ?? null, bias: q?.bias ?? null, spread: q?.spread ?? null };
