@@ -127,6 +127,8 @@ export interface PairwiseResult {
   /** Mean of score(A) - score(B) over items both have, with a 95% interval. */
   meanDiff: number | null;
   diffCi95: Interval | null;
+  /** "confidence-sequence" when the pair was compared sequentially (anytime-valid); fixed-n otherwise. */
+  interval?: "fixed-n" | "confidence-sequence";
   n: number;
   /**
    * The same comparison at equal length: each item's difference corrected by the rubric's
