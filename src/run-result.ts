@@ -114,6 +114,8 @@ export interface UsageSummary {
   failed: number;
   inputTokens: number;
   outputTokens: number;
+  /** The hidden reasoning part of outputTokens (reasoning models); priced as output. */
+  reasoningTokens?: number;
   costUsd: number | null;
   latencyMs: LatencySummary;
 }

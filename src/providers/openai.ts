@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { scoreTokenTop } from "../critic/logprobs.js";
 import { nodeFetch } from "./http.js";
 import { sdkCaller, sdkOptions } from "./sdk.js";
@@ -38,9 +38,18 @@ export function openaiReply(res: OpenAI.Chat.Completions.ChatCompletion, latency
   };
 }
 
+/**
+ * Azure OpenAI through the SDK's own client: `{endpoint}/openai/deployments/{model}/chat/completions?api-version=...`
+ * with an `api-key` header; the request's model names the deployment.
+ */
+function azureClient(opts: ProviderOptions): OpenAI {
+  const { baseURL, ...rest } = sdkOptions(opts);
+  return new AzureOpenAI({ ...rest, endpoint: baseURL, apiVersion: opts.azureApiVersion, fetch: nodeFetch });
+}
+
 /** Any OpenAI-compatible chat-completions endpoint: OpenAI, vLLM, Ollama, llama.cpp, TGI, the simulator. */
 export function openaiProvider(opts: ProviderOptions): Provider {
-  const client = new OpenAI({ ...sdkOptions(opts), fetch: nodeFetch });
+  const client = opts.azureApiVersion ? azureClient(opts) : new OpenAI({ ...sdkOptions(opts), fetch: nodeFetch });
   const call = sdkCaller("openai", OpenAI, opts);
   return {
     kind: "openai",

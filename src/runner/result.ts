@@ -51,6 +51,7 @@ function usageFor(id: string, role: UsageSummary["role"], rows: CallAccounting[]
     failed,
     inputTokens: fresh.reduce((t, r) => t + (r.inputTokens ?? 0), 0),
     outputTokens: fresh.reduce((t, r) => t + (r.outputTokens ?? 0), 0),
+    reasoningTokens: fresh.reduce((t, r) => t + (r.reasoningTokens ?? 0), 0),
     costUsd: sumCost(fresh.map((r) => r.costUsd)).usd,
     latencyMs: latency(fresh.map((r) => r.latencyMs)),
   };

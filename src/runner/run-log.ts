@@ -39,14 +39,30 @@ export function loggedSuite(suite: Suite): Record<string, unknown> {
     const p = priceFor(t.model, suite.prices);
     if (p) prices[t.model] = p;
   }
-  const providers = Object.fromEntries(Object.entries(suite.providers).map(([k, p]) => [k, { baseURL: p.baseURL, concurrency: p.concurrency }]));
+  // Everything but the key, and headers that may carry a credential.
+  const providers = Object.fromEntries(
+    Object.entries(suite.providers).map(([k, p]) => {
+      const headers = p.headers ? Object.fromEntries(Object.entries(p.headers).filter(([h]) => !CREDENTIAL_HEADER.test(h))) : undefined;
+      return [k, { type: p.type, baseURL: p.baseURL, apiKeyEnv: p.apiKeyEnv, concurrency: p.concurrency, ...(headers ? { headers } : {}), ...(p.apiVersion ? { apiVersion: p.apiVersion } : {}) }];
+    }),
+  );
   return { ...suite, providers, prices };
 }
 
-/** The suite a log recorded; keys (for a resume) come from `keys`, never from the log. */
-export function suiteOfLog(header: JournalHeader, keys: Partial<Record<ProviderKind, string>> = {}): Suite {
+/** Header names whose values are secrets: never written to the log. */
+const CREDENTIAL_HEADER = /authorization|cookie|key|token|secret|password/i;
+
+/**
+ * The suite a log recorded; keys (for a resume) come from `keys` (by provider name) or from the
+ * environment variable each provider names, never from the log. Logs from before named
+ * providers have only openai and anthropic, whose type is their name.
+ */
+export function suiteOfLog(header: JournalHeader, keys: Partial<Record<ProviderKind, string>> = {}, env: NodeJS.ProcessEnv = {}): Suite {
   const s = header.suite as unknown as Suite;
-  const providers = Object.fromEntries((["openai", "anthropic"] as const).map((k) => [k, { ...s.providers[k], apiKey: keys[k] }])) as Suite["providers"];
+  const providers: Suite["providers"] = {};
+  for (const [k, p] of Object.entries(s.providers)) {
+    providers[k] = { ...p, type: p.type ?? (k === "anthropic" ? "anthropic" : "openai"), apiKey: keys[k] ?? (p.apiKeyEnv ? env[p.apiKeyEnv] || undefined : undefined) };
+  }
   return { ...s, providers };
 }
 

@@ -98,10 +98,12 @@ export function renderTemplate(template: string, row: DatasetRow): string {
 }
 
 function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
-  return {
-    openai: openaiProvider({ ...suite.providers.openai, timeoutMs: suite.timeoutMs }),
-    anthropic: anthropicProvider({ ...suite.providers.anthropic, timeoutMs: suite.timeoutMs }),
-  };
+  const out: Record<ProviderKind, Provider> = {};
+  for (const [name, p] of Object.entries(suite.providers)) {
+    const opts = { baseURL: p.baseURL, apiKey: p.apiKey, headers: p.headers, timeoutMs: suite.timeoutMs };
+    out[name] = p.type === "anthropic" ? anthropicProvider(opts) : openaiProvider({ ...opts, ...(p.type === "azure-openai" ? { azureApiVersion: p.apiVersion } : {}) });
+  }
+  return out;
 }
 
 function reasonOf(e: unknown): string {
@@ -121,10 +123,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   // Everything the log holds counts as done: earlier sessions and, in a sequential comparison, earlier batches.
   const resume = opts.journal ? journal.log : opts.resume;
   const startedAt = journal.log.header.startedAt;
-  const limiters: Record<ProviderKind, Limiter> = {
-    openai: new Limiter(suite.providers.openai.concurrency),
-    anthropic: new Limiter(suite.providers.anthropic.concurrency),
-  };
+  const limiters: Record<ProviderKind, Limiter> = Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, new Limiter(p.concurrency)]));
   const budget = opts.budget ?? new Budget(suite.budget);
   const internal = new AbortController();
   const signal = AbortSignal.any([opts.signal, internal.signal]);
@@ -148,6 +147,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   };
   const call = createCaller({
     shapes: new ShapeBook(resume?.adaptations),
+    cacheScopes: Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`])),
     onAdapt,
     providers: buildProviders(suite),
     limiters,
@@ -225,7 +225,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     await journal.judgment(key, j);
     judgments.push(j);
     done++;
-    opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.kind === "failed" ? null : j.costUsd });
+    opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.kind === "failed" ? null : j.costUsd, failed: j.kind === "failed" });
     return j;
   };
 
