@@ -84,6 +84,8 @@ export interface Suite {
   cacheDir: string;
   seed: number;
   gates: Gate[];
+  /** Family-wise correction over the gates. */
+  gatesCorrection: "holm" | "none";
 }
 
 /** What the command line can override. */
@@ -323,6 +325,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     cacheDir: c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic"),
     seed: flags.seed ?? c.seed ?? 1,
     gates: c.gates ?? [],
+    gatesCorrection: c.gatesCorrection ?? "none",
   };
 }
 

@@ -126,6 +126,8 @@ export const SuiteConfigSchema = z
     seed: z.number().int().optional(),
     /** Quality gates decided on 95% intervals after the run; `critic run` exits 1 when one fails. */
     gates: z.array(GateSchema).optional(),
+    /** "holm": Holm's family-wise correction over the gates (default "none": each gate at its own 95%). */
+    gatesCorrection: z.enum(["holm", "none"]).optional(),
   })
   .strict();
 

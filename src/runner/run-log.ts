@@ -1,3 +1,4 @@
+import { applySequential } from "./sequential.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION as ANTHROPIC_VERSION } from "@anthropic-ai/sdk/version";
@@ -150,7 +151,10 @@ export function resultFromLog(log: JournalContents, withGold?: (d: LogDataset, s
   const result = buildRunResult(executed, suite, dataset, { simulated: h.simulated });
   if (h.sampleNote) result.notes.unshift(h.sampleNote);
   result.notes.push(...shapeNotes(suite, log));
-  if (log.sequential) result.sequential = log.sequential;
+  if (log.sequential) {
+    result.sequential = log.sequential;
+    applySequential(result, log.sequential);
+  }
   if (log.gates) result.gates = log.gates;
   return { suite, result };
 }

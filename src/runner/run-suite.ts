@@ -109,7 +109,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
     // The run's own result is the log's, exactly as `critic report RUN` rebuilds it.
     result = resultFromLog(journal.log).result;
     if (suite.gates.length) {
-      result.gates = evaluateGates(result, suite.gates);
+      result.gates = evaluateGates(result, suite.gates, { familywise: suite.gatesCorrection });
       await journal.record({ type: "gates", outcomes: result.gates });
     }
   } finally {
