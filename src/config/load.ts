@@ -5,14 +5,20 @@ import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, fieldPath } from "../errors.js";
 import type { Gate } from "../gates/types.js";
+import { targetPrice, withProviderPrices } from "../providers/prices.js";
 import { type RequestShape, type ShapeOverrides, resolveShape } from "../providers/shapes.js";
 import { type Rubric, resolveRubric } from "./rubric.js";
 import { type CandidateSpec, type CascadeSpec, type CompareSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
 
-export type ProviderKind = "openai" | "anthropic";
+/** A provider's name: `openai`, `anthropic`, or one the config gives under `providers`. */
+export type ProviderKind = string;
+
+/** The API a provider speaks. */
+export type ProviderType = "openai" | "anthropic" | "azure-openai";
 
 export interface ModelTarget {
   id: string;
+  /** The provider's name (the part before the colon of the model reference). */
   provider: ProviderKind;
   model: string;
 }
@@ -41,11 +47,20 @@ export interface CandidateTarget extends ModelTarget {
 }
 
 export interface ProviderSettings {
+  type: ProviderType;
   baseURL?: string;
   /** Resolved from the environment; never written anywhere. */
   apiKey?: string;
+  /** The environment variable the key comes from, to name in errors. */
+  apiKeyEnv?: string;
   concurrency: number;
+  headers?: Record<string, string>;
+  prices?: Record<string, Price>;
+  apiVersion?: string;
 }
+
+/** The API family whose request shapes a provider type takes. */
+export const apiOf = (type: ProviderType): "openai" | "anthropic" => (type === "anthropic" ? "anthropic" : "openai");
 
 /** A fully resolved suite: precedence flags > config file > environment > defaults is applied here and only here. */
 export interface Suite {
@@ -56,6 +71,7 @@ export interface Suite {
   rubrics: Rubric[];
   critics: CriticTarget[];
   candidates: CandidateTarget[];
+  /** By name: `openai` and `anthropic` always, plus the config's named providers. */
   providers: Record<ProviderKind, ProviderSettings>;
   timeoutMs: number;
   maxRetries: number;
@@ -74,6 +90,8 @@ export interface Suite {
   families?: Record<string, string>;
   /** Explain the N worst outputs per rubric after scoring. */
   explain?: number;
+  /** Family-wise correction over the gates. */
+  gatesCorrection: "holm" | "none";
 }
 
 /** What the command line can override. */
@@ -142,7 +160,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
 
 function parseModelRef(ref: string): { provider: ProviderKind; model: string } {
   const i = ref.indexOf(":");
-  return { provider: ref.slice(0, i) as ProviderKind, model: ref.slice(i + 1) };
+  return { provider: ref.slice(0, i), model: ref.slice(i + 1) };
 }
 
 function overridesOf(spec: ShapeOverrides): ShapeOverrides {
@@ -155,20 +173,21 @@ function overridesOf(spec: ShapeOverrides): ShapeOverrides {
   return o;
 }
 
-function criticTarget(spec: CriticSpec, logprobsDefault: boolean): CriticTarget {
+function criticTarget(spec: CriticSpec, logprobsDefault: boolean, typeOf: (provider: string) => ProviderType): CriticTarget {
   const ref = typeof spec === "string" ? spec : spec.model;
   const { provider, model } = parseModelRef(ref);
   const id = typeof spec === "string" ? ref : (spec.id ?? ref);
-  const requested = provider === "openai" && (typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault));
+  const api = apiOf(typeOf(provider));
+  const requested = api === "openai" && (typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault));
   const overrides = typeof spec === "string" ? {} : overridesOf(spec);
-  const shape = resolveShape(provider, model, "critic", overrides);
+  const shape = resolveShape(api, model, "critic", overrides);
   return { id, provider, model, logprobs: requested && shape.logprobs, ...(requested && !shape.logprobs ? { logprobsUnavailable: true } : {}), shape, overrides, ...(typeof spec !== "string" && spec.samples && spec.samples > 1 ? { samples: spec.samples } : {}) };
 }
 
-function candidateTarget(spec: CandidateSpec): CandidateTarget {
+function candidateTarget(spec: CandidateSpec, typeOf: (provider: string) => ProviderType): CandidateTarget {
   const { provider, model } = parseModelRef(spec.model);
   const overrides = overridesOf(spec);
-  const shape = resolveShape(provider, model, "candidate", overrides);
+  const shape = resolveShape(apiOf(typeOf(provider)), model, "candidate", overrides);
   return { id: spec.id, provider, model, prompt: spec.prompt, system: spec.system, maxTokens: shape.maxTokens, temperature: shape.temperature, expectedOutputTokens: spec.expectedOutputTokens, shape, overrides };
 }
 
@@ -214,23 +233,48 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   }
 
   const concurrency = flags.concurrency ?? c.concurrency ?? 8;
-  const provider = (kind: ProviderKind): ProviderSettings => {
-    const s = c.providers?.[kind];
-    const envBase = kind === "openai" ? env.OPENAI_BASE_URL : env.ANTHROPIC_BASE_URL;
-    const baseURL = (kind === "openai" ? flags.baseURL : undefined) ?? s?.baseURL ?? envBase ?? undefined;
-    const keyVar = s?.apiKeyEnv ?? (kind === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY");
-    return { baseURL, apiKey: env[keyVar] || undefined, concurrency: flags.concurrency ?? s?.concurrency ?? concurrency };
+  const file = configFile ?? undefined;
+  const provider = (name: string): ProviderSettings => {
+    const s = c.providers?.[name];
+    const type = s?.type ?? (name === "openai" || name === "anthropic" ? name : undefined);
+    if (!type) throw new ConfigError(`give the provider a type: "openai" (any OpenAI-compatible server), "anthropic" or "azure-openai"`, { file, field: `providers.${name}.type` });
+    const isDefault = name === "openai" || name === "anthropic";
+    const envBase = name === "openai" ? env.OPENAI_BASE_URL : name === "anthropic" ? env.ANTHROPIC_BASE_URL : undefined;
+    const baseURL = (name === "openai" ? flags.baseURL : undefined) ?? s?.baseURL ?? (envBase || undefined);
+    if (type === "azure-openai" && !baseURL) throw new ConfigError("an azure-openai provider needs its endpoint as baseURL, e.g. https://my-resource.openai.azure.com", { file, field: `providers.${name}.baseURL` });
+    // A named provider without apiKeyEnv is a local server that needs no key.
+    const keyVar = s?.apiKeyEnv ?? (isDefault ? (name === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY") : undefined);
+    return {
+      type,
+      baseURL,
+      apiKey: keyVar ? env[keyVar] || undefined : undefined,
+      apiKeyEnv: keyVar,
+      concurrency: flags.concurrency ?? s?.concurrency ?? concurrency,
+      ...(s?.headers ? { headers: s.headers } : {}),
+      ...(s?.prices ? { prices: s.prices } : {}),
+      ...(type === "azure-openai" ? { apiVersion: s?.apiVersion ?? "2024-10-21" } : {}),
+    };
   };
-  const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? false));
-  const candidates = (c.candidates ?? []).map(candidateTarget);
+  const providers: Record<string, ProviderSettings> = { openai: provider("openai"), anthropic: provider("anthropic") };
+  for (const name of Object.keys(c.providers ?? {})) providers[name] ??= provider(name);
+  const typeOf = (name: string): ProviderType => providers[name]?.type ?? "openai";
+  const refs = [...c.critics.map((x, i) => [typeof x === "string" ? x : x.model, `critics[${i}]`] as const), ...(c.candidates ?? []).map((x, i) => [x.model, `candidates[${i}].model`] as const)];
+  for (const [ref, field] of refs) {
+    const name = parseModelRef(ref).provider;
+    if (!providers[name]) throw new ConfigError(`"${ref}" names provider "${name}", which is not configured: add it under providers (with its type and baseURL), or use openai: or anthropic:`, { file, field });
+  }
+  const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? false, typeOf));
+  const candidates = (c.candidates ?? []).map((s) => candidateTarget(s, typeOf));
   rejectDuplicates(critics.map((x) => x.id), "critics", configFile ?? undefined);
   rejectDuplicates(candidates.map((x) => x.id), "candidates", configFile ?? undefined);
-  const providers = { openai: provider("openai"), anthropic: provider("anthropic") };
   for (const t of [...critics, ...candidates]) {
-    const p = providers[t.provider];
-    if (!p.apiKey && !p.baseURL && !opts.offline) {
-      const envName = t.provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY";
-      throw new ConfigError(`${t.id} needs ${envName} in the environment (or a base URL for a local server)`, { field: "critics" });
+    const p = providers[t.provider]!;
+    if (p.apiKey || opts.offline) continue;
+    // The default providers take a base URL instead of a key (a local server); a named one without apiKeyEnv is local.
+    const named = c.providers?.[t.provider] && t.provider !== "openai" && t.provider !== "anthropic";
+    if (named && p.apiKeyEnv) throw new ConfigError(`${t.id} needs ${p.apiKeyEnv} in the environment`, { file, field: `providers.${t.provider}.apiKeyEnv` });
+    if (!p.baseURL) {
+      throw new ConfigError(`${t.id} needs ${p.apiKeyEnv ?? "an apiKeyEnv"} in the environment (or a base URL for a local server)`, named ? { file, field: `providers.${t.provider}` } : { field: "critics" });
     }
   }
   const rubricDirs = [join(baseDir, "rubrics")];
@@ -246,6 +290,19 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     if (!cheap.logprobs && !c.cascade.band) {
       const why = cheap.logprobsUnavailable ? `its model family (${cheap.shape.family}) returns no logprobs` : "it is not asked for logprobs (set logprobs: true on it, or --logprobs)";
       throw new ConfigError(`the cascade's threshold needs the cheap critic's logprobs, but ${why}; give the cascade a band instead, e.g. band: [3, 5] (escalate when the cheap critic's level is in it)`, { file: configFile ?? undefined, field: "cascade" });
+    }
+  }
+  const suitePrices = withProviderPrices(c.prices ?? {}, providers);
+  // A dollar cap is only enforced on calls whose price is known: refuse to start rather than overspend silently.
+  const budgetUsd = flags.budgetUsd ?? c.budget?.usd;
+  if (budgetUsd !== undefined) {
+    const unpriced = [...critics, ...candidates].filter((t) => !targetPrice(t, suitePrices));
+    if (unpriced.length) {
+      const m = unpriced[0]!.model;
+      throw new ConfigError(
+        `--budget-usd ${budgetUsd} cannot be enforced: model "${m}" (${unpriced.map((t) => t.id).join(", ")}) has no price. Add its list price in dollars per million tokens to the config, e.g. prices: { "${m}": { input: 0.5, output: 1.5 } }`,
+        { file: configFile ?? undefined, field: "prices" },
+      );
     }
   }
   if (c.compare?.rubric && !rubrics.some((r) => r.id === c.compare?.rubric)) {
@@ -264,7 +321,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     timeoutMs: flags.timeoutMs ?? c.timeoutMs ?? 60_000,
     maxRetries: flags.maxRetries ?? c.maxRetries ?? 6,
     maxOutputChars: c.maxOutputChars ?? 20_000,
-    prices: c.prices ?? {},
+    prices: suitePrices,
     budget: { usd: flags.budgetUsd ?? c.budget?.usd, calls: flags.maxCalls ?? c.budget?.calls, tokens: flags.maxTokens ?? c.budget?.tokens },
     sample: c.sample,
     stratifyBy: c.stratifyBy,
@@ -276,6 +333,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     gates: c.gates ?? [],
     families: declaredFamilies(c, critics, candidates),
     ...(c.explain ? { explain: c.explain } : {}),
+    gatesCorrection: c.gatesCorrection ?? "none",
   };
 }
 
@@ -289,6 +347,15 @@ function declaredFamilies(c: { critics: CriticSpec[]; candidates?: CandidateSpec
     if (spec.family) out[candidates[k]!.id] = spec.family;
   });
   return { ...out, ...c.families };
+}
+
+function namedProviders(suite: Suite): Record<string, { type: ProviderType; baseURL?: string; apiKeyEnv?: string; concurrency: number; apiVersion?: string }> | undefined {
+  const out: ReturnType<typeof namedProviders> = {};
+  for (const [name, p] of Object.entries(suite.providers)) {
+    if (name === "openai" || name === "anthropic") continue;
+    out[name] = { type: p.type, ...(p.baseURL ? { baseURL: p.baseURL } : {}), ...(p.apiKeyEnv ? { apiKeyEnv: p.apiKeyEnv } : {}), concurrency: p.concurrency, ...(p.apiVersion ? { apiVersion: p.apiVersion } : {}) };
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**
@@ -305,6 +372,8 @@ export function suiteToConfig(suite: Suite): SuiteConfigInput {
     prices: suite.prices,
     ...(suite.families && Object.keys(suite.families).length ? { families: suite.families } : {}),
     ...(suite.explain ? { explain: suite.explain } : {}),
+    // Named providers, without keys or headers (headers may carry credentials): enough to rebuild the run.
+    ...(namedProviders(suite) ? { providers: namedProviders(suite) } : {}),
     maxOutputChars: suite.maxOutputChars,
     sample: suite.sample,
     stratifyBy: suite.stratifyBy,
