@@ -57,6 +57,12 @@ export interface Generation extends CallAccounting {
   candidate: string;
   output: string;
   failed: string | null;
+  /** Milliseconds to the first token: a streamed model or service, or what a task reported. */
+  firstTokenMs?: number | null;
+  /** Output tokens per second after the first token, for a streamed reply. */
+  tokensPerSecond?: number | null;
+  /** What a task function returned beside its output. */
+  metadata?: Record<string, unknown>;
 }
 
 /** One row per item x candidate x rubric. */

@@ -5,7 +5,9 @@ import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, fieldPath } from "../errors.js";
 import type { Gate } from "../gates/types.js";
-import { type Rubric, resolveRubric } from "./rubric.js";
+import { type Rubric, resolveRubric, rubricFromObject, rubricToObject } from "./rubric.js";
+import { writeInlineData } from "./inline-data.js";
+import type { TaskFn } from "../candidates/types.js";
 import { type CandidateSpec, type CascadeSpec, type CompareSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
 
 export type ProviderKind = "openai" | "anthropic";
@@ -20,12 +22,53 @@ export interface CriticTarget extends ModelTarget {
   logprobs: boolean;
 }
 
+/** A model with a prompt template. */
 export interface CandidateTarget extends ModelTarget {
+  kind?: "model";
   prompt: string;
   system?: string;
   maxTokens: number;
   temperature: number;
   expectedOutputTokens?: number;
+}
+
+/** The user's own function. */
+export interface TaskCandidateTarget {
+  kind: "task";
+  id: string;
+  task: TaskFn;
+  /** null: outputs are never cached; otherwise the version string that is part of the cache key. */
+  cacheVersion: string | null;
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  expectedOutputTokens?: number;
+}
+
+/** A running HTTP service. Header values are resolved from the environment here and live only in memory. */
+export interface HttpCandidateTarget {
+  kind: "http";
+  id: string;
+  url: string;
+  method: "POST" | "PUT" | "GET";
+  headers: Record<string, string>;
+  /** Header values that came from the environment: redacted from any error message. */
+  secrets: string[];
+  body: unknown;
+  output: string;
+  inputTokens?: string;
+  outputTokens?: string;
+  cacheVersion: string | null;
+  concurrency: number;
+  timeoutMs: number;
+  expectedOutputTokens?: number;
+}
+
+/** Any candidate: a model, a function, a service. */
+export type SuiteCandidate = CandidateTarget | TaskCandidateTarget | HttpCandidateTarget;
+
+export function isModelCandidate(t: SuiteCandidate): t is CandidateTarget {
+  return t.kind !== "task" && t.kind !== "http";
 }
 
 export interface ProviderSettings {
@@ -43,7 +86,7 @@ export interface Suite {
   dataset: string;
   rubrics: Rubric[];
   critics: CriticTarget[];
-  candidates: CandidateTarget[];
+  candidates: SuiteCandidate[];
   providers: Record<ProviderKind, ProviderSettings>;
   timeoutMs: number;
   maxRetries: number;
@@ -137,7 +180,35 @@ function criticTarget(spec: CriticSpec, logprobsDefault: boolean): CriticTarget 
   return { id, provider, model, logprobs: provider === "openai" && logprobs };
 }
 
-function candidateTarget(spec: CandidateSpec): CandidateTarget {
+/** `cache: true` or a `version` turns a task's or service's output cache on; the version is part of the key. */
+const cacheVersionOf = (spec: { cache?: boolean; version?: string }): string | null => (spec.version ?? (spec.cache ? "" : null));
+
+function candidateTarget(spec: CandidateSpec, defaults: { concurrency: number; timeoutMs: number }, env: Record<string, string | undefined>, file?: string): SuiteCandidate {
+  if ("task" in spec) {
+    return { kind: "task", id: spec.id, task: spec.task, cacheVersion: cacheVersionOf(spec), concurrency: spec.concurrency ?? defaults.concurrency, timeoutMs: spec.timeoutMs ?? defaults.timeoutMs, retries: spec.retries ?? 0 };
+  }
+  if ("recorded" in spec) {
+    const task = () => {
+      throw new Error(`${spec.id} is a recorded ${spec.recorded} candidate: its outputs come from the journal`);
+    };
+    return { kind: "task", id: spec.id, task, cacheVersion: null, concurrency: defaults.concurrency, timeoutMs: defaults.timeoutMs, retries: 0 };
+  }
+  if ("http" in spec) {
+    const h = spec.http;
+    const headers: Record<string, string> = {};
+    const secrets: string[] = [];
+    for (const [name, v] of Object.entries(h.headers ?? {})) {
+      const field = `candidates.${spec.id}.http.headers.${name}`;
+      const read = (envName: string): string => {
+        const value = env[envName];
+        if (!value) throw new ConfigError(`needs ${envName} in the environment`, { file, field });
+        secrets.push(value);
+        return value;
+      };
+      headers[name] = typeof v === "string" ? v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, n: string) => read(n)) : read(v.env);
+    }
+    return { kind: "http", id: spec.id, url: h.url, method: h.method, headers, secrets, body: h.body, output: h.output, inputTokens: h.inputTokens, outputTokens: h.outputTokens, cacheVersion: cacheVersionOf(spec), concurrency: spec.concurrency ?? defaults.concurrency, timeoutMs: spec.timeoutMs ?? defaults.timeoutMs };
+  }
   return { id: spec.id, ...parseModelRef(spec.model), prompt: spec.prompt, system: spec.system, maxTokens: spec.maxTokens, temperature: spec.temperature, expectedOutputTokens: spec.expectedOutputTokens };
 }
 
@@ -150,7 +221,7 @@ function rejectDuplicates(ids: string[], field: string, file?: string): void {
 }
 
 /** Build the suite from an optional config file, flags and the environment. */
-export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.ProcessEnv, inline?: SuiteConfigInput, opts: { offline?: boolean } = {}): Promise<Suite> {
+export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<string, string | undefined>, inline?: SuiteConfigInput, opts: { offline?: boolean } = {}): Promise<Suite> {
   const configFile = inline ? null : flags.config ? resolve(cwd, flags.config) : findConfig(cwd);
   const raw = inline ?? (configFile ? await readConfigFile(configFile) : {});
   if (raw === null || typeof raw !== "object") throw new ConfigError("the config must be an object", { file: configFile ?? undefined });
@@ -178,6 +249,11 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   const c = parsed.data;
   const baseDir = configFile ? dirname(configFile) : cwd;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const cacheDir = c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic");
+  if (c.data && c.dataset) throw new ConfigError("give either dataset (a file) or data (the rows), not both", { file: configFile ?? undefined, field: "data" });
+  if (!c.data && !c.dataset) throw new ConfigError(`is missing${configFile ? "" : " (give --dataset or a critic.config file)"}`, { file: configFile ?? undefined, field: "dataset" });
+  // Inline rows are written once to a content-addressed JSONL file, so resume and `critic report` read them like any dataset.
+  const dataset = c.data ? await writeInlineData(c.data, cacheDir) : abs(c.dataset!);
   for (const [name, v] of [["--concurrency", flags.concurrency], ["--budget-usd", flags.budgetUsd], ["--max-calls", flags.maxCalls], ["--max-tokens", flags.maxTokens], ["--timeout-ms", flags.timeoutMs], ["--sample", flags.sample], ["--delta", flags.delta]] as const) {
     if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new ConfigError(`${name} must be a positive number, got ${v}`);
   }
@@ -191,11 +267,12 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     return { baseURL, apiKey: env[keyVar] || undefined, concurrency: flags.concurrency ?? s?.concurrency ?? concurrency };
   };
   const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? false));
-  const candidates = (c.candidates ?? []).map(candidateTarget);
+  const timeoutMs = flags.timeoutMs ?? c.timeoutMs ?? 60_000;
+  const candidates = (c.candidates ?? []).map((spec) => candidateTarget(spec, { concurrency, timeoutMs }, env, configFile ?? undefined));
   rejectDuplicates(critics.map((x) => x.id), "critics", configFile ?? undefined);
   rejectDuplicates(candidates.map((x) => x.id), "candidates", configFile ?? undefined);
   const providers = { openai: provider("openai"), anthropic: provider("anthropic") };
-  for (const t of [...critics, ...candidates]) {
+  for (const t of [...critics, ...candidates.filter(isModelCandidate)]) {
     const p = providers[t.provider];
     if (!p.apiKey && !p.baseURL && !opts.offline) {
       const envName = t.provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY";
@@ -204,7 +281,10 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   }
   const rubricDirs = [join(baseDir, "rubrics")];
   const rubrics: Rubric[] = [];
-  for (const ref of c.rubrics) rubrics.push(await resolveRubric(ref.includes("/") ? abs(ref) : ref, rubricDirs));
+  for (const [i, ref] of c.rubrics.entries()) {
+    if (typeof ref === "string") rubrics.push(await resolveRubric(ref.includes("/") ? abs(ref) : ref, rubricDirs));
+    else rubrics.push({ ...rubricFromObject(ref, `${configFile ?? "inline suite"}: rubrics[${i}]`), inline: true });
+  }
   rejectDuplicates(rubrics.map((r) => r.id), "rubrics", configFile ?? undefined);
   if (c.cascade) {
     for (const id of c.cascade.critics) {
@@ -219,12 +299,12 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     name: c.name ?? (configFile ? "suite" : "ad-hoc"),
     configFile,
     baseDir,
-    dataset: abs(c.dataset),
+    dataset,
     rubrics,
     critics,
     candidates,
     providers,
-    timeoutMs: flags.timeoutMs ?? c.timeoutMs ?? 60_000,
+    timeoutMs,
     maxRetries: flags.maxRetries ?? c.maxRetries ?? 6,
     maxOutputChars: c.maxOutputChars ?? 20_000,
     prices: c.prices ?? {},
@@ -234,7 +314,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     cascade: c.cascade,
     compare: c.compare,
     out: flags.out ? resolve(cwd, flags.out) : c.out ? abs(c.out) : undefined,
-    cacheDir: c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic"),
+    cacheDir,
     seed: flags.seed ?? c.seed ?? 1,
     gates: c.gates ?? [],
   };
@@ -248,9 +328,10 @@ export function suiteToConfig(suite: Suite): SuiteConfigInput {
   return {
     name: suite.name,
     dataset: suite.dataset,
-    rubrics: suite.rubrics.map((r) => r.file),
+    rubrics: suite.rubrics.map((r) => (r.inline ? rubricToObject(r) : r.file)),
     critics: suite.critics.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, logprobs: c.logprobs })),
-    candidates: suite.candidates.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, maxTokens: c.maxTokens, temperature: c.temperature, expectedOutputTokens: c.expectedOutputTokens })),
+    // A function cannot be stored, and a service's headers may hold secrets: the journal holds their outputs instead.
+    candidates: suite.candidates.map((c) => (isModelCandidate(c) ? { id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, maxTokens: c.maxTokens, temperature: c.temperature, expectedOutputTokens: c.expectedOutputTokens } : { id: c.id, recorded: c.kind })),
     prices: suite.prices,
     maxOutputChars: suite.maxOutputChars,
     sample: suite.sample,

@@ -179,6 +179,23 @@ function failedSection(r: RunResult): string[] {
   ];
 }
 
+/** Outputs a candidate (a model, a function, a service) failed to produce, with the error each gave. */
+function failedGenerationsSection(r: RunResult): string[] {
+  const failed = r.generations.filter((g) => g.failed);
+  if (failed.length === 0) return [];
+  const rows = failed.slice(0, FAILED_LISTED).map((g) => [md(g.item), md(g.candidate), fmtInt(g.attempts), md(preview(g.failed ?? "", 160))]);
+  const more = failed.length > FAILED_LISTED ? [`… and ${fmtInt(failed.length - FAILED_LISTED)} more.`, ""] : [];
+  return [
+    "## Failed generations",
+    "",
+    `${fmtInt(failed.length)} ${failed.length === 1 ? "output" : "outputs"} could not be generated (the candidate threw, timed out or failed after every retry); the rest of the run went on, and \`critic run --resume ${md(r.run)}\` tries them again.`,
+    "",
+    table(["Item", "Candidate", "Attempts", "Error"], rows, ["l", "l", "r", "l"]),
+    "",
+    ...more,
+  ];
+}
+
 function slowestSection(r: RunResult): string[] {
   const slow = slowestCalls(r, 10);
   if (slow.length === 0) return [];
@@ -205,6 +222,7 @@ export function renderMarkdown(r: RunResult): string {
     "",
     ...gatesMarkdown(r),
     ...scoresSection(r),
+    ...failedGenerationsSection(r),
     ...failedSection(r),
     ...rankingSection(r),
     ...criticsSection(r),

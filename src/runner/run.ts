@@ -1,10 +1,11 @@
 import { setMaxListeners } from "node:events";
 import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
-import { type CandidateTarget, type CriticTarget, type ProviderKind, type Suite, suiteToConfig } from "../config/load.js";
+import { type CandidateTarget, type CriticTarget, type ProviderKind, type Suite, type SuiteCandidate, suiteToConfig } from "../config/load.js";
+import { createCandidateRunner } from "../candidates/generate.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
 import { parseScore } from "../critic/parse.js";
-import { type ChatMessage, REASK, criticMessages } from "../critic/prompt.js";
+import { type ChatMessage, criticMessages, reask } from "../critic/prompt.js";
 import type { DatasetRow } from "../data/dataset.js";
 import { anthropicProvider } from "../providers/anthropic.js";
 import { openaiProvider } from "../providers/openai.js";
@@ -141,6 +142,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       : undefined,
   });
 
+  // Function and HTTP candidates: their own limits and deadlines, the same run signal and cache.
+  const candidates = createCandidateRunner({ signal, cache: new ResponseCache(suite.cacheDir, !opts.noCache), retry: { ...DEFAULT_RETRY, maxRetries: suite.maxRetries }, onEvent: opts.onEvent });
   const judgments: Judgment[] = [];
   const generations: Generation[] = [];
   const outputs = new Map<string, OutputInfo>();
@@ -229,7 +232,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     let gen = opts.resume?.generations.get(gkey);
     if (!gen) {
       try {
-        gen = await generate(call, u.target, u.row);
+        gen = u.target.kind === "task" || u.target.kind === "http" ? await candidates.generate(u.target, u.row) : await generate(call, u.target, u.row);
       } catch (e) {
         if (handleStop(e)) return;
         gen = failedGeneration(u.row.id, u.candidate, e);
@@ -258,7 +261,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
 interface Unit {
   row: DatasetRow;
   candidate: string;
-  target?: CandidateTarget;
+  target?: SuiteCandidate;
 }
 
 async function* unitsOf(rows: Iterable<DatasetRow> | AsyncIterable<DatasetRow>, suite: Suite): AsyncGenerator<Unit> {
@@ -275,8 +278,10 @@ export function plannedUnits(rows: readonly { id: string; candidate: string }[],
 
 async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Promise<Generation> {
   const messages: ChatMessage[] = [];
-  if (t.system) messages.push({ role: "system", content: t.system });
-  messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
+  if (t.system && !row.messages?.some((m) => m.role === "system")) messages.push({ role: "system", content: t.system });
+  // A conversation is continued as it stands; a single prompt is the candidate's template filled in.
+  if (row.messages) messages.push(...row.messages);
+  else messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
   const r = await call(t, { model: t.model, messages, temperature: t.temperature, maxTokens: t.maxTokens });
   return {
     item: row.id,
@@ -294,10 +299,11 @@ async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Prom
 
 /** One output, one rubric, one critic: ask, parse strictly, re-ask once, else abstain. */
 async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number): Promise<Judgment> {
-  const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference }, maxChars);
+  const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference, conversation: row.messages, columns: row.meta }, maxChars);
   const req = { model: critic.model, messages, temperature: 0, maxTokens: CRITIC_MAX_TOKENS, ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}) };
   let r = await call(critic, req);
-  let parsed = parseScore(r.reply.text);
+  const K = rubric.levels.length;
+  let parsed = parseScore(r.reply.text, K);
   let attempts = r.attempts;
   let cost = r.costUsd;
   let latency = r.cached ? null : r.reply.latencyMs;
@@ -306,7 +312,7 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
   let inTok = r.reply.inputTokens;
   let outTok = r.reply.outputTokens;
   if (parsed.kind === "abstain") {
-    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: REASK }] });
+    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: reask(K) }] });
     attempts += again.attempts;
     cost = sum(cost, again.costUsd);
     latency = again.cached ? latency : sum(latency ?? 0, again.reply.latencyMs);
@@ -314,9 +320,9 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
     outTok = sum(outTok, again.reply.outputTokens);
     allCached &&= again.cached;
     r = again;
-    parsed = parseScore(again.reply.text);
+    parsed = parseScore(again.reply.text, K);
   }
-  const dist = parsed.kind === "score" && r.reply.firstTokenTop ? levelDistribution(r.reply.firstTokenTop) : null;
+  const dist = parsed.kind === "score" && r.reply.firstTokenTop ? levelDistribution(r.reply.firstTokenTop, K) : null;
   const distribution = dist ? dist.p.map((v) => Math.round(v * 1e4) / 1e4) : null;
   return {
     item: row.id,
