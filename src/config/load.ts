@@ -8,7 +8,8 @@ import type { Gate } from "../gates/types.js";
 import { type Rubric, resolveRubric, rubricFromObject, rubricToObject } from "./rubric.js";
 import { writeInlineData } from "./inline-data.js";
 import type { TaskFn } from "../candidates/types.js";
-import { type CandidateSpec, type CascadeSpec, type CompareSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
+import type { z } from "zod";
+import { type CandidateSpec, candidateKind, type CascadeSpec, type CompareSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
 
 export type ProviderKind = "openai" | "anthropic";
 
@@ -220,6 +221,19 @@ function rejectDuplicates(ids: string[], field: string, file?: string): void {
   }
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A candidate that fits none of the forms fails as "invalid union"; report instead what is wrong
+ * with it as the form it means (a `task` is a function candidate, an `http` a service, ...).
+ */
+function unionIssue(issue: Issue, raw: unknown): Issue {
+  if (issue.code !== "invalid_union" || issue.path[0] !== "candidates") return issue;
+  const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], raw);
+  const inner = issue.errors[candidateKind(value)]?.[0];
+  return inner ? { ...inner, path: [...issue.path, ...inner.path] } : issue;
+}
+
 /** Build the suite from an optional config file, flags and the environment. */
 export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<string, string | undefined>, inline?: SuiteConfigInput, opts: { offline?: boolean } = {}): Promise<Suite> {
   const configFile = inline ? null : flags.config ? resolve(cwd, flags.config) : findConfig(cwd);
@@ -241,7 +255,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
   }
   const parsed = SuiteConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = unionIssue(parsed.error.issues[0]!, merged);
     const field = fieldPath(issue.path);
     const hint = !configFile && ["dataset", "rubrics", "critics"].includes(field) ? ` (give --${field === "rubrics" ? "rubric" : field === "critics" ? "critic" : field} or a critic.config file)` : "";
     throw new ConfigError(`${issue.message}${hint}`, { file: configFile ?? undefined, field: field || undefined });
