@@ -206,7 +206,7 @@ function candidateTarget(spec: CandidateSpec, defaults: { concurrency: number; t
         secrets.push(value);
         return value;
       };
-      headers[name] = typeof v === "string" ? v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, n: string) => read(n)) : read(v.env);
+      headers[name] = typeof v === "string" ? v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, n: string) => read(n)) : (v.prefix ?? "") + read(v.env);
     }
     return { kind: "http", id: spec.id, url: h.url, method: h.method, headers, secrets, body: h.body, output: h.output, inputTokens: h.inputTokens, outputTokens: h.outputTokens, cacheVersion: cacheVersionOf(spec), concurrency: spec.concurrency ?? defaults.concurrency, timeoutMs: spec.timeoutMs ?? defaults.timeoutMs };
   }

@@ -63,8 +63,8 @@ export const TaskCandidateSchema = z
   })
   .strict();
 
-/** An environment variable's value: `{ env: "MY_TOKEN" }`, read at run time, never written anywhere. */
-export const EnvValueSchema = z.object({ env: z.string().min(1) }).strict();
+/** An environment variable's value: `{ env: "MY_TOKEN", prefix: "Bearer " }`, read at run time, never written anywhere. */
+export const EnvValueSchema = z.object({ env: z.string().min(1), /** Text before the value: "Bearer ". */ prefix: z.string().optional() }).strict();
 
 /** A running service as a candidate. */
 export const HttpCandidateSchema = z
