@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   compare: async () => (await import("./compare.js")).compareCommand,
   "sim-server": async () => (await import("./sim-server.js")).simServerCommand,
   aggregate: async () => (await import("./aggregate.js")).aggregateCommand,
+  rubric: async () => (await import("./rubric.js")).rubricCommand,
 };
 
 function version(): string {
