@@ -52,12 +52,19 @@ export class ConfigError extends CriticError {
 export class ProviderError extends CriticError {
   readonly status?: number;
   readonly retryAfterMs?: number;
-  readonly kind: "http" | "timeout" | "network" | "bad_response";
+  /** `length`: the reply was cut at its token allowance before any answer, even after a larger one. */
+  readonly kind: "http" | "timeout" | "network" | "bad_response" | "length";
   /** A network failure's system or TLS code: ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT, ... */
   readonly code?: string;
+  /** The API's own error fields, when the body had them: `context_length_exceeded`, `unsupported_parameter`, ... */
+  readonly apiCode?: string;
+  /** The request parameter the API blamed (`max_tokens`, `temperature`, `messages`). */
+  readonly param?: string;
+  /** The API's error type: `invalid_request_error`, `overloaded_error`, ... */
+  readonly errorType?: string;
   constructor(
     message: string,
-    opts: { status?: number; retryAfterMs?: number; kind: ProviderError["kind"]; code?: string; cause?: unknown },
+    opts: { status?: number; retryAfterMs?: number; kind: ProviderError["kind"]; code?: string; apiCode?: string; param?: string; errorType?: string; cause?: unknown },
   ) {
     super(message, { cause: opts.cause });
     this.name = "ProviderError";
@@ -65,6 +72,9 @@ export class ProviderError extends CriticError {
     this.retryAfterMs = opts.retryAfterMs;
     this.kind = opts.kind;
     this.code = opts.code;
+    this.apiCode = opts.apiCode;
+    this.param = opts.param;
+    this.errorType = opts.errorType;
   }
 }
 

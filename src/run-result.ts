@@ -26,6 +26,8 @@ export interface CallAccounting {
   latencyMs: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** The hidden reasoning part of outputTokens, when the API reported any (billed as output). */
+  reasoningTokens?: number | null;
   /** Dollars; null when the model has no known price. Cache hits cost 0. */
   costUsd: number | null;
 }
@@ -131,6 +133,29 @@ export interface PairwiseResult {
   meanDiff: number | null;
   diffCi95: Interval | null;
   n: number;
+  /**
+   * The same comparison at equal length: each item's difference corrected by the rubric's
+   * within-item-and-candidate length slope (see `diagnostics.length`); null when the slope
+   * cannot be estimated.
+   */
+  lengthControlled?: { meanDiff: number; diffCi95: Interval | null; winRate: number } | null;
+}
+
+/** Change in a critic's level per 1,000 characters of output, within items and candidates. */
+export interface LengthDiagnostic {
+  critic: string;
+  rubric: string;
+  /** Levels per 1,000 characters; null when lengths do not vary within items and candidates. */
+  slope: number | null;
+  ci95: Interval | null;
+  /** Outputs the critic scored. */
+  n: number;
+}
+
+/** What the judges' biases look like on this run's own data. */
+export interface Diagnostics {
+  /** Per critic and rubric, the length effect; also one row per rubric for the combined score (`critic: "combined"`). */
+  length: LengthDiagnostic[];
 }
 
 export interface RankingEntry {
@@ -224,6 +249,16 @@ export interface RunTotals {
   latencyMs: LatencySummary;
 }
 
+/** The caps a run ran under (--max-calls, --max-tokens, --budget-usd) and how much of each it used. */
+export interface CapsUsage {
+  limits: { calls?: number; tokens?: number; usd?: number };
+  calls: number;
+  tokens: number;
+  usd: number;
+  /** Calls with no known price: their dollars are not in `usd`. */
+  unpricedCalls: number;
+}
+
 export interface RunResult {
   version: 1;
   run: string;
@@ -258,6 +293,10 @@ export interface RunResult {
   cost: CostBreakdown;
   sequential: SequentialSummary | null;
   notes: string[];
+  /** How close the run came to its caps (absent when it set none); the usage of its last session. */
+  caps?: CapsUsage;
   /** Quality gates decided on this run, in config order (absent when the suite has none). */
   gates?: GateOutcome[];
+  /** Length effect, self-preference and sample spread of the critics, measured on this run. */
+  diagnostics?: Diagnostics;
 }

@@ -86,6 +86,12 @@ export function createProgress(write: (s: string) => void, opts: { tty: boolean;
           drawn = false;
           write(`critic: batch ${e.batchId} ${e.phase} (${e.status}); ${e.open} batch${e.open === 1 ? "" : "es"} open\n`);
           return;
+        case "adapted":
+          // Said once per model and change, on a line of its own.
+          if (opts.tty && drawn) write("\n");
+          drawn = false;
+          write(`critic: ${e.message}\n`);
+          return;
         case "finished":
           if (last !== lastDrawDone) draw(true);
           if (opts.tty && drawn) write("\n");

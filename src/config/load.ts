@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, fieldPath } from "../errors.js";
 import type { Gate } from "../gates/types.js";
+import { type RequestShape, type ShapeOverrides, resolveShape } from "../providers/shapes.js";
 import { type Rubric, resolveRubric, rubricFromObject, rubricToObject } from "./rubric.js";
 import { writeInlineData } from "./inline-data.js";
 import type { TaskFn } from "../candidates/types.js";
@@ -20,7 +21,14 @@ export interface ModelTarget {
 }
 
 export interface CriticTarget extends ModelTarget {
+  /** Logprobs are asked for: requested, and the model family returns them. */
   logprobs: boolean;
+  /** Logprobs were requested but the family returns none: the probability-weighted score is unavailable. */
+  logprobsUnavailable?: boolean;
+  /** What its requests carry (family defaults under the config's overrides). */
+  shape: RequestShape;
+  /** The config's own overrides, kept to write the config back. */
+  overrides: ShapeOverrides;
 }
 
 /** A model with a prompt template. */
@@ -29,8 +37,10 @@ export interface CandidateTarget extends ModelTarget {
   prompt: string;
   system?: string;
   maxTokens: number;
-  temperature: number;
+  temperature: number | null;
   expectedOutputTokens?: number;
+  shape: RequestShape;
+  overrides: ShapeOverrides;
 }
 
 /** The user's own function. */
@@ -173,12 +183,24 @@ function parseModelRef(ref: string): { provider: ProviderKind; model: string } {
   return { provider: ref.slice(0, i) as ProviderKind, model: ref.slice(i + 1) };
 }
 
+function overridesOf(spec: ShapeOverrides): ShapeOverrides {
+  const o: ShapeOverrides = {};
+  if (spec.maxTokens !== undefined) o.maxTokens = spec.maxTokens;
+  if (spec.temperature !== undefined) o.temperature = spec.temperature;
+  if (spec.reasoningEffort !== undefined) o.reasoningEffort = spec.reasoningEffort;
+  if (spec.extraBody !== undefined) o.extraBody = spec.extraBody;
+  if (spec.headers !== undefined) o.headers = spec.headers;
+  return o;
+}
+
 function criticTarget(spec: CriticSpec, logprobsDefault: boolean): CriticTarget {
   const ref = typeof spec === "string" ? spec : spec.model;
   const { provider, model } = parseModelRef(ref);
   const id = typeof spec === "string" ? ref : (spec.id ?? ref);
-  const logprobs = typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault);
-  return { id, provider, model, logprobs: provider === "openai" && logprobs };
+  const requested = provider === "openai" && (typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault));
+  const overrides = typeof spec === "string" ? {} : overridesOf(spec);
+  const shape = resolveShape(provider, model, "critic", overrides);
+  return { id, provider, model, logprobs: requested && shape.logprobs, ...(requested && !shape.logprobs ? { logprobsUnavailable: true } : {}), shape, overrides };
 }
 
 /** `cache: true` or a `version` turns a task's or service's output cache on; the version is part of the key. */
@@ -210,7 +232,10 @@ function candidateTarget(spec: CandidateSpec, defaults: { concurrency: number; t
     }
     return { kind: "http", id: spec.id, url: h.url, method: h.method, headers, secrets, body: h.body, output: h.output, inputTokens: h.inputTokens, outputTokens: h.outputTokens, cacheVersion: cacheVersionOf(spec), concurrency: spec.concurrency ?? defaults.concurrency, timeoutMs: spec.timeoutMs ?? defaults.timeoutMs };
   }
-  return { id: spec.id, ...parseModelRef(spec.model), prompt: spec.prompt, system: spec.system, maxTokens: spec.maxTokens, temperature: spec.temperature, expectedOutputTokens: spec.expectedOutputTokens };
+  const { provider, model } = parseModelRef(spec.model);
+  const overrides = overridesOf(spec);
+  const shape = resolveShape(provider, model, "candidate", overrides);
+  return { id: spec.id, provider, model, prompt: spec.prompt, system: spec.system, maxTokens: shape.maxTokens, temperature: shape.temperature, expectedOutputTokens: spec.expectedOutputTokens, shape, overrides };
 }
 
 function rejectDuplicates(ids: string[], field: string, file?: string): void {
@@ -304,6 +329,12 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     for (const id of c.cascade.critics) {
       if (!critics.some((x) => x.id === id)) throw new ConfigError(`unknown critic "${id}" (critics are ${critics.map((x) => x.id).join(", ")})`, { file: configFile ?? undefined, field: "cascade.critics" });
     }
+    // The threshold rule reads the cheap critic's logprobs; without them only a band can decide.
+    const cheap = critics.find((x) => x.id === c.cascade?.critics[0])!;
+    if (!cheap.logprobs && !c.cascade.band) {
+      const why = cheap.logprobsUnavailable ? `its model family (${cheap.shape.family}) returns no logprobs` : "it is not asked for logprobs (set logprobs: true on it, or --logprobs)";
+      throw new ConfigError(`the cascade's threshold needs the cheap critic's logprobs, but ${why}; give the cascade a band instead, e.g. band: [3, 5] (escalate when the cheap critic's level is in it)`, { file: configFile ?? undefined, field: "cascade" });
+    }
   }
   if (c.compare?.rubric && !rubrics.some((r) => r.id === c.compare?.rubric)) {
     throw new ConfigError(`unknown rubric "${c.compare.rubric}"`, { file: configFile ?? undefined, field: "compare.rubric" });
@@ -343,9 +374,9 @@ export function suiteToConfig(suite: Suite): SuiteConfigInput {
     name: suite.name,
     dataset: suite.dataset,
     rubrics: suite.rubrics.map((r) => (r.inline ? rubricToObject(r) : r.file)),
-    critics: suite.critics.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, logprobs: c.logprobs })),
+    critics: suite.critics.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, logprobs: c.logprobs || c.logprobsUnavailable, ...c.overrides })),
     // A function cannot be stored, and a service's headers may hold secrets: the journal holds their outputs instead.
-    candidates: suite.candidates.map((c) => (isModelCandidate(c) ? { id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, maxTokens: c.maxTokens, temperature: c.temperature, expectedOutputTokens: c.expectedOutputTokens } : { id: c.id, recorded: c.kind })),
+    candidates: suite.candidates.map((c) => (isModelCandidate(c) ? { id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, ...c.overrides, expectedOutputTokens: c.expectedOutputTokens } : { id: c.id, recorded: c.kind })),
     prices: suite.prices,
     maxOutputChars: suite.maxOutputChars,
     sample: suite.sample,

@@ -19,6 +19,18 @@ export const ProviderSettingsSchema = z
   })
   .strict();
 
+/**
+ * Per critic or candidate: what its requests carry, over the model family's defaults
+ * (src/providers/shapes.ts). null drops a parameter the family would send.
+ */
+const shapeFields = {
+  maxTokens: z.number().int().positive().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  reasoningEffort: z.string().min(1).nullable().optional(),
+  extraBody: z.record(z.string(), z.unknown()).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+};
+
 export const CriticSpecSchema = z.union([
   ModelRef,
   z
@@ -27,6 +39,7 @@ export const CriticSpecSchema = z.union([
       model: ModelRef,
       /** Ask for top logprobs and record the probability-weighted score (OpenAI-compatible only). */
       logprobs: z.boolean().optional(),
+      ...shapeFields,
     })
     .strict(),
 ]);
@@ -38,8 +51,7 @@ export const ModelCandidateSchema = z
     /** Template for the user message; {{input}} and any dataset column name in {{...}}. */
     prompt: z.string().default("{{input}}"),
     system: z.string().optional(),
-    maxTokens: z.number().int().positive().default(512),
-    temperature: z.number().min(0).max(2).default(0),
+    ...shapeFields,
     /** What --dry-run assumes an answer costs before any has been generated (default 200 tokens). */
     expectedOutputTokens: z.number().int().positive().optional(),
   })

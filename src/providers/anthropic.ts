@@ -10,7 +10,7 @@ export function anthropicMessageBody(req: CompletionRequest): Anthropic.Messages
     .filter((m) => m.role !== "system")
     .map((m) => ({ role: m.role as "user" | "assistant", content: m.content }));
   // This SDK major no longer takes `temperature` (current Claude models fix sampling server-side).
-  return { model: req.model, max_tokens: req.maxTokens, messages, ...(system ? { system } : {}) };
+  return { model: req.model, max_tokens: req.maxTokens, messages, ...(system ? { system } : {}), ...req.extraBody } as Anthropic.Messages.MessageCreateParamsNonStreaming;
 }
 
 /** A message -> ProviderReply, for live and batched calls alike. */
@@ -22,7 +22,9 @@ export function anthropicReply(res: Anthropic.Messages.Message, latencyMs: numbe
   return {
     text,
     inputTokens: res.usage?.input_tokens ?? null,
+    // Extended thinking is billed inside output_tokens; the API does not report it apart.
     outputTokens: res.usage?.output_tokens ?? null,
+    finish: res.stop_reason === "max_tokens" ? "length" : (res.stop_reason ?? null),
     latencyMs,
   };
 }
@@ -34,7 +36,7 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
     kind: "anthropic",
     async complete(req: CompletionRequest, signal?: AbortSignal): Promise<ProviderReply> {
       const started = performance.now();
-      const res = await call(signal, (s) => client.messages.create(anthropicMessageBody(req), { signal: s }));
+      const res = await call(signal, (s) => client.messages.create(anthropicMessageBody(req), { signal: s, ...(req.headers ? { headers: req.headers } : {}) }));
       return anthropicReply(res, performance.now() - started);
     },
   };

@@ -5,6 +5,25 @@ interface SdkApiErrorLike {
   headers?: Headers;
   message: string;
   name: string;
+  /** openai-node: `code`, `param`, `type` from the body's `error`; both SDKs: the parsed body as `error`. */
+  code?: unknown;
+  param?: unknown;
+  type?: unknown;
+  error?: unknown;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
+
+/**
+ * The API's error fields. OpenAI-style bodies are `{error: {message, type, param, code}}` (the
+ * OpenAI SDK exposes that inner object as `error`); Anthropic's are `{type: "error", error: {type,
+ * message}}` (its SDK exposes the whole body). Gateways mix the two, so both are read.
+ */
+export function apiErrorFields(e: SdkApiErrorLike): { apiCode?: string; param?: string; errorType?: string } {
+  const body = (e.error && typeof e.error === "object" ? e.error : {}) as Record<string, unknown>;
+  const inner = (body.error && typeof body.error === "object" ? body.error : body) as Record<string, unknown>;
+  const code = str(e.code) ?? str(inner.code) ?? (typeof inner.code === "number" ? String(inner.code) : undefined);
+  return { apiCode: code, param: str(e.param) ?? str(inner.param), errorType: str(inner.type) ?? str(e.type) };
 }
 
 /** Read `retry-after-ms`, then `retry-after` (seconds or an HTTP date), as the SDKs do. */
@@ -57,6 +76,7 @@ export function toProviderError(e: unknown, provider: string, sdk: SdkErrorClass
       kind: "http",
       status: err.status,
       retryAfterMs: retryAfterMs(err.headers),
+      ...apiErrorFields(err),
       cause: e,
     });
   }

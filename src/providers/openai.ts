@@ -8,21 +8,31 @@ export function openaiChatBody(req: CompletionRequest): OpenAI.Chat.Completions.
   return {
     model: req.model,
     messages: req.messages,
-    temperature: req.temperature,
-    max_tokens: req.maxTokens,
+    ...(req.temperature != null ? { temperature: req.temperature } : {}),
+    [req.tokenParam ?? "max_tokens"]: req.maxTokens,
+    ...(req.reasoningEffort ? { reasoning_effort: req.reasoningEffort as OpenAI.ReasoningEffort } : {}),
     ...(req.topLogprobs ? { logprobs: true, top_logprobs: req.topLogprobs } : {}),
+    ...req.extraBody,
   };
 }
+
+/** Open-weights reasoning models served without a reasoning parser put their thinking inline. */
+const THINK_BLOCK = /^\s*<think>[\s\S]*?<\/think>\s*/;
 
 /** A chat completion -> ProviderReply, for live and batched calls alike. */
 export function openaiReply(res: OpenAI.Chat.Completions.ChatCompletion, latencyMs: number): ProviderReply {
   const choice = res.choices?.[0];
   const first = choice?.logprobs?.content?.[0];
+  const text = choice?.message?.content ?? "";
+  const thought = THINK_BLOCK.exec(text);
   return {
-    text: choice?.message?.content ?? "",
-    firstTokenTop: first?.top_logprobs?.map((t) => ({ token: t.token, logprob: t.logprob })),
+    text: thought ? text.slice(thought[0].length) : text,
+    // After a thinking block the first token is not the answer's: no distribution from it.
+    firstTokenTop: thought ? undefined : first?.top_logprobs?.map((t) => ({ token: t.token, logprob: t.logprob })),
     inputTokens: res.usage?.prompt_tokens ?? null,
     outputTokens: res.usage?.completion_tokens ?? null,
+    reasoningTokens: res.usage?.completion_tokens_details?.reasoning_tokens ?? null,
+    finish: choice?.finish_reason ?? null,
     latencyMs,
   };
 }
@@ -35,7 +45,7 @@ export function openaiProvider(opts: ProviderOptions): Provider {
     kind: "openai",
     async complete(req: CompletionRequest, signal?: AbortSignal): Promise<ProviderReply> {
       const started = performance.now();
-      const res = await call(signal, (s) => client.chat.completions.create(openaiChatBody(req), { signal: s }));
+      const res = await call(signal, (s) => client.chat.completions.create(openaiChatBody(req), { signal: s, ...(req.headers ? { headers: req.headers } : {}) }));
       return openaiReply(res, performance.now() - started);
     },
   };

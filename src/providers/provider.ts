@@ -4,10 +4,19 @@ import type { TopLogprob } from "../critic/logprobs.js";
 export interface CompletionRequest {
   model: string;
   messages: ChatMessage[];
-  temperature: number;
+  /** null: not sent (reasoning models accept only their default). */
+  temperature: number | null;
   maxTokens: number;
+  /** How the allowance is named on the wire (default `max_tokens`; see shapes.ts). */
+  tokenParam?: "max_tokens" | "max_completion_tokens";
+  /** Sent as `reasoning_effort` (OpenAI-compatible providers). */
+  reasoningEffort?: string;
   /** Ask for top-k logprobs of each output token (OpenAI-compatible providers only). */
   topLogprobs?: number;
+  /** Extra body fields from the config, sent as given. */
+  extraBody?: Record<string, unknown>;
+  /** Extra request headers from the config. */
+  headers?: Record<string, string>;
 }
 
 export interface ProviderReply {
@@ -15,7 +24,12 @@ export interface ProviderReply {
   /** Top alternatives for the first output token, when the provider returned logprobs. */
   firstTokenTop?: TopLogprob[];
   inputTokens: number | null;
+  /** All generated tokens, hidden reasoning included (that is how they are billed). */
   outputTokens: number | null;
+  /** The hidden reasoning part of outputTokens, when the API reports it. */
+  reasoningTokens?: number | null;
+  /** Why generation stopped, normalised: "stop", "length" (the allowance ran out), or the API's own word. */
+  finish?: string | null;
   latencyMs: number;
 }
 

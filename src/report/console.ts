@@ -6,7 +6,7 @@
 import Table from "cli-table3";
 import type { RunResult } from "../run-result.js";
 import { cellOf } from "./derive.js";
-import { fmtInt, fmtInterval, fmtMeanCi, fmtMs, fmtTotalCost, SIMULATED_STATEMENT } from "./format.js";
+import { capsLine, fmtInt, fmtInterval, fmtMeanCi, fmtMs, fmtTotalCost, SIMULATED_STATEMENT } from "./format.js";
 import { gateEstimate, gateRule, gateVerdict } from "./gates.js";
 
 export interface ConsoleOptions {
@@ -51,6 +51,7 @@ export function renderConsole(r: RunResult, opts: ConsoleOptions = {}): string {
   if (r.simulated) lines.push(paint(color, "33;1", SIMULATED_STATEMENT));
   if (!r.complete) lines.push(paint(color, "31;1", `Incomplete run: ${plain(r.stopReason ?? "reason not recorded")}`));
   lines.push(`Run ${plain(r.run)} · ${plain(r.dataset)}`);
+  if (r.caps) lines.push(`Caps: ${capsLine(r.caps)}`);
 
   const cells = new Table({ chars, head: ["Candidate", "Rubric", "Mean [95% CI]", "n", "Abstained", "Failed"], style, colAligns: ["left", "left", "right", "right", "right", "right"] });
   for (const rub of r.rubrics) {

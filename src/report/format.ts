@@ -2,7 +2,7 @@
  * Shared number and text formatting for every report format. `null` (no data) always
  * renders as "n/a", never as 0, so a missing statistic cannot pass for a real one.
  */
-import type { Interval, UsageSummary } from "../run-result.js";
+import type { CapsUsage, Interval, UsageSummary } from "../run-result.js";
 
 export const NA = "n/a";
 
@@ -112,4 +112,14 @@ export function sparkline(counts: number[]): string {
   const top = Math.max(0, ...counts);
   if (top === 0) return counts.map(() => "·").join("");
   return counts.map((c) => (c === 0 ? "·" : blocks[Math.max(0, Math.ceil((c / top) * 8) - 1)])).join("");
+}
+
+/** How close a run came to each cap it set: "calls 100 of 100 (100%); dollars $0.0009 of $0.0010 (90%)". */
+export function capsLine(c: CapsUsage): string {
+  const parts: string[] = [];
+  const pct = (used: number, limit: number) => (limit > 0 ? ` (${Math.round((100 * used) / limit)}%)` : "");
+  if (c.limits.calls !== undefined) parts.push(`calls ${fmtInt(c.calls)} of ${fmtInt(c.limits.calls)}${pct(c.calls, c.limits.calls)}`);
+  if (c.limits.tokens !== undefined) parts.push(`tokens ${fmtInt(c.tokens)} of ${fmtInt(c.limits.tokens)}${pct(c.tokens, c.limits.tokens)}`);
+  if (c.limits.usd !== undefined) parts.push(`dollars ${fmtUsd(c.usd)} of ${fmtUsd(c.limits.usd)}${pct(c.usd, c.limits.usd)}${c.unpricedCalls ? ` + ${fmtInt(c.unpricedCalls)} unpriced calls` : ""}`);
+  return parts.join("; ");
 }

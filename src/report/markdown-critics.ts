@@ -1,12 +1,13 @@
 import type { RunResult } from "../run-result.js";
-import { NA, fmtNum, fmtPct } from "./format.js";
+import { NA, fmtInterval, fmtNum, fmtPct } from "./format.js";
 import { md, table } from "./md-table.js";
+import { lengthMeaning, lengthPairRows } from "./critic-diagnostics.js";
 
 const signed = (x: number | null) => (x == null ? NA : `${x >= 0 ? "+" : ""}${x.toFixed(2)}`);
 
 /** How the critics were combined, how much they agree, and how far each one is from the human labels. */
 export function criticsSection(r: RunResult): string[] {
-  if (!r.labelModels.length && !r.calibration.length) return [];
+  if (!r.labelModels.length && !r.calibration.length && !r.diagnostics) return [];
   const out = ["## Critics", ""];
   for (const lm of r.labelModels) {
     const alpha = r.criticAgreement.find((a) => a.rubric === lm.rubric)?.alpha ?? null;
@@ -37,6 +38,40 @@ export function criticsSection(r: RunResult): string[] {
         table(["Candidate", "Gold labels", "Estimate", "90% interval", "Gold-only 90% interval", "lambda"], rows, ["l", "r", "r", "r", "r", "r"]),
         "",
       );
+    }
+  }
+  out.push(...diagnosticsSection(r));
+  return out;
+}
+
+/** Judge biases measured on this run: length effect (and the comparisons at equal length). */
+function diagnosticsSection(r: RunResult): string[] {
+  const d = r.diagnostics;
+  if (!d) return [];
+  const out: string[] = [];
+  for (const rubric of r.rubrics) {
+    const len = d.length.filter((x) => x.rubric === rubric.id);
+    const pairs = lengthPairRows(r, rubric.id);
+    if (!len.length && !pairs.length) continue;
+    out.push(`### Length effect on ${md(rubric.id)}`, "");
+    out.push(
+      "Change in the level per 1,000 extra characters of output, estimated within items and candidates (a candidate that is better and also longer does not count as bias), with 95% intervals.",
+      "",
+      table(["Critic", "Outputs", "Levels per 1,000 chars", "95% interval", "What it means"], len.map((x) => [md(x.critic), String(x.n), signed(x.slope), fmtInterval(x.ci95), md(lengthMeaning(x.slope, x.ci95))]), ["l", "r", "r", "r", "l"]),
+      "",
+    );
+    if (pairs.length) {
+      const rows = pairs.map((p) => {
+        const lc = p.pair.lengthControlled;
+        return [md(`${p.pair.a} − ${p.pair.b}`), signed(p.pair.meanDiff), fmtInterval(p.pair.diffCi95), fmtPct(p.pair.winRate), signed(lc?.meanDiff ?? null), fmtInterval(lc?.diffCi95), fmtPct(lc?.winRate ?? null), md(p.raw), md(p.controlled)];
+      });
+      out.push(
+        "Each comparison as scored and at equal length (the length-controlled difference removes the slope of the combined score times the length difference, item by item):",
+        "",
+        table(["A − B", "Diff", "95% interval", "Win rate", "Diff at equal length", "95% interval", "Win rate at equal length", "Verdict", "Verdict at equal length"], rows, ["l", "r", "r", "r", "r", "r", "r", "l", "l"]),
+        "",
+      );
+      for (const p of pairs) if (p.warning) out.push(`> **Warning:** ${md(p.warning)}`, "");
     }
   }
   return out;

@@ -7,6 +7,7 @@ import type { RunResult } from "../run-result.js";
 import { cellOf, pairOf, rankingFor, slowestCalls, worstScores } from "./derive.js";
 import { gatesMarkdown } from "./gates.js";
 import {
+  capsLine,
   fmtDuration,
   fmtInt,
   fmtInterval,
@@ -41,6 +42,7 @@ function header(r: RunResult): string[] {
     `- Dataset: ${md(r.dataset)}`,
     `- Started: ${md(r.startedAt)}; finished: ${md(r.finishedAt)} (${fmtDuration(r.startedAt, r.finishedAt)})`,
     `- Status: ${r.complete ? "complete" : `incomplete (${md(r.stopReason ?? "reason not recorded")})`}`,
+    ...(r.caps ? [`- Caps: ${capsLine(r.caps)}`] : []),
     `- Rubrics: ${r.rubrics.map((x) => `${md(x.id)} (${md(x.title)}, 1..${x.scale})`).join(", ")}`,
     `- Critics: ${r.critics.map(md).join(", ")}`,
     `- Candidates: ${r.candidates.map(md).join(", ")}`,

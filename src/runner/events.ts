@@ -7,6 +7,7 @@ export type RunEvent =
   | { type: "generated"; candidate: string; cached: boolean; costUsd: number | null }
   | { type: "budget"; which: string }
   | { type: "batch"; phase: string; batchId: string; status: string; open: number }
+  | { type: "adapted"; message: string }
   | { type: "finished"; complete: boolean };
 
 export type RunEventListener = (e: RunEvent) => void;

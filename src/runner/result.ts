@@ -12,6 +12,8 @@ import { groupBy } from "./group.js";
 import { generationKey } from "./run.js";
 import { createRng } from "../stats/rng.js";
 import { calibrate, criticAlpha, maeSentence } from "../stats/calibration.js";
+import { addLengthControlled, lengthRows } from "./diagnostics.js";
+import type { LengthDiagnostic } from "../run-result.js";
 
 const SCALE = 7;
 
@@ -114,6 +116,8 @@ function rankAndCompare(rubric: string, candidates: string[], at: (number | unde
   return { ranking, pairwise };
 }
 
+const hasCaps = (l: { calls?: number; tokens?: number; usd?: number } | undefined) => l !== undefined && (l.calls !== undefined || l.tokens !== undefined || l.usd !== undefined);
+
 /** Executed run + suite + dataset -> the one RunResult every report renders. */
 export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: string; goldRubrics: string[]; rows: readonly RowRef[] }, opts: { simulated: boolean }): RunResult {
   const critics = suite.critics.map((c) => c.id);
@@ -137,6 +141,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   const labelModels: LabelModelSummary[] = [];
   const calibration: CalibrationRow[] = [];
   const criticAgreement: RunResult["criticAgreement"] = [];
+  const lengthDiagnostics: LengthDiagnostic[] = [];
   const items = [...new Set(dataset.rows.map((r) => r.id))];
   // The outputs judged, in a stable order: item-major, then candidate.
   // `at[item][candidate]` is the unit's index, and `ofCandidate` each candidate's units: the same for every rubric.
@@ -217,8 +222,11 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
       });
     });
 
+    const length = lengthRows(rubric.id, critics, candidates, units, levels, agg.scores);
+    lengthDiagnostics.push(...length.rows);
     if (candidates.length >= 2) {
       const r = rankAndCompare(rubric.id, candidates, at, agg, suite.seed);
+      addLengthControlled(r.pairwise, length.combinedFit, candidates, at, units, agg.scores, agg.posteriors);
       ranking.push(...r.ranking);
       pairwise.push(...r.pairwise);
     }
@@ -283,5 +291,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     cost: costBreakdown(suite, ex.judgments, ex.generations, ex.batch),
     sequential: null,
     notes,
+    diagnostics: { length: lengthDiagnostics },
+    ...(hasCaps(ex.caps?.limits) ? { caps: ex.caps } : {}),
   };
 }

@@ -24,6 +24,7 @@ function isRateLimit(e: unknown): boolean {
 /** The SDKs' rule: retry timeouts, connection errors, 408, 409, 429 and 5xx; and bodies that did not parse. */
 export function shouldRetry(e: unknown): boolean {
   if (!(e instanceof ProviderError)) return false;
+  if (e.kind === "length") return false;
   if (e.kind !== "http") return true;
   const s = e.status ?? 0;
   return s === 408 || s === 409 || s === 429 || s >= 500;

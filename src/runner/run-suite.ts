@@ -9,9 +9,10 @@ import { evaluateGates } from "../gates/evaluate.js";
 import { gateRefProblem } from "../gates/check.js";
 import { writeReports } from "../report/write.js";
 import type { RunResult } from "../run-result.js";
-import { readJournal } from "../store/journal.js";
+import { JOURNAL_VERSION, Journal, readJournal, upgradeLog } from "../store/journal.js";
+import { Budget } from "./budget.js";
+import { resultFromLog, runHeader, suiteIds } from "./run-log.js";
 import type { RunEventListener } from "./events.js";
-import { buildRunResult } from "./result.js";
 import { executeRun, plannedUnits } from "./run.js";
 import { sampleRows } from "./sample-rows.js";
 import { runSequential } from "./sequential.js";
@@ -84,29 +85,45 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const sampled = sampleRows(refs, suite);
   const resume = opts.resume ? await readJournal(suite.cacheDir, opts.resume) : undefined;
   if (resume) {
-    const h = resume.header.suite as { critics?: string[]; rubrics?: string[] };
+    const was = suiteIds(resume.header);
     const same = (a: unknown, b: string[]) => JSON.stringify(a) === JSON.stringify(b);
-    if (!same(h.critics, suite.critics.map((c) => c.id)) || !same(h.rubrics, suite.rubrics.map((r) => r.id))) {
-      throw new ConfigError(`run ${opts.resume} was started with critics ${JSON.stringify(h.critics)} and rubrics ${JSON.stringify(h.rubrics)}; resume it with the same suite`);
+    if (!same(was.critics, suite.critics.map((c) => c.id)) || !same(was.rubrics, suite.rubrics.map((r) => r.id))) {
+      throw new ConfigError(`run ${opts.resume} was started with critics ${JSON.stringify(was.critics)} and rubrics ${JSON.stringify(was.rubrics)}; resume it with the same suite`);
     }
   }
   const candidateIds = suite.candidates.length ? suite.candidates.map((c) => c.id) : [...new Set(dataset.rows.map((r) => r.candidate))];
   const badGate = gateRefProblem(suite.gates, candidateIds, suite.rubrics.map((r) => r.id));
   if (badGate) throw new ConfigError(badGate, { file: suite.configFile ?? undefined });
   const run = opts.resume ?? newRunId();
-  const common = { run, resume, noCache: opts.noCache, replay: opts.replay, batch: opts.batch, batchPollMs: opts.batchPollMs, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
+  const header = runHeader(run, new Date().toISOString(), suite, { file: dataset.file, goldRubrics: dataset.goldRubrics, candidates: candidateIds }, opts.simulated ?? false, sampled.note);
+  // A log of critic 0.1 is carried on under the current version (its units are written as they are reached).
+  const journal = await Journal.open(suite.cacheDir, header, resume ? { log: resume.version < JOURNAL_VERSION ? await upgradeLog(suite.cacheDir, resume, header) : resume, session: { at: header.startedAt, versions: header.versions, budget: suite.budget } } : undefined);
+  const budget = new Budget(suite.budget);
+  const common = { run, journal, budget, noCache: opts.noCache, replay: opts.replay, batch: opts.batch, batchPollMs: opts.batchPollMs, signal: opts.signal ?? new AbortController().signal, onEvent: opts.onEvent };
   let result: RunResult;
-  if (full && suite.compare) {
-    const seq = await runSequential({ ...common, suite, rows: full.rows.filter((r) => sampled.items.has(r.id)) });
-    result = buildRunResult(seq.executed, seq.suite, { ...dataset, rows: seq.rows }, { simulated: opts.simulated ?? false });
-    result.sequential = seq.summary;
-  } else {
-    const rows = full ? full.rows.filter((r) => sampled.items.has(r.id)) : filterRows(readDataset(suite.dataset, readOpts), sampled.items);
-    const executed = await executeRun({ ...common, suite, rows, units: plannedUnits(sampled.rows, suite) });
-    result = buildRunResult(executed, suite, { ...dataset, rows: sampled.rows }, { simulated: opts.simulated ?? false });
+  try {
+    let stopReason: string | null;
+    try {
+      if (full && suite.compare) {
+        stopReason = (await runSequential({ ...common, suite, rows: full.rows.filter((r) => sampled.items.has(r.id)) })).executed.stopReason;
+      } else {
+        const rows = full ? full.rows.filter((r) => sampled.items.has(r.id)) : filterRows(readDataset(suite.dataset, readOpts), sampled.items);
+        stopReason = (await executeRun({ ...common, suite, rows, units: plannedUnits(sampled.rows, suite) })).stopReason;
+      }
+    } catch (e) {
+      await journal.record({ type: "end", at: new Date().toISOString(), stopReason: `stopped: ${(e as Error).message}`, caps: budget.usage() });
+      throw e;
+    }
+    await journal.record({ type: "end", at: new Date().toISOString(), stopReason, caps: budget.usage() });
+    // The run's own result is the log's, exactly as `critic report RUN` rebuilds it.
+    result = resultFromLog(journal.log).result;
+    if (suite.gates.length) {
+      result.gates = evaluateGates(result, suite.gates);
+      await journal.record({ type: "gates", outcomes: result.gates });
+    }
+  } finally {
+    await journal.close();
   }
-  if (sampled.note) result.notes.unshift(sampled.note);
-  if (suite.gates.length) result.gates = evaluateGates(result, suite.gates);
   if (opts.write === false) return { result, reportDir: null, files: [] };
   const reportDir = opts.out ?? suite.out ?? join(opts.cwd, "reports", run);
   const files = await writeReports(result, reportDir);

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
-import { type CandidateTarget, type CriticTarget, type ProviderKind, type Suite, type SuiteCandidate, suiteToConfig } from "../config/load.js";
+import type { CandidateTarget, CriticTarget, ProviderKind, Suite, SuiteCandidate } from "../config/load.js";
 import { createCandidateRunner } from "../candidates/generate.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
@@ -10,12 +10,14 @@ import type { DatasetRow } from "../data/dataset.js";
 import { anthropicProvider } from "../providers/anthropic.js";
 import { openaiProvider } from "../providers/openai.js";
 import type { Provider } from "../providers/provider.js";
+import { type Adaptation, ShapeBook, describeAdaptation, shapeFields } from "../providers/shapes.js";
 import type { Generation, Judgment } from "../run-result.js";
 import { needsEscalation } from "../sampling/cascade.js";
 import { isAudited } from "./audit.js";
 import { ResponseCache } from "../store/cache.js";
 import { Journal, type JournalContents } from "../store/journal.js";
-import { Budget } from "./budget.js";
+import { runHeader } from "./run-log.js";
+import { Budget, type BudgetUsage } from "./budget.js";
 import { type Caller, createCaller } from "./call.js";
 import type { RunEventListener } from "./events.js";
 import { Limiter } from "./limiter.js";
@@ -39,6 +41,10 @@ export interface ExecuteOptions {
   batchPollMs?: number;
   signal: AbortSignal;
   onEvent?: RunEventListener;
+  /** The caps, shared by every executeRun of one session (a sequential comparison makes one per batch). */
+  budget?: Budget;
+  /** The run log, opened by the caller (runSuite) and left open; without one, a log of this call alone is written. */
+  journal?: Journal;
 }
 
 export interface ExecutedRun {
@@ -52,8 +58,14 @@ export interface ExecutedRun {
   stopReason: string | null;
   complete: boolean;
   calls: number;
+  /** The caps this session ran under and what it used of them. */
+  caps?: BudgetUsage;
   /** Calls went through the batch APIs. */
   batch: boolean;
+  /** Request-shape changes learned from the servers, the resumed journal's included. */
+  adaptations?: Adaptation[];
+  /** What the report says about them, one line each. */
+  shapeNotes?: string[];
 }
 
 export interface OutputInfo {
@@ -65,7 +77,6 @@ export interface OutputInfo {
 const PREVIEW_CHARS = 160;
 export const outputInfo = (text: string): OutputInfo => ({ chars: text.length, preview: text.slice(0, PREVIEW_CHARS) });
 
-const CRITIC_MAX_TOKENS = 16;
 const TOP_LOGPROBS = 10;
 const RAW_KEEP = 500;
 
@@ -106,22 +117,39 @@ function reasonOf(e: unknown): string {
  */
 export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const { suite, rows, run } = opts;
-  const startedAt = opts.resume?.header.startedAt ?? new Date().toISOString();
+  const own = opts.journal ? null : await Journal.open(suite.cacheDir, runHeader(run, new Date().toISOString(), suite, { file: suite.dataset, goldRubrics: [], candidates: [] }, false, null));
+  const journal = (opts.journal ?? own)!;
+  // Everything the log holds counts as done: earlier sessions and, in a sequential comparison, earlier batches.
+  const resume = opts.journal ? journal.log : opts.resume;
+  const startedAt = journal.log.header.startedAt;
   const limiters: Record<ProviderKind, Limiter> = {
     openai: new Limiter(suite.providers.openai.concurrency),
     anthropic: new Limiter(suite.providers.anthropic.concurrency),
   };
-  const budget = new Budget(suite.budget);
+  const budget = opts.budget ?? new Budget(suite.budget);
   const internal = new AbortController();
   const signal = AbortSignal.any([opts.signal, internal.signal]);
   // Every unit in the window and each request's own signal listen on this one.
   setMaxListeners(0, signal);
-  const journal = await Journal.open(
-    suite.cacheDir,
-    { type: "run", run, startedAt, suite: { name: suite.name, dataset: suite.dataset, rubrics: suite.rubrics.map((r) => r.id), critics: suite.critics.map((c) => c.id), candidates: suite.candidates.map((c) => c.id), config: suiteToConfig(suite) } },
-    Boolean(opts.resume),
-  );
+  const adaptations: Adaptation[] = [...(resume?.adaptations ?? [])];
+  const shapeNotes = adaptations.map(describeAdaptation);
+  const cascadeCheap = suite.cascade ? suite.critics.find((c) => c.id === suite.cascade?.critics[0]) : undefined;
+  let adaptFailure: ConfigError | null = null;
+  const onAdapt = (a: Adaptation) => {
+    const line = describeAdaptation(a);
+    adaptations.push(a);
+    shapeNotes.push(line);
+    opts.onEvent?.({ type: "adapted", message: line });
+    void journal.adaptation(a).catch(() => undefined);
+    // The cascade's threshold rule read these logprobs: fall back to its band, or stop.
+    if (a.change === "drop_logprobs" && cascadeCheap && cascadeCheap.provider === a.provider && cascadeCheap.model === a.model) {
+      if (suite.cascade?.band) shapeNotes.push(`The cascade fell back to its band [${suite.cascade.band.join(", ")}]: its cheap critic ${cascadeCheap.id} returns no logprobs.`);
+      else adaptFailure ??= new ConfigError(`the cascade's threshold needs logprobs from ${cascadeCheap.id}, and its server returns none; give the cascade a band, e.g. band: [3, 5]`, { field: "cascade" });
+    }
+  };
   const call = createCaller({
+    shapes: new ShapeBook(resume?.adaptations),
+    onAdapt,
     providers: buildProviders(suite),
     limiters,
     cache: new ResponseCache(suite.cacheDir, !opts.noCache),
@@ -131,9 +159,10 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     signal,
     onEvent: opts.onEvent,
     replay: opts.replay,
+    journal,
     batcher: opts.batch
       ? createBatcher(suite, {
-          known: opts.resume?.batches,
+          known: resume?.batches,
           record: (r) => journal.batch(r),
           signal,
           pollMs: opts.batchPollMs,
@@ -156,7 +185,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
 
   const total = opts.units.length * suite.rubrics.length * suite.critics.length;
   let done = 0;
-  for (const u of opts.units) for (const r of suite.rubrics) for (const c of suite.critics) if (opts.resume?.judgments.has(judgmentKey(u.item, u.candidate, r.id, c.id))) done++;
+  for (const u of opts.units) for (const r of suite.rubrics) for (const c of suite.critics) if (resume?.judgments.has(judgmentKey(u.item, u.candidate, r.id, c.id))) done++;
   opts.onEvent?.({ type: "started", run, total, alreadyDone: done });
 
   const handleStop = (e: unknown): boolean => {
@@ -168,7 +197,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     if ((e as Error)?.name === "AbortError" || signal.aborted) return true;
     // Bad configuration (key, model, base URL) or a replay cache miss: every other call would fail the same way.
     if (e instanceof ConfigError || e instanceof CacheMissError) {
-      fatalError ??= e;
+      // The journal is intact: say which run to resume once the cause is fixed.
+      fatalError ??= e instanceof ConfigError ? new ConfigError(`${e.message}\nRun ${run} stopped; its journal keeps everything already judged. After the fix, continue with: critic run --resume ${run}`) : e;
       internal.abort(e);
       stopAll();
       return true;
@@ -179,7 +209,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   /** One critic on one output and rubric: from the resumed journal, or judged and journaled now. */
   const judgeWith = async (u: Unit, output: string, rubric: Rubric, critic: CriticTarget): Promise<Judgment | null> => {
     const key = judgmentKey(u.row.id, u.candidate, rubric.id, critic.id);
-    const prior = opts.resume?.judgments.get(key);
+    const prior = resume?.judgments.get(key);
     if (prior) {
       judgments.push(prior);
       return prior;
@@ -188,7 +218,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     if (signal.aborted) return null;
     let j: Judgment;
     try {
-      j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars);
+      if (adaptFailure) throw adaptFailure;
+      j = await judgeOne(call, critic, rubric, u.row, u.candidate, output, suite.maxOutputChars, key);
       if (j.kind === "abstain") opts.onEvent?.({ type: "abstained", critic: critic.id, reason: j.reason ?? "" });
     } catch (e) {
       if (handleStop(e)) return null;
@@ -199,6 +230,15 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     done++;
     opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.kind === "failed" ? null : j.costUsd });
     return j;
+  };
+
+  /** The output about to be judged, in the log once: every view lists and previews outputs from it. */
+  const noteUnit = (u: Unit, output: string) => {
+    const key = generationKey(u.row.id, u.candidate);
+    const info = outputInfo(output);
+    outputs.set(key, info);
+    // Not awaited: the unit's judgment lines are written after it, so they can only be on disk with it.
+    if (!journal.log.units.has(key)) void journal.unit({ item: u.row.id, candidate: u.candidate, line: u.row.line, ...info, gold: u.target ? {} : u.row.gold }).catch(() => undefined);
   };
 
   const cascade = suite.cascade;
@@ -225,14 +265,14 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   await forEachBounded(unitsOf(rows, suite), width, async (u) => {
     if (!u.target) {
       const output = u.row.output ?? "";
-      outputs.set(generationKey(u.row.id, u.candidate), outputInfo(output));
+      noteUnit(u, output);
       return judgeUnit(u, output);
     }
     const gkey = generationKey(u.row.id, u.candidate);
-    let gen = opts.resume?.generations.get(gkey);
+    let gen = resume?.generations.get(gkey);
     if (!gen) {
       try {
-        gen = u.target.kind === "task" || u.target.kind === "http" ? await candidates.generate(u.target, u.row) : await generate(call, u.target, u.row);
+        gen = u.target.kind === "task" || u.target.kind === "http" ? await candidates.generate(u.target, u.row) : await generate(call, u.target, u.row, `${gkey}|gen`);
       } catch (e) {
         if (handleStop(e)) return;
         gen = failedGeneration(u.row.id, u.candidate, e);
@@ -246,15 +286,15 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       for (const r of suite.rubrics) for (const c of suite.critics) judgments.push(failedJudgment(u.row.id, u.candidate, r.id, c.id, new Error(`generation failed: ${gen.failed}`)));
       return;
     }
-    outputs.set(gkey, outputInfo(gen.output));
+    noteUnit(u, gen.output);
     return judgeUnit(u, gen.output);
   });
   opts.signal.removeEventListener("abort", onAbort);
-  await journal.close();
+  await own?.close();
   if (fatalError) throw fatalError;
   const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;
   opts.onEvent?.({ type: "finished", complete: stopReason === null });
-  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, batch: Boolean(opts.batch) };
+  return { run, startedAt, finishedAt: new Date().toISOString(), judgments, generations, outputs, stopReason, complete: stopReason === null, calls: budget.calls, caps: budget.usage(), batch: Boolean(opts.batch), adaptations, shapeNotes };
 }
 
 /** One output to judge: a dataset row's own output, or what a candidate generates for the row. */
@@ -276,13 +316,13 @@ export function plannedUnits(rows: readonly { id: string; candidate: string }[],
   return suite.candidates.length ? rows.flatMap((r) => suite.candidates.map((t) => ({ item: r.id, candidate: t.id }))) : rows.map((r) => ({ item: r.id, candidate: r.candidate }));
 }
 
-async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Promise<Generation> {
+async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callId: string): Promise<Generation> {
   const messages: ChatMessage[] = [];
   if (t.system && !row.messages?.some((m) => m.role === "system")) messages.push({ role: "system", content: t.system });
   // A conversation is continued as it stands; a single prompt is the candidate's template filled in.
   if (row.messages) messages.push(...row.messages);
   else messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
-  const r = await call(t, { model: t.model, messages, temperature: t.temperature, maxTokens: t.maxTokens });
+  const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape) }, callId);
   return {
     item: row.id,
     candidate: t.id,
@@ -292,16 +332,17 @@ async function generate(call: Caller, t: CandidateTarget, row: DatasetRow): Prom
     latencyMs: r.cached ? null : r.reply.latencyMs,
     inputTokens: r.reply.inputTokens,
     outputTokens: r.reply.outputTokens,
+    ...(r.reply.reasoningTokens ? { reasoningTokens: r.reply.reasoningTokens } : {}),
     costUsd: r.costUsd,
     failed: null,
   };
 }
 
 /** One output, one rubric, one critic: ask, parse strictly, re-ask once, else abstain. */
-async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number): Promise<Judgment> {
+async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number, key: string): Promise<Judgment> {
   const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference, conversation: row.messages, columns: row.meta }, maxChars);
-  const req = { model: critic.model, messages, temperature: 0, maxTokens: CRITIC_MAX_TOKENS, ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}) };
-  let r = await call(critic, req);
+  const req = { model: critic.model, messages, ...shapeFields(critic.shape), ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}) };
+  let r = await call(critic, req, `${key}|ask`);
   const K = rubric.levels.length;
   let parsed = parseScore(r.reply.text, K);
   let attempts = r.attempts;
@@ -311,13 +352,15 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
   const sum = (a: number | null, b: number | null) => (a == null || b == null ? null : a + b);
   let inTok = r.reply.inputTokens;
   let outTok = r.reply.outputTokens;
+  let reasoningTok = r.reply.reasoningTokens ?? 0;
   if (parsed.kind === "abstain") {
-    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: reask(K) }] });
+    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: reask(K) }] }, `${key}|reask`);
     attempts += again.attempts;
     cost = sum(cost, again.costUsd);
     latency = again.cached ? latency : sum(latency ?? 0, again.reply.latencyMs);
     inTok = sum(inTok, again.reply.inputTokens);
     outTok = sum(outTok, again.reply.outputTokens);
+    reasoningTok += again.reply.reasoningTokens ?? 0;
     allCached &&= again.cached;
     r = again;
     parsed = parseScore(again.reply.text, K);
@@ -340,9 +383,17 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
     latencyMs: latency,
     inputTokens: inTok,
     outputTokens: outTok,
+    ...(reasoningTok ? { reasoningTokens: reasoningTok } : {}),
     costUsd: cost,
     at: new Date().toISOString(),
   };
+}
+
+/** What a call that ended in failure still cost: an empty reply cut at its allowance was generated and billed. */
+function spentOn(e: unknown): Pick<Judgment, "inputTokens" | "outputTokens" | "costUsd" | "reasoningTokens"> {
+  const s = (e as { spent?: { reply: { inputTokens: number | null; outputTokens: number | null; reasoningTokens?: number | null }; costUsd: number | null } })?.spent;
+  if (!s) return { inputTokens: null, outputTokens: null, costUsd: null };
+  return { inputTokens: s.reply.inputTokens, outputTokens: s.reply.outputTokens, costUsd: s.costUsd, ...(s.reply.reasoningTokens ? { reasoningTokens: s.reply.reasoningTokens } : {}) };
 }
 
 function failedJudgment(item: string, candidate: string, rubric: string, critic: string, e: unknown): Judgment {
@@ -359,9 +410,7 @@ function failedJudgment(item: string, candidate: string, rubric: string, critic:
     cached: false,
     attempts: (e as { attempts?: number })?.attempts ?? 1,
     latencyMs: null,
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
+    ...spentOn(e),
     at: new Date().toISOString(),
   };
 }

@@ -3,9 +3,10 @@ import type { DatasetRow } from "../data/dataset.js";
 import { ConfigError } from "../errors.js";
 import type { Judgment, SequentialSummary } from "../run-result.js";
 import { createSequentialComparison } from "../sampling/sequential-plan.js";
-import type { JournalContents } from "../store/journal.js";
+import type { Journal } from "../store/journal.js";
 import type { RunEventListener } from "./events.js";
-import { type ExecutedRun, executeRun, generationKey, judgmentKey, plannedUnits } from "./run.js";
+import { type ExecutedRun, executeRun, judgmentKey, plannedUnits } from "./run.js";
+import type { Budget } from "./budget.js";
 import { groupBy } from "./group.js";
 import { itemIds } from "./sample-rows.js";
 
@@ -28,53 +29,39 @@ function itemDifference(judged: ReadonlyMap<string, Judgment>, item: string, a: 
  * better, equivalent within +-delta, or the budget ends. Peeking after every batch is safe
  * because the sequence holds at every time at once.
  */
-export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; run: string; resume?: JournalContents; noCache?: boolean; replay?: boolean; signal: AbortSignal; onEvent?: RunEventListener }): Promise<{ executed: ExecutedRun; summary: SequentialSummary; suite: Suite; rows: DatasetRow[] }> {
+export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; run: string; journal: Journal; budget: Budget; noCache?: boolean; replay?: boolean; signal: AbortSignal; onEvent?: RunEventListener }): Promise<{ executed: ExecutedRun; summary: SequentialSummary; rows: DatasetRow[] }> {
   const spec = opts.suite.compare!;
   const rubric = spec.rubric ?? opts.suite.rubrics[0]!.id;
   const generated = opts.suite.candidates.length > 0;
   const known = generated ? opts.suite.candidates.map((c) => c.id) : [...new Set(opts.rows.map((r) => r.candidate))];
   for (const id of [spec.a, spec.b]) if (!known.includes(id)) throw new ConfigError(`--compare: unknown candidate "${id}" (candidates are ${known.join(", ")})`);
-  // Only the two candidates and the compared rubric are judged: everything else would be spent outside the decision.
-  const suite: Suite = {
-    ...opts.suite,
-    rubrics: opts.suite.rubrics.filter((r) => r.id === rubric),
-    candidates: opts.suite.candidates.filter((c) => c.id === spec.a || c.id === spec.b),
-  };
-  const rows = generated ? opts.rows : opts.rows.filter((r) => r.candidate === spec.a || r.candidate === spec.b);
+  // The comparison decides how many items are judged; on those, every rubric and candidate is
+  // judged, so the suite's other rubrics (and their gates) have scores too.
+  const suite = opts.suite;
+  const rows = opts.rows;
   const items = itemIds(rows);
   const critics = suite.critics.map((c) => c.id);
   const cmp = createSequentialComparison({ alpha: spec.alpha, delta: spec.delta / (SCALE - 1), batchSize: spec.batchSize, horizon: items.length, items: items.length, seed: opts.suite.seed });
-  let resume = opts.resume;
+  const perItemCalls = critics.length * suite.rubrics.length * (generated ? suite.candidates.length : new Set(rows.map((r) => r.candidate)).size) + (generated ? suite.candidates.length : 0);
   let last: ExecutedRun | null = null;
   const judged: string[] = [];
   const byItem = groupBy(rows, (r) => r.id);
-  let calls = 0;
+  // One budget for every batch: the caps hold for the comparison, not for each batch.
+  const budget = opts.budget;
   while (!cmp.state().done) {
     const batch = cmp.nextBatch().map((i) => items[i]!);
     if (!batch.length) break;
     judged.push(...batch);
     const judgedRows = judged.flatMap((id) => byItem.get(id)!);
-    last = await executeRun({ ...opts, suite, rows: judgedRows, units: plannedUnits(judgedRows, suite), resume });
-    calls += last.calls;
+    last = await executeRun({ ...opts, suite, rows: judgedRows, units: plannedUnits(judgedRows, suite), budget });
     const judgedSoFar = new Map(last.judgments.filter((j) => j.kind !== "failed").map((j) => [judgmentKey(j.item, j.candidate, j.rubric, j.critic), j]));
     cmp.add(batch.map((id) => itemDifference(judgedSoFar, id, spec.a, spec.b, rubric, critics)));
+    // Each decision is logged: the log says how the comparison went, batch by batch.
+    await opts.journal.record({ type: "sequential", summary: summaryOf(cmp.state(), judged.length, budget.calls) });
     if (!last.complete) break;
-    // The next batch resumes from everything judged so far, in the same journal.
-    resume = {
-      header: { type: "run", run: opts.run, startedAt: last.startedAt, suite: {} },
-      judgments: judgedSoFar,
-      generations: new Map(last.generations.filter((g) => !g.failed).map((g) => [generationKey(g.item, g.candidate), g])),
-      tornLines: 0,
-      batches: resume?.batches ?? [],
-    };
   }
-  const state = cmp.state();
-  const perItemCalls = critics.length * 2 + (generated ? 2 : 0);
-  return {
-    executed: last!,
-    suite,
-    rows: judged.flatMap((id) => byItem.get(id)!),
-    summary: {
+  function summaryOf(state: ReturnType<typeof cmp.state>, itemsJudged: number, calls: number): SequentialSummary {
+    return {
       a: spec.a,
       b: spec.b,
       rubric,
@@ -83,10 +70,11 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
       delta: spec.delta,
       estimate: state.estimate == null ? null : state.estimate * (SCALE - 1),
       cs: { lo: state.cs.lo * (SCALE - 1), hi: state.cs.hi * (SCALE - 1) },
-      itemsJudged: judged.length,
+      itemsJudged,
       itemsTotal: items.length,
       calls,
       callsExhaustive: items.length * perItemCalls,
-    },
-  };
+    };
+  }
+  return { executed: last!, rows: judged.flatMap((id) => byItem.get(id)!), summary: summaryOf(cmp.state(), judged.length, budget.calls) };
 }

@@ -6,6 +6,9 @@ import type { CompletionRequest } from "../providers/provider.js";
  * is left out on purpose, so a suite replays from its cache against any server of the same model.
  */
 export function requestKey(provider: string, req: CompletionRequest): string {
-  const canonical = JSON.stringify([provider, req.model, req.temperature, req.maxTokens, req.topLogprobs ?? 0, req.messages.map((m) => [m.role, m.content])]);
+  const parts: unknown[] = [provider, req.model, req.temperature, req.maxTokens, req.topLogprobs ?? 0, req.messages.map((m) => [m.role, m.content])];
+  // Fields that change the answer; appended only when set, so existing caches keep their keys.
+  if (req.reasoningEffort || req.extraBody) parts.push({ reasoningEffort: req.reasoningEffort ?? null, extraBody: req.extraBody ?? null });
+  const canonical = JSON.stringify(parts);
   return createHash("sha256").update(canonical).digest("hex");
 }

@@ -14,6 +14,7 @@ import type { SimServer, SimServerOptions } from "../../src/providers/sim/server
 import { type BatchOutcome, type BatchProgress, type BatchTask, runBatches } from "../../src/runner/batch.js";
 import { type BatchRecord, Journal, readJournal } from "../../src/store/journal.js";
 import { useScratch } from "../helpers/scratch.js";
+import { testHeader } from "../helpers/log.js";
 
 // The real openai and @anthropic-ai/sdk clients, over HTTP on 127.0.0.1, against the simulator's batch endpoints.
 
@@ -90,7 +91,7 @@ describe("batch APIs over HTTP with the official SDKs", () => {
     const s = await start({ batchPolls: 3 });
     const dir = await scratch.workdir("critic-batch-");
     const all = [...tasks(s, OPENAI), ...tasks(s, ANTHROPIC)];
-    const journal = await Journal.open(dir, { type: "run", run: "r1", startedAt: new Date().toISOString(), suite: {} }, false);
+    const journal = await Journal.open(dir, testHeader("r1"));
 
     // First process: submits, journals the batch ids, and is killed at its first poll.
     const ac = new AbortController();

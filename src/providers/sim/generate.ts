@@ -1,4 +1,4 @@
-import { draws } from "./hash.js";
+import { draws, unit } from "./hash.js";
 import type { SimModel } from "./models.js";
 
 const STOP = new Set(
@@ -44,7 +44,9 @@ function words(input: string): string[] {
 export function generateOutput(seed: number | string, m: SimModel, input: string): string {
   const r = draws(seed, "gen", m.name, input);
   const ws = words(input);
-  const n = Math.max(1, Math.round(m.verbosity) + (r() < 0.5 ? 0 : 1));
+  // A separate draw decides long answers, so models without `longShare` write exactly what they always wrote.
+  const long = m.longShare ? unit(seed, "long", m.name, input) < m.longShare : false;
+  const n = Math.max(1, Math.round(long ? (m.longVerbosity ?? 4 * m.verbosity) : m.verbosity) + (r() < 0.5 ? 0 : 1));
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const a = ws[Math.floor(r() * ws.length)]!;

@@ -13,6 +13,9 @@ export interface SimModel {
   defaultQuality: number;
   /** Sentences in a generated answer (plus 0 or 1 per item). */
   verbosity: number;
+  /** Share of answers written long (`longVerbosity` sentences instead): a "mostly terse" or "mostly verbose" candidate. */
+  longShare?: number;
+  longVerbosity?: number;
   /** P(reply = truth + shift): for a critic with no leniency or length bias, P(reply = truth). Misses are +-1, rarely +-2. */
   accuracy: number;
   /** Mean shift of the ratings in levels (randomised rounding keeps the mean exact). */

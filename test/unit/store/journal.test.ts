@@ -4,18 +4,19 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Judgment } from "../../../src/run-result.js";
 import { Journal, readJournal } from "../../../src/store/journal.js";
+import { testHeader, testSession } from "../../helpers/log.js";
 
 let dir = "";
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const header = { type: "run" as const, run: "r1", startedAt: "2026-01-01T00:00:00Z", suite: {} };
+const header = testHeader("r1");
 function judgment(item: string, raw = "5"): Judgment {
   return { item, candidate: "default", rubric: "helpfulness", critic: "c", kind: "score", level: 5, expected: null, reason: null, raw, cached: false, attempts: 1, latencyMs: 3, inputTokens: 10, outputTokens: 1, costUsd: null, at: "2026-01-01T00:00:01Z" };
 }
 
 async function journalWith(items: string[]): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), "critic-journal-"));
-  const j = await Journal.open(dir, header, false);
+  const j = await Journal.open(dir, header);
   for (const i of items) await j.judgment(i, judgment(i, `5 — «${i}» 😀`));
   await j.close();
   return j.file;
@@ -29,7 +30,7 @@ describe("the run journal", () => {
     const torn = await readJournal(dir, "r1");
     expect(torn.tornLines).toBe(1);
     expect([...torn.judgments.keys()]).toEqual(["a", "b"]);
-    const j = await Journal.open(dir, header, true);
+    const j = await Journal.open(dir, header, { log: await readJournal(dir, "r1"), session: testSession });
     await j.judgment("d", judgment("d"));
     await j.close();
     const again = await readJournal(dir, "r1");
