@@ -174,6 +174,8 @@ export interface LabelModelSummary {
   method: string;
   /** Why it was chosen (auto picks per dataset and says why). */
   reason: string | null;
+  /** True when the critics' qualities are not identified (two critics, no gold): the estimate is their plain mean. */
+  notIdentified?: boolean;
   critics: { id: string; accuracy: number | null; bias: number | null; spread: number | null }[];
 }
 

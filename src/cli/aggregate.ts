@@ -9,7 +9,8 @@ import { stringify } from "csv-stringify/sync";
 import { readGold, readLabels } from "../data/labels.js";
 import { ConfigError, InputError } from "../errors.js";
 import { buildLabelMatrix, goldIndex, type LabelMatrix } from "../stats/label-matrix.js";
-import { auto } from "../stats/label-models/auto.js";
+import { createRng } from "../stats/rng.js";
+import { auto, type CandidateScore } from "../stats/label-models/auto.js";
 import { type GoldScore, scoreAgainstGold } from "../stats/label-models/evaluate.js";
 import { isLabelModelName, labelModels, methodNames } from "../stats/label-models/index.js";
 import { bestLabeler, labelerGoldScore, selectLabeler } from "../stats/label-models/select-best.js";
@@ -50,6 +51,35 @@ function labelersCsv(m: LabelMatrix, fit: LabelModelFit, gold: Int32Array | null
     rows.push([q.labeler, q.nLabels, fmt(q.accuracy), fmt(q.bias), fmt(q.spread), gold ? gn : "", gn ? fmt(hits / gn) : ""]);
   });
   return stringify(rows);
+}
+
+/**
+ * Accuracy against gold with the gold held out: k folds of the gold items, each scored by a fit
+ * that had the other folds' gold clamped and never saw its own (scoring on clamped gold would
+ * read 100 % on every gold item). Majority vote uses no gold, so it needs no folds.
+ */
+function crossValidatedGold(m: LabelMatrix, gold: Int32Array, fitWith: (g: Int32Array) => LabelModelFit, folds = 5, seed = 1): GoldScore {
+  const items: number[] = [];
+  for (let i = 0; i < gold.length; i++) if (gold[i] >= 0) items.push(i);
+  const rng = createRng(seed);
+  for (let a = items.length - 1; a > 0; a--) {
+    const b = rng.int(a + 1);
+    [items[a], items[b]] = [items[b], items[a]];
+  }
+  const nFolds = Math.max(2, Math.min(folds, items.length));
+  const posterior = new Float64Array(m.nItems * m.k);
+  const labels = new Int32Array(m.nItems).fill(-1);
+  for (let f = 0; f < nFolds; f++) {
+    const train = Int32Array.from(gold);
+    const held = items.filter((_, r) => r % nFolds === f);
+    for (const i of held) train[i] = -1;
+    const fit = fitWith(train);
+    for (const i of held) {
+      posterior.set(fit.posterior.subarray(i * m.k, (i + 1) * m.k), i * m.k);
+      labels[i] = fit.labels[i];
+    }
+  }
+  return scoreAgainstGold(m, { posterior, labels }, gold);
 }
 
 function timestamp(): string {
@@ -96,6 +126,19 @@ export const aggregateCommand: Command = {
     }
     const gold = goldMap.size ? goldIndex(m, goldMap) : null;
     const fit = method === "auto" ? auto(m, { gold: gold ?? undefined, seed }) : labelModels[method](m, { gold: gold ?? undefined });
+    // The model behind the fit, refitted per fold for the honest gold score (auto's pick is
+    // taken as given; its own cross-validation, in `candidates`, scored every candidate).
+    const refit = (g: Int32Array): LabelModelFit => {
+      if (method !== "auto") return labelModels[method](m, { gold: g });
+      const name = "picked" in fit ? String(fit.picked) : fit.method;
+      if (name.startsWith("select:")) {
+        const j = bestLabeler(m, g);
+        const mv0 = labelModels.mv(m, { gold: g });
+        return j < 0 ? mv0 : selectLabeler(m, j, mv0);
+      }
+      if (name.startsWith("blend")) return labelModels.blend(m, { gold: g });
+      return isLabelModelName(name) ? labelModels[name](m, { gold: g }) : fit;
+    };
     const mv = labelModels.mv(m);
     const best = gold ? bestLabeler(m, gold) : -1;
     const score = (f: LabelModelFit): GoldScore | null => (gold ? scoreAgainstGold(m, f, gold) : null);
@@ -107,7 +150,7 @@ export const aggregateCommand: Command = {
       methodAsked: method,
       methodUsed: fit.method,
       why: "reason" in fit ? fit.reason : `${fit.method} was asked for.`,
-      candidates: "candidates" in fit ? fit.candidates : null,
+      candidates: ("candidates" in fit ? fit.candidates : null) as CandidateScore[] | null,
       nItems: m.nItems,
       nLabelers: m.nLabelers,
       nLabels: table.rows.filter((r) => r.label !== null).length - m.duplicates,
@@ -120,11 +163,12 @@ export const aggregateCommand: Command = {
       iterations: fit.iterations,
       converged: fit.converged,
       logLikelihood: fit.logLikelihood.at(-1) ?? null,
-      // Scores on gold include items whose gold was clamped; auto's CV scores are the honest ones.
       gold: gold
         ? {
             nItems: gold.filter((g) => g >= 0).length,
-            model: score(fit),
+            /** 5-fold: each gold item scored by a fit that did not see its gold. */
+            evaluation: "cross-validated: each gold item is scored by a fit with that item's gold held out (5 folds)",
+            model: crossValidatedGold(m, gold, refit, 5, seed),
             majorityVote: score(mv),
             bestSingleLabeler: best < 0 ? null : { labeler: m.labelerIds[best], ownItems: labelerGoldScore(m, best, gold), ...score(selectLabeler(m, best, mv)) },
           }
@@ -133,14 +177,19 @@ export const aggregateCommand: Command = {
     writeAtomic(join(outDir, "labels.csv"), labelsCsv(m, fit));
     writeAtomic(join(outDir, "labelers.csv"), labelersCsv(m, fit, gold));
     writeAtomic(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
-    const t = new Table({ head: ["", "value"] });
+    // No colour codes: this table is read in terminals and in pipes and CI logs alike.
+    const t = new Table({ head: ["", "value"], style: { head: [], border: [] } });
     t.push(["method", `${fit.method} (asked: ${method})`], ["items / labelers / labels", `${m.nItems} / ${m.nLabelers} / ${summary.nLabels}`]);
     t.push(["items without labels", String(m.unlabeledItems.length)], ["duplicates dropped", String(m.duplicates)]);
     t.push(["iterations", `${fit.iterations}${fit.converged ? "" : " (not converged)"}`]);
     const fmt = (s: Partial<GoldScore> | null | undefined) => (s?.accuracy == null ? "n/a" : s.accuracy.toFixed(4));
     if (summary.gold) {
-      t.push(["gold accuracy: model", fmt(summary.gold.model)], ["gold accuracy: majority vote", fmt(summary.gold.majorityVote)]);
+      t.push(["gold accuracy: model (cross-validated)", fmt(summary.gold.model)], ["gold accuracy: majority vote", fmt(summary.gold.majorityVote)]);
       t.push(["gold accuracy: best labeler", fmt(summary.gold.bestSingleLabeler)]);
+    }
+    for (const c of summary.candidates ?? []) {
+      const what = c.criterion === "cv-loglik" ? "held-out log-lik per label" : c.criterion;
+      t.push([`candidate ${c.method}`, `${c.score === null ? "n/a" : c.score.toFixed(4)} ${what}${c.seOfDifference ? ` (gap SE ${c.seOfDifference.toFixed(4)})` : ""}`]);
     }
     io.stdout(`${t.toString()}\n${summary.why}\nwrote ${outDir}/{labels.csv,labelers.csv,summary.json}`);
     return 0;

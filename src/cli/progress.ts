@@ -9,7 +9,7 @@ function fmtDuration(s: number): string {
 
 /**
  * Progress display. On a TTY one line is redrawn at most 10 times a second
- * (bar, done/total, calls per second, ETA, dollars); otherwise a plain line every `everyMs`.
+ * (bar, done/total, calls per second, ETA, dollars, failed, abstained and retried); otherwise a plain line every `everyMs`.
  */
 export function createProgress(write: (s: string) => void, opts: { tty: boolean; everyMs?: number; now?: () => number }) {
   const now = opts.now ?? (() => performance.now());
@@ -22,6 +22,7 @@ export function createProgress(write: (s: string) => void, opts: { tty: boolean;
   let unpriced = false;
   let retries = 0;
   let abstained = 0;
+  let failed = 0;
   let started = now();
   let last = 0;
   let drawn = false;
@@ -35,7 +36,8 @@ export function createProgress(write: (s: string) => void, opts: { tty: boolean;
     const eta = rate > 0 ? (total - done) / rate : Number.POSITIVE_INFINITY;
     const pct = total ? done / total : 1;
     const dollars = `$${usd.toFixed(usd < 1 ? 4 : 2)}${unpriced ? "+" : ""}`;
-    const extra = [cached ? `${cached} cached` : "", abstained ? `${abstained} abstained` : "", retries ? `${retries} retries` : ""].filter(Boolean).join(", ");
+    // Failures, abstentions and retries are always shown: "0 failed" is news too.
+    const extra = [cached ? `${cached} cached` : "", `${failed} failed`, `${abstained} abstained`, `${retries} retried`].filter(Boolean).join(", ");
     const stats = `${done}/${total} judged  ${rate.toFixed(1)}/s  ETA ${done >= total ? "0s" : fmtDuration(eta)}  ${dollars}${extra ? `  (${extra})` : ""}`;
     if (!opts.tty) return `critic: ${stats}`;
     const width = 24;
@@ -66,6 +68,7 @@ export function createProgress(write: (s: string) => void, opts: { tty: boolean;
         case "judged":
           done = e.done;
           if (e.cached) cached++;
+          if (e.failed) failed++;
           if (e.costUsd == null && !e.cached) unpriced = true;
           else usd += e.costUsd ?? 0;
           draw(done === total);

@@ -1,5 +1,7 @@
 import { relative, resolve } from "node:path";
-import { type SuiteFlags, loadSuite } from "../config/load.js";
+import { type Suite, type SuiteFlags, findConfig, loadSuite } from "../config/load.js";
+import { suiteOfLog } from "../runner/run-log.js";
+import { readJournal } from "../store/journal.js";
 import { ConfigError } from "../errors.js";
 import { describeOutcome } from "../gates/evaluate.js";
 import { renderConsole } from "../report/console.js";
@@ -81,6 +83,7 @@ export const SUITE_FLAG_HELP: Record<string, string> = {
   "batch-poll-ms": "first wait between polls of a batch (default 5000; it backs off to 60 s)",
   batch: "send calls through the OpenAI Batch / Anthropic Message Batches APIs at half price (turnaround up to 24 h; resumable)",
   "dry-run": "print the planned calls, tokens, dollars and time, and make no call",
+  "show-prompts": "with --dry-run: print every prompt as it would be sent",
   "assume-latency-ms": "latency per call the dry run assumes for its time estimate (default 1000)",
   out: "report directory (default reports/<run>)",
   "timeout-ms": "per-call timeout (default 60000)",
@@ -123,15 +126,45 @@ export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<type
   return 0;
 }
 
+/**
+ * The suite a run recorded in its log, with keys from the environment and the flags that may
+ * change between sessions (server, concurrency, caps, timeouts) applied.
+ */
+async function suiteOfRun(run: string, cwd: string, env: NodeJS.ProcessEnv, flags: SuiteFlags): Promise<Suite> {
+  const log = await readJournal(resolve(cwd, ".critic"), run);
+  if (log.version < 2) throw new ConfigError(`run ${run} was started by critic 0.1, whose log does not record its suite; resume it with the flags or config that started it`);
+  const s = suiteOfLog(log.header, { openai: env.OPENAI_API_KEY || undefined, anthropic: env.ANTHROPIC_API_KEY || undefined });
+  const providers = { ...s.providers };
+  if (flags.baseURL) providers.openai = { ...providers.openai, baseURL: flags.baseURL };
+  if (flags.concurrency) for (const k of ["openai", "anthropic"] as const) providers[k] = { ...providers[k], concurrency: flags.concurrency };
+  const suite: Suite = {
+    ...s,
+    providers,
+    budget: { usd: flags.budgetUsd, calls: flags.maxCalls, tokens: flags.maxTokens },
+    timeoutMs: flags.timeoutMs ?? s.timeoutMs,
+    maxRetries: flags.maxRetries ?? s.maxRetries,
+    out: flags.out ? resolve(cwd, flags.out) : s.out,
+  };
+  for (const t of [...suite.critics, ...suite.candidates]) {
+    const p = suite.providers[t.provider];
+    if (!p.apiKey && !p.baseURL) throw new ConfigError(`${t.id} needs ${t.provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY"} in the environment (or a base URL for a local server)`, { field: "critics" });
+  }
+  return suite;
+}
+
 export const runCommand: Command = {
   name: "run",
   summary: "judge a dataset with one or more critics and write the reports",
   usage: "[--config FILE] [--dataset F] [--rubric R]... [--critic provider:model]... [flags]",
-  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, "dry-run": { type: "boolean" }, "assume-latency-ms": { type: "string" }, batch: { type: "boolean" }, "batch-poll-ms": { type: "string" }, junit: { type: "string" } },
+  flags: { ...SUITE_FLAGS, resume: { type: "string" }, "no-cache": { type: "boolean" }, quiet: { type: "boolean" }, "dry-run": { type: "boolean" }, "show-prompts": { type: "boolean" }, "assume-latency-ms": { type: "string" }, batch: { type: "boolean" }, "batch-poll-ms": { type: "string" }, junit: { type: "string" } },
   flagHelp: SUITE_FLAG_HELP,
   async run({ values }, io) {
-    const suite = await loadSuite(suiteFlags(values), io.cwd, io.env);
-    if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000);
-    return runAndReport(io, suite, { resume: str(values, "resume"), noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), batch: bool(values, "batch"), batchPollMs: num(values, "batch-poll-ms"), junit: str(values, "junit") });
+    const flags = suiteFlags(values);
+    const resume = str(values, "resume");
+    // `critic run --resume RUN` alone: the run's log holds its suite, whatever flags or config started it.
+    const fromLog = resume && !flags.config && !flags.dataset && !findConfig(io.cwd);
+    const suite = fromLog ? await suiteOfRun(resume, io.cwd, io.env, flags) : await loadSuite(flags, io.cwd, io.env);
+    if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000, bool(values, "show-prompts"));
+    return runAndReport(io, suite, { resume, noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), batch: bool(values, "batch"), batchPollMs: num(values, "batch-poll-ms"), junit: str(values, "junit") });
   },
 };

@@ -1,6 +1,6 @@
 import type { LabelModelSummary } from "../run-result.js";
 import { fromDense } from "../stats/label-matrix.js";
-import { auto } from "../stats/label-models/auto.js";
+import { auto, NOT_IDENTIFIED_ADVICE } from "../stats/label-models/auto.js";
 import { ordinal } from "../stats/label-models/index.js";
 import type { LabelModelFit } from "../stats/label-models/types.js";
 
@@ -12,18 +12,6 @@ export interface AggregatedLevels {
   /** The same estimate from the critics alone, without gold: what calibration against gold may fairly score. */
   unsupervisedScores: (number | null)[];
   summary: LabelModelSummary;
-}
-
-/** Label-count-weighted mean leniency of the critics. */
-function averageBias(quality: LabelModelFit["labelerQuality"]): number {
-  let n = 0;
-  let sum = 0;
-  for (const q of quality) {
-    if (q.bias == null) continue;
-    n += q.nLabels;
-    sum += q.nLabels * q.bias;
-  }
-  return n ? sum / n : 0;
 }
 
 /** Gold on fewer units than this cannot choose between label models by cross-validation. */
@@ -64,34 +52,37 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
     }
   }
   const matrix = fromDense(dense, n, m, k);
-  const unsupervised = ordinal(matrix);
+  // The ordinal model pins its scale on the average critic (ordinal.ts), so its posterior mean
+  // is the score as it stands: no shift afterwards, and the posterior and the score agree.
+  // With two critics and no gold their qualities are not identified: the plain mean instead.
+  const unsupervised = m < 3 ? auto(matrix) : ordinal(matrix);
   const goldIdx = Int32Array.from(gold, (g) => (g == null ? -1 : g - 1));
   const nGold = goldIdx.filter((g) => g >= 0).length;
   const fit = nGold >= MIN_GOLD_FOR_AUTO ? auto(matrix, { gold: goldIdx }) : null;
   const chosen = fit ?? unsupervised;
   const { scores, posteriors } = means(chosen, has, k);
-  // Without gold the latent scale's location is not identified (every critic could be lenient):
-  // anchor it at the average critic, so the aggregate sits among the critics' own means.
-  const shift = fit ? 0 : averageBias(unsupervised.labelerQuality);
-  const clamp = (v: number) => Math.min(k, Math.max(1, v));
-  const anchored = scores.map((v) => (v == null ? null : clamp(v + shift)));
-  const unsupervisedShift = averageBias(unsupervised.labelerQuality);
+  const notIdentified = !fit && m < 3;
+  const tooFewGold = nGold ? `; ${nGold} gold labels are too few to choose a model by cross-validation (need ${MIN_GOLD_FOR_AUTO})` : "";
   const reason = fit
     ? fit.reason
-    : `the ordinal label model (each critic's leniency and noise learned from their agreement)${nGold ? `; ${nGold} gold labels are too few to choose a model by cross-validation (need ${MIN_GOLD_FOR_AUTO})` : ""}.`;
+    : notIdentified
+      ? `the mean of the two critics. With two critics and no gold a label model cannot tell which critic is right (only the sum of their noise is identified), so no critic is down-weighted on a guess; ${NOT_IDENTIFIED_ADVICE}${tooFewGold}.`
+      : `the ordinal label model (each critic's leniency and noise learned from their agreement; the scale is the average critic's)${tooFewGold}.`;
   // Matrix labelers are critic indices here; name them (select:1, blend:1@0.5 -> the critic).
-  const method = chosen.method.replace(/^(select|blend):(\d+)/, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`);
+  const method = notIdentified ? "mean of critics" : chosen.method.replace(/^(select|blend):(\d+)/, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`);
+  const quality = (m < 3 ? ordinal(matrix) : unsupervised).labelerQuality;
   return {
-    scores: anchored,
+    scores,
     posteriors,
-    unsupervisedScores: means(unsupervised, has, k).scores.map((v) => (v == null ? null : clamp(v + unsupervisedShift))),
+    unsupervisedScores: means(unsupervised, has, k).scores,
     summary: {
       rubric,
       method,
       reason: reason.replace(/(select|blend):(\d+)/g, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`),
+      ...(notIdentified ? { notIdentified: true } : {}),
       critics: critics.map((id, j) => {
-        const q = unsupervised.labelerQuality[j];
-        return { id, accuracy: q?.accuracy ?? null, bias: q?.bias == null ? null : q.bias - unsupervisedShift, spread: q?.spread ?? null };
+        const q = quality[j];
+        return { id, accuracy: q?.accuracy ?? null, bias: q?.bias ?? null, spread: q?.spread ?? null };
       }),
     },
   };

@@ -8,7 +8,10 @@ export interface PlanLine {
   id: string;
   role: "critic" | "candidate";
   model: string;
+  /** Expected calls: cascade escalations, a sequential stop and re-asks at the rates in the assumptions. */
   calls: number;
+  /** Fewest and most calls the run can make (no escalation and earliest stop; every escalation, re-ask and item). */
+  range: [number, number];
   inputTokens: number;
   outputTokens: number;
   /** null when the model has no known price. */
@@ -18,6 +21,9 @@ export interface PlanLine {
 export interface RunPlan {
   lines: PlanLine[];
   calls: number;
+  range: [number, number];
+  /** Dollars at the ends of the range (null when nothing has a price). */
+  usdRange: [number, number] | null;
   usd: number | null;
   unpriced: string[];
   /** Wall time at the configured concurrency, assuming `latencyMs` per call. */
@@ -31,16 +37,21 @@ export const tokensOf = (text: string) => Math.ceil(text.length / 4);
 const DEFAULT_ANSWER_TOKENS = 200;
 /** A critic answers with one number; the chat format adds a token or two. */
 const CRITIC_OUTPUT_TOKENS = 2;
+/** Share of cheap judgments a cascade is assumed to escalate (besides its audit share). */
+const ESCALATION_GUESS = 0.3;
+/** Share of critic replies assumed unparseable and asked again. */
+const REASK_GUESS = 0.02;
 
 /**
  * What a run would cost, before any call: the prompts are rendered exactly as the run will
  * send them; generated answers are assumed `expectedOutputTokens` long (default 200).
- * Cascades and sequential comparisons can only spend less than this plan.
+ * Cascades and sequential comparisons can spend less than everything, re-asks a little more:
+ * each line has an expected figure at stated rates and the range the run cannot leave.
  */
 export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: number): RunPlan {
   const lines = new Map<string, PlanLine>();
   const add = (t: ModelTarget, role: PlanLine["role"], input: number, output: number) => {
-    const l = lines.get(t.id) ?? { id: t.id, role, model: t.model, calls: 0, inputTokens: 0, outputTokens: 0, usd: 0 };
+    const l = lines.get(t.id) ?? { id: t.id, role, model: t.model, calls: 0, range: [0, 0] as [number, number], inputTokens: 0, outputTokens: 0, usd: 0 };
     l.calls++;
     l.inputTokens += input;
     l.outputTokens += output;
@@ -64,12 +75,31 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
       for (const critic of suite.critics) add(critic, "critic", input, CRITIC_OUTPUT_TOKENS);
     }
   }
+  // Every line so far judges everything once; the run spends less (cascade, sequential stop) or a little more (re-asks).
+  const items = new Set(rows.map((r) => r.id)).size;
+  const itemShare = suite.compare ? { lo: Math.min(1, suite.compare.batchSize / Math.max(1, items)), expected: 1 } : { lo: 1, expected: 1 };
+  const expensive = suite.cascade?.critics[1];
+  const audit = suite.cascade?.audit ?? 0;
+  const usdRange: [number, number] = [0, 0];
   const unpriced: string[] = [];
   let usd = 0;
   for (const l of lines.values()) {
-    l.usd = costUsd(priceFor(l.model, suite.prices), l.inputTokens, l.outputTokens);
-    if (l.usd == null) unpriced.push(l.id);
-    else usd += l.usd;
+    const full = l.calls;
+    const escalated = l.id === expensive ? { lo: audit, expected: audit + (1 - audit) * ESCALATION_GUESS } : { lo: 1, expected: 1 };
+    const reask = l.role === "critic" ? { expected: 1 + REASK_GUESS, hi: 2 } : { expected: 1, hi: 1 };
+    const scale = (f: number) => Math.round(full * f);
+    l.range = [scale(itemShare.lo * escalated.lo), scale(reask.hi)];
+    l.calls = scale(itemShare.expected * escalated.expected * reask.expected);
+    const perCall = full ? costUsd(priceFor(l.model, suite.prices), l.inputTokens / full, l.outputTokens / full) : 0;
+    l.inputTokens = Math.round((l.inputTokens / Math.max(1, full)) * l.calls);
+    l.outputTokens = Math.round((l.outputTokens / Math.max(1, full)) * l.calls);
+    l.usd = perCall == null ? null : perCall * l.calls;
+    if (l.usd == null || perCall == null) unpriced.push(l.id);
+    else {
+      usd += l.usd;
+      usdRange[0] += perCall * l.range[0];
+      usdRange[1] += perCall * l.range[1];
+    }
   }
   const byProvider = { openai: 0, anthropic: 0 };
   for (const t of [...suite.critics, ...suite.candidates.filter(isModelCandidate)]) byProvider[t.provider] += lines.get(t.id)?.calls ?? 0;
@@ -79,7 +109,9 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
   return {
     lines: all,
     calls: all.reduce((t, l) => t + l.calls, 0),
+    range: [all.reduce((t, l) => t + l.range[0], 0), all.reduce((t, l) => t + l.range[1], 0)],
     usd: unpriced.length === all.length ? null : usd,
+    usdRange: unpriced.length === all.length ? null : usdRange,
     unpriced,
     seconds,
     latencyMs,
@@ -87,7 +119,10 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
       "tokens = characters / 4 (English text)",
       ...(suite.candidates.length ? [`generated answers of ${suite.candidates.map((c) => `${c.id} ${c.expectedOutputTokens ?? DEFAULT_ANSWER_TOKENS}`).join(", ")} tokens (set expectedOutputTokens per candidate)`] : []),
       `${latencyMs} ms per call (--assume-latency-ms)`,
-      "no re-asks, retries or cache hits (each can only lower or slightly raise the figure)",
+      `${REASK_GUESS * 100}% of critic replies re-asked once (the range allows every one)`,
+      ...(suite.cascade ? [`the cascade escalates ${ESCALATION_GUESS * 100}% of what its cheap critic judges, besides its ${audit * 100}% audit share (the range runs from the audit share alone to everything)`] : []),
+      ...(suite.compare ? [`the sequential comparison is priced as if it judged every item; it can stop after its first batch of ${suite.compare.batchSize} items (the low end of the range)`] : []),
+      "no retries or cache hits",
     ],
   };
 }

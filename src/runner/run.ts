@@ -228,7 +228,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     await journal.judgment(key, j);
     judgments.push(j);
     done++;
-    opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.kind === "failed" ? null : j.costUsd });
+    opts.onEvent?.({ type: "judged", done, total, cached: j.cached, costUsd: j.kind === "failed" ? null : j.costUsd, failed: j.kind === "failed" });
     return j;
   };
 

@@ -262,8 +262,8 @@ function apply(log: JournalContents, rec: { type: string } & Record<string, unkn
     }
     case "reply": {
       const r = rec as z.infer<typeof ReplyLine>;
-      let variants = log.replies.get(r.call);
-      if (!variants) log.replies.set(r.call, (variants = new Map()));
+      const variants = log.replies.get(r.call) ?? new Map<string, ReplyRecord>();
+      log.replies.set(r.call, variants);
       variants.set(r.variant, { reply: r.reply as ProviderReply, attempts: r.attempts, costUsd: r.costUsd });
       return;
     }

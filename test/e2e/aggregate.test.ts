@@ -44,3 +44,15 @@ it("exits 2 on a bad label file or method", () => {
   expect(critic("labels.csv", "--method", "nope").status).toBe(2);
   expect(critic("labels.csv", "--k", "3").status).toBe(2);
 });
+
+it("scores the model on gold it did not see, says so, and prints no colour codes into a pipe", () => {
+  const r = critic("labels.csv", "--method", "ds", "--out", "cv");
+  expect(r.status).toBe(0);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for the ESC of a colour code
+  expect(r.stdout).not.toMatch(/\u001b\[/);
+  expect(r.stdout).toMatch(/cross-validated/);
+  const summary = JSON.parse(readFileSync(join(work, "cv/summary.json"), "utf8"));
+  expect(summary.gold.evaluation).toMatch(/held out/);
+  // Clamped gold would score every gold item as right; held out, the fit must earn it.
+  expect(summary.gold.model.n).toBe(summary.gold.nItems);
+});

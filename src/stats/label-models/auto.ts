@@ -1,21 +1,29 @@
 /**
- * `auto`: pick a label model per dataset and say why (methods.md §1.3, §1.7).
+ * `auto`: pick a label model per dataset and say why, in numbers.
+ * - Without gold: held-out predictive likelihood of the labels themselves (cv-likelihood.ts):
+ *   every candidate predicts labels it was not fitted on, from the item's other labels.
+ *   Majority vote takes part as its likelihood counterpart (one accuracy shared by all
+ *   labelers). Among the models within one paired standard error of the best, the one with the
+ *   fewest parameters wins (the one-standard-error rule, Hastie, Tibshirani and Friedman, ESL
+ *   §7.10), the SE taken on the per-item differences, not on one model's score.
+ * - Fewer than three labelers and no gold: the labelers' qualities are not identified (with
+ *   two, only the sum of their noise is; a one-factor model needs three indicators), so any
+ *   weighting is a guess and the plain mean, the minimax choice when the better one is unknown,
+ *   is returned with a warning and what would fix it.
  * - With gold: k-fold cross-validation over the gold items (fit with the other folds' gold
- *   clamped, score the held-out fold; pooled accuracy, or Spearman of E[z] on ordinal scales),
- *   candidates include "select the best labeler on gold" so combining must earn its place, and on
- *   ordinal scales the score blend (score-blend.ts), which stands unless another model beats it
- *   by more than one standard error.
- * - Without gold: penalised log-likelihood (AIC; BIC over-penalises the 2K²-parameter DS on
- *   D_Product and throws away its +3 pp), then two guards from §1.3: labelers too sparse to
- *   estimate → majority vote; a winner that overturns majority vote on > 10 % of items while
- *   another model stays closer → the closer model (the ZenCrowd failure of two-coin DS).
+ *   clamped, score the held-out fold: accuracy, or on ordinal scales Spearman of E[z]); the
+ *   candidates include majority vote, "select the best labeler on gold" and the score blend, so
+ *   combining must earn its place. The same one-SE rule picks the simplest model within one
+ *   standard error of the best, the SE of each difference from a delete-one-fold jackknife.
+ *   Since "select" is a candidate, the pick is never below the best single labeler by more
+ *   than that cross-validation error.
  */
 import type { LabelMatrix } from "../label-matrix.js";
 import { createRng } from "../rng.js";
-import { observations } from "./em.js";
+import { heldOutLogLik, type HeldOutScore, twoWaySe } from "./cv-likelihood.js";
 import { percentileRanks, posteriorMean, spearman } from "./evaluate.js";
-import { argmaxLabels } from "./finalize.js";
 import { labelModels, type LabelModelName } from "./index.js";
+import { oneCoin } from "./one-coin.js";
 import { bestLabeler, selectLabeler } from "./select-best.js";
 import type { CommonOptions, LabelModelFit } from "./types.js";
 
@@ -29,20 +37,39 @@ export interface CandidateScore {
   method: string;
   /** Higher is better; null when the candidate could not be scored. */
   score: number | null;
-  criterion: "cv-accuracy" | "cv-spearman" | "aic";
+  /** Standard error of (best − this), paired; 0 for the best, null when not computed. */
+  seOfDifference: number | null;
+  /** Free parameters of the model fitted on all the data (the one-SE rule's tie-break). */
+  nParams: number;
+  /**
+   * cv-loglik: mean held-out log-likelihood per label (nats, higher is better);
+   * cv-accuracy / cv-spearman: on held-out gold items.
+   */
+  criterion: "cv-loglik" | "cv-accuracy" | "cv-spearman" | "none";
 }
 
 export interface AutoFit extends LabelModelFit {
   picked: string;
   reason: string;
   candidates: CandidateScore[];
+  /** True when the data cannot say which labeler is right (see the module comment). */
+  notIdentified?: boolean;
 }
 
-function candidateNames(m: LabelMatrix, withGold: boolean): LabelModelName[] {
-  const names: LabelModelName[] = withGold ? ["mv", "ds", "ds-prior", "one-coin"] : ["ds", "one-coin"];
-  // Banded DS has DS's parameter count and a lower likelihood, so only gold can choose it.
-  if (m.ordinal && m.k >= 3) names.push(...(withGold ? (["ds-banded", "ordinal", "blend"] as const) : (["ordinal"] as const)));
-  return names;
+/** Free parameters by model, for ordering candidates from simple to complex. */
+function complexity(name: string, m: LabelMatrix): number {
+  const { nLabelers: w, k } = m;
+  const table: Record<string, number> = {
+    mv: 0,
+    select: 1,
+    blend: 2,
+    "one-coin": w + k - 1,
+    ordinal: 2 * w - 1 + k - 1,
+    "ds-banded": w * k * (k - 1) + k - 1,
+    "ds-prior": w * k * (k - 1) + k - 1,
+    ds: w * k * (k - 1) + k - 1 + 0.5, // the unsmoothed one is "more complex" than its MAP twin
+  };
+  return table[name] ?? Number.POSITIVE_INFINITY;
 }
 
 function hasGold(gold?: Int32Array): gold is Int32Array {
@@ -63,6 +90,94 @@ function fitByName(name: string, m: LabelMatrix, opts: CommonOptions): LabelMode
   return labelModels[name as LabelModelName](m, opts);
 }
 
+/** Labelers with at least one label. */
+function activeLabelers(m: LabelMatrix): number {
+  let n = 0;
+  for (let j = 0; j < m.nLabelers; j++) {
+    for (let i = 0; i < m.nItems; i++) {
+      if (m.labels[i * m.nLabelers + j] >= 0) {
+        n++;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+/** Index of the simplest candidate whose score is within one SE of the best's. */
+function oneSeChoice(scores: { score: number | null; se: number | null; complexity: number }[]): { best: number; pick: number } {
+  let best = 0;
+  scores.forEach((s, a) => {
+    if ((s.score ?? -Infinity) > (scores[best].score ?? -Infinity)) best = a;
+  });
+  let pick = best;
+  scores.forEach((s, a) => {
+    if (s.score === null || s.se === null) return;
+    const within = (scores[best].score ?? 0) - s.score <= s.se;
+    if (within && s.complexity < scores[pick].complexity) pick = a;
+  });
+  return { best, pick };
+}
+
+export const NOT_IDENTIFIED_ADVICE =
+  "gold labels on a few dozen items (--gold), or a third critic independent of these two, would let a label model tell which critic is right";
+
+function autoWithoutGold(m: LabelMatrix, opts: AutoOptions): AutoFit {
+  const mv = labelModels.mv(m, opts);
+  if (activeLabelers(m) < 3) {
+    const reason =
+      `only ${activeLabelers(m)} labelers and no gold: their qualities are not identified (the data fix the sum of their noise, not who is right), ` +
+      `so the plain mean of their labels, which no weighting guess can drag towards the worse one; ${NOT_IDENTIFIED_ADVICE}.`;
+    return { ...mv, picked: "mv", reason, candidates: [], notIdentified: true };
+  }
+  const folds = opts.folds ?? 5;
+  const fitters: Array<[string, (mm: LabelMatrix) => LabelModelFit]> = [
+    ["mv", (mm) => oneCoin(mm, { ...opts, pooled: true })],
+    ["one-coin", (mm) => labelModels["one-coin"](mm, opts)],
+    ["ds-prior", (mm) => labelModels["ds-prior"](mm, opts)],
+    ["ds", (mm) => labelModels.ds(mm, opts)],
+  ];
+  if (m.ordinal && m.k >= 3) fitters.push(["ordinal", (mm) => labelModels.ordinal(mm, opts)]);
+  const held: Array<HeldOutScore | null> = fitters.map(([, fit]) => heldOutLogLik(m, fit, { folds, seed: opts.seed ?? 1 }));
+  let bestIdx = 0;
+  held.forEach((h, a) => {
+    if (h && h.total > (held[bestIdx]?.total ?? -Infinity)) bestIdx = a;
+  });
+  const bestHeld = held[bestIdx]!;
+  const cells = bestHeld.cells;
+  const scored = fitters.map(([name], a) => {
+    const h = held[a];
+    return {
+      score: h ? h.perLabel : null,
+      se: h ? (a === bestIdx ? 0 : twoWaySe(m, bestHeld.perCell, h.perCell) / cells) : null,
+      complexity: complexity(name, m),
+    };
+  });
+  const { best, pick } = oneSeChoice(scored);
+  const candidates: CandidateScore[] = fitters.map(([name], a) => ({
+    method: name,
+    score: scored[a].score,
+    seOfDifference: scored[a].se,
+    nParams: complexity(name, m),
+    criterion: "cv-loglik",
+  }));
+  const name = fitters[pick][0];
+  const fit = name === "mv" ? mv : fitters[pick][1](m);
+  const f = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));
+  const others = candidates
+    .filter((_, a) => a !== pick)
+    .map((c) => `${c.method} ${f(c.score)}`)
+    .join(", ");
+  const why =
+    pick === best
+      ? `${name} predicted held-out labels best`
+      : `${name} is the simplest model within one standard error (${f(scored[pick].se)}) of the best, ${fitters[best][0]} (${f(scored[best].score)})`;
+  const reason =
+    `${why}: ${folds}-fold cross-validated log-likelihood of the labels themselves, ${f(scored[pick].score)} nats per label ` +
+    `(${others}; no gold).`;
+  return { ...fit, picked: name, reason, candidates };
+}
+
 function autoWithGold(m: LabelMatrix, gold: Int32Array, opts: AutoOptions): AutoFit {
   const goldItems: number[] = [];
   for (let i = 0; i < m.nItems; i++) if (gold[i] >= 0) goldItems.push(i);
@@ -73,85 +188,80 @@ function autoWithGold(m: LabelMatrix, gold: Int32Array, opts: AutoOptions): Auto
   }
   const nFolds = Math.max(2, Math.min(opts.folds ?? 5, goldItems.length));
   const useSpearman = m.ordinal && m.k >= 3;
-  const names = [...candidateNames(m, true), "select"];
-  const candidates: CandidateScore[] = names.map((name) => {
-    const est: number[] = [];
-    const truth: number[] = [];
+  const names: string[] = ["mv", "select", "one-coin", "ds-prior", "ds"];
+  if (useSpearman) names.push("blend", "ordinal", "ds-banded");
+  // Held-out predictions per candidate, fold by fold, on one pooled scale.
+  const foldOf = new Int32Array(m.nItems).fill(-1);
+  goldItems.forEach((i, r) => {
+    foldOf[i] = r % nFolds;
+  });
+  const preds = names.map((name) => {
+    const est = new Float64Array(goldItems.length);
     for (let f = 0; f < nFolds; f++) {
       const train = Int32Array.from(gold);
-      const held = goldItems.filter((_, r) => r % nFolds === f);
-      for (const i of held) train[i] = -1;
+      for (const i of goldItems) if (foldOf[i] === f) train[i] = -1;
       const fit = fitByName(name, m, { ...opts, gold: train });
       // Ranks among all items under this fold's fit, so the folds' predictions pool on one scale.
       const mean = useSpearman ? percentileRanks(posteriorMean(m, fit.posterior)) : null;
-      for (const i of held) {
-        est.push(mean ? mean[i] : fit.labels[i] === gold[i] ? 1 : 0);
-        truth.push(gold[i]);
-      }
+      goldItems.forEach((i, r) => {
+        if (foldOf[i] === f) est[r] = mean ? mean[i] : fit.labels[i] === gold[i] ? 1 : 0;
+      });
     }
-    const score = useSpearman ? spearman(est, truth) : est.reduce((s, v) => s + v, 0) / est.length;
-    return { method: name, score, criterion: useSpearman ? "cv-spearman" : "cv-accuracy" };
+    return est;
   });
-  const top = candidates.reduce((a, c) => ((c.score ?? -Infinity) > (a.score ?? -Infinity) ? c : a));
-  const blend = candidates.find((c) => c.method === "blend");
-  // One-standard-error rule (Hastie et al., ESL §7.10): on a small gold set the CV winner among
-  // many models is mostly noise, so the score blend (which already chooses between the mean and
-  // the best critic) stands unless another model beats it by more than one SE of a Spearman
-  // (Fisher z: sd ≈ √(1.06/(n−3))).
-  const se = Math.sqrt(1.06 / Math.max(1, goldItems.length - 3));
-  const z = (r: number | null) => Math.atanh(Math.max(-0.999, Math.min(0.999, r ?? -1)));
-  const keepBlend = !!blend && blend !== top && z(top.score) - z(blend.score) <= se;
-  const best = keepBlend ? blend : top;
-  const fit = fitByName(best.method, m, { ...opts, gold });
-  const mvScore = candidates.find((c) => c.method === "mv")?.score;
+  const truth = goldItems.map((i) => gold[i]);
+  const scoreOf = (est: Float64Array, keep: (r: number) => boolean) => {
+    const e: number[] = [];
+    const t: number[] = [];
+    for (let r = 0; r < est.length; r++) {
+      if (!keep(r)) continue;
+      e.push(est[r]);
+      t.push(truth[r]);
+    }
+    if (!e.length) return null;
+    return useSpearman ? spearman(e, t) : e.reduce((s, v) => s + v, 0) / e.length;
+  };
+  const all = preds.map((p) => scoreOf(p, () => true));
+  let bestIdx = 0;
+  all.forEach((s, a) => {
+    if ((s ?? -Infinity) > (all[bestIdx] ?? -Infinity)) bestIdx = a;
+  });
+  // Delete-one-fold jackknife of (best − candidate): the SE of the difference, paired by item.
+  const seOfDiff = (a: number): number | null => {
+    if (a === bestIdx) return 0;
+    const d: number[] = [];
+    for (let f = 0; f < nFolds; f++) {
+      const keep = (r: number) => foldOf[goldItems[r]] !== f;
+      const sb = scoreOf(preds[bestIdx], keep);
+      const sa = scoreOf(preds[a], keep);
+      if (sb === null || sa === null) return null;
+      d.push(sb - sa);
+    }
+    const mean = d.reduce((s, v) => s + v, 0) / d.length;
+    return Math.sqrt(((nFolds - 1) / nFolds) * d.reduce((s, v) => s + (v - mean) ** 2, 0));
+  };
+  const scored = names.map((name, a) => ({ score: all[a], se: seOfDiff(a), complexity: complexity(name, m) }));
+  const { best, pick } = oneSeChoice(scored);
+  const criterion = useSpearman ? "cv-spearman" : "cv-accuracy";
+  const candidates: CandidateScore[] = names.map((name, a) => ({
+    method: name,
+    score: all[a],
+    seOfDifference: scored[a].se,
+    nParams: complexity(name, m),
+    criterion,
+  }));
+  const fit = fitByName(names[pick], m, { ...opts, gold });
   const what = useSpearman ? "Spearman of the posterior mean" : "accuracy";
-  const reason = keepBlend
-    ? `${fit.method}: the score blend is within one standard error (${se.toFixed(3)} in Fisher z) of the best ` +
-      `${nFolds}-fold cross-validated ${what} on ${goldItems.length} gold items (${top.method} ${top.score?.toFixed(3)} vs ` +
-      `${blend.score?.toFixed(3)}), too close to prefer a more complex model.`
-    : `${fit.method} had the best ${nFolds}-fold cross-validated ${what} on ${goldItems.length} gold items ` +
-      `(${best.score?.toFixed(3)} vs majority vote ${mvScore?.toFixed(3) ?? "n/a"})` +
-      (best.method === "select" || /^blend:.*@0$/.test(fit.method) ? "; the gold set says selecting one labeler beats combining them." : ".");
-  return { ...fit, picked: fit.method, reason, candidates };
-}
-
-function disagreement(a: Int32Array, b: Int32Array): number {
-  let n = 0;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] < 0) continue;
-    n++;
-    if (a[i] !== b[i]) d++;
-  }
-  return n ? d / n : 0;
-}
-
-function autoWithoutGold(m: LabelMatrix, opts: AutoOptions): AutoFit {
-  const obs = observations(m);
-  const sorted = Array.from(obs.perLabeler).sort((a, b) => a - b);
-  const median = sorted.length ? sorted[sorted.length >> 1] : 0;
-  const mv = labelModels.mv(m, opts);
-  const fits = candidateNames(m, false).map((name) => labelModels[name](m, opts));
-  const aic = (f: LabelModelFit) => (f.logLikelihood.at(-1) ?? Number.NEGATIVE_INFINITY) - f.nParams;
-  const candidates: CandidateScore[] = fits.map((f) => ({ method: f.method, score: aic(f), criterion: "aic" }));
-  if (median < 5) {
-    const reason = `labelers gave a median of ${median} labels each, too few to estimate per-labeler quality, so majority vote.`;
-    return { ...mv, picked: "mv", reason, candidates };
-  }
-  const ranked = [...fits].sort((a, b) => aic(b) - aic(a));
-  const winner = ranked[0];
-  const mvLabels = argmaxLabels(mv.posterior, m.k, obs);
-  const dis = disagreement(mvLabels, winner.labels);
-  const closest = fits.reduce((a, f) => (disagreement(mvLabels, f.labels) < disagreement(mvLabels, a.labels) ? f : a));
-  if (dis > 0.1 && closest !== winner) {
-    const reason =
-      `${winner.method} had the best penalised likelihood but overturns majority vote on ${(100 * dis).toFixed(1)} % of items, ` +
-      `a sign of over-fitted class-specific rates (methods.md §1.3), so ${closest.method}, which stays closer to majority vote.`;
-    return { ...closest, picked: closest.method, reason, candidates };
-  }
+  const f = (v: number | null) => (v === null ? "n/a" : v.toFixed(3));
+  const selectIdx = names.indexOf("select");
+  const mvIdx = names.indexOf("mv");
+  const head =
+    pick === best
+      ? `${fit.method} had the best ${nFolds}-fold cross-validated ${what} on ${goldItems.length} gold items, ${f(all[pick])}`
+      : `${fit.method} is the simplest model within one standard error (${f(scored[pick].se)}) of the best ${nFolds}-fold ` +
+        `cross-validated ${what} on ${goldItems.length} gold items (${names[best]} ${f(all[best])} vs ${f(all[pick])})`;
   const reason =
-    `${winner.method} had the best penalised log-likelihood (AIC ${aic(winner).toFixed(1)}` +
-    (ranked[1] ? ` vs ${ranked[1].method} ${aic(ranked[1]).toFixed(1)}` : "") +
-    `) and agrees with majority vote on ${(100 * (1 - dis)).toFixed(1)} % of items.`;
-  return { ...winner, picked: winner.method, reason, candidates };
+    `${head}; majority vote ${f(all[mvIdx])}, best single labeler ${f(all[selectIdx])}` +
+    (names[pick] === "select" || /^blend:.*@0$/.test(fit.method) ? "; the gold set says selecting one labeler beats combining them." : ".");
+  return { ...fit, picked: fit.method, reason, candidates };
 }

@@ -73,6 +73,7 @@ export function dawidSkene(m: LabelMatrix, opts: DawidSkeneOptions = {}): LabelM
       logLikelihood: em.logLikelihood,
       iterations: em.iterations,
       converged: em.converged,
+      logTheta: em.logTheta,
       nParams: m.nLabelers * m.k * (m.k - 1) + m.k - 1,
     },
     opts.gold,

@@ -162,7 +162,7 @@ export function runEm(m: LabelMatrix, obs: Observations, mStep: MStep, opts: Com
   const { k, nLabelers } = m;
   const maxIter = opts.maxIter ?? 100;
   const tol = opts.tol ?? 1e-6;
-  const t = softMajority(m, obs, opts.gold);
+  const t = opts.init ? Float64Array.from(opts.init) : softMajority(m, obs, opts.gold);
   const logPi = new Float64Array(k);
   const logTheta = new Float64Array(nLabelers * k * k);
   const stats = sufficientStats(k, nLabelers, obs, t);

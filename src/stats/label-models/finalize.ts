@@ -67,6 +67,7 @@ export interface FitParts {
   iterations: number;
   converged: boolean;
   nParams: number;
+  logTheta?: Float64Array;
 }
 
 export function finalize(m: LabelMatrix, obs: Observations, parts: FitParts, gold?: Int32Array): LabelModelFit {

@@ -3,11 +3,19 @@
  * methods.md §1.6 (c), the ordinal analogue of Raykar et al., "Learning from crowds",
  * JMLR 2010. Two parameters per labeler: bias b_j (> 0 = lenient) and noise σ_j.
  *
- *   θ_j[k][l] = Φ((l + ½ − k − b_j)/σ_j) − Φ((l − ½ − k − b_j)/σ_j), end bins open.
+ *   θ_j[k][l] = Φ((l + ½ − k − b_j)/σ_j) − Φ((l − ½ − k − b_j)/σ_j), end bins open (±∞).
  *
- * Generalised EM: the closed-form moment update is a proposal; it is accepted only if the
- * expected complete-data log-likelihood Q_j does not fall, else the step is halved, so the
- * marginal logL never decreases.
+ * Maximum likelihood by EM. The M-step maximises the expected complete-data log-likelihood
+ * itself (a projected Newton step on (b_j, log σ_j) per iteration, step-halved until Q rises),
+ * not the moment estimate, which ignores the open end bins and so misreads a lenient labeler
+ * piled up on the top level.
+ *
+ * Identification: the true class z is on the labels' own index scale, but "every labeler is
+ * lenient by one level" and "the truth is one level lower" fit almost equally well. The scale
+ * is pinned by Σ_j n_j·b_j = 0 (the label-weighted average labeler is unbiased, the assumption
+ * majority vote makes), imposed inside the fit, so the posterior, its mean and the reported
+ * score are one estimate, with no shift applied afterwards. Gold labels, where given, anchor
+ * the scale instead (the labelers' biases are then relative to gold).
  */
 import type { LabelMatrix } from "../label-matrix.js";
 import { type MStep, observations, runEm, updatePrior } from "./em.js";
@@ -21,6 +29,8 @@ export interface OrdinalOptions extends CommonOptions {
 
 /** Upper tail Q(x) = 1 − Φ(x) via erfc (Numerical Recipes erfcc, relative error < 1.2e-7). */
 function upperTail(x: number): number {
+  if (x === Number.POSITIVE_INFINITY) return 0;
+  if (x === Number.NEGATIVE_INFINITY) return 1;
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * z);
   const r =
@@ -44,7 +54,7 @@ function interval(lo: number, hi: number): number {
 }
 
 /** Fill log θ for one labeler: out[l·K + k] = log P(y = l | z = k). */
-export function discretisedGaussian(k: number, b: number, sigma: number, out = new Float64Array(k * k)): Float64Array {
+export function discretisedGaussian(k: number, b: number, sigma: number, out: Float64Array = new Float64Array(k * k)): Float64Array {
   for (let t = 0; t < k; t++) {
     for (let l = 0; l < k; l++) {
       const lo = l === 0 ? Number.NEGATIVE_INFINITY : (l - 0.5 - t - b) / sigma;
@@ -55,60 +65,177 @@ export function discretisedGaussian(k: number, b: number, sigma: number, out = n
   return out;
 }
 
-function expectedLogLik(counts: Float64Array, off: number, logTheta: Float64Array, kk: number): number {
-  let q = 0;
-  for (let c = 0; c < kk; c++) q += counts[off + c] * logTheta[c];
+/** Population prior on the labelers: b ~ N(0, tauB2), log σ ~ N(muS, tauS2). */
+interface LabelerPrior {
+  tauB2: number;
+  muS: number;
+  tauS2: number;
+}
+
+/**
+ * Q_j(b, σ) = Σ_{l,k} counts[l][k]·log θ[k][l] for one labeler, plus the log population prior.
+ * The prior is fitted to the labelers themselves (empirical Bayes, the hierarchical form of
+ * Raykar et al.'s priors): a labeler seen three times is pulled to the typical leniency and
+ * noise instead of a zero-noise, infinite-weight fit, and with few labels per labeler the model
+ * degrades towards equal weights, the plain mean; with hundreds of labels the prior is negligible.
+ */
+function expectedLogLik(k: number, counts: Float64Array, off: number, b: number, sigma: number, scratch: Float64Array, prior: LabelerPrior): number {
+  discretisedGaussian(k, b, sigma, scratch);
+  const s = Math.log(sigma);
+  let q = -0.5 * ((b * b) / prior.tauB2 + (s - prior.muS) ** 2 / prior.tauS2);
+  for (let c = 0; c < k * k; c++) if (counts[off + c] > 0) q += counts[off + c] * scratch[c];
   return q;
 }
 
-function ordinalMStep(k: number, nLabelers: number, sigmaMin: number, bias: Float64Array, sigma: Float64Array): MStep {
-  const kk = k * k;
-  const cand = new Float64Array(kk);
-  const old = new Float64Array(kk);
-  let first = true;
-  return (counts, classTotals, logPi, logTheta) => {
-    updatePrior(classTotals, logPi);
-    for (let j = 0; j < nLabelers; j++) {
-      const off = j * kk;
-      let n = 0;
-      let s1 = 0;
-      for (let l = 0; l < k; l++) {
-        for (let t = 0; t < k; t++) {
-          const c = counts[off + l * k + t];
-          n += c;
-          s1 += c * (l - t);
-        }
-      }
-      if (n <= 0) {
-        discretisedGaussian(k, bias[j], sigma[j], cand);
-        logTheta.set(cand, off);
-        continue;
-      }
-      const b = s1 / n;
-      let s2 = 0;
-      for (let l = 0; l < k; l++) for (let t = 0; t < k; t++) s2 += counts[off + l * k + t] * (l - t - b) ** 2;
-      const sd = Math.sqrt(Math.max(sigmaMin * sigmaMin, s2 / n));
-      if (first) {
-        bias[j] = b;
-        sigma[j] = sd;
-        logTheta.set(discretisedGaussian(k, b, sd, cand), off);
-        continue;
-      }
-      const qOld = expectedLogLik(counts, off, discretisedGaussian(k, bias[j], sigma[j], old), kk);
-      let step = 1;
-      let accepted = false;
-      for (let h = 0; h < 10 && !accepted; h++, step /= 2) {
-        const nb = bias[j] + step * (b - bias[j]);
-        const ns = sigma[j] + step * (sd - sigma[j]);
-        if (expectedLogLik(counts, off, discretisedGaussian(k, nb, ns, cand), kk) >= qOld) {
-          bias[j] = nb;
-          sigma[j] = ns;
-          accepted = true;
-        }
-      }
-      logTheta.set(accepted ? cand : old, off);
+/** Moment estimates (methods.md §1.6 (c)): the starting point for the likelihood steps. */
+function moments(k: number, counts: Float64Array, off: number, sigmaMin: number): { n: number; b: number; sd: number } {
+  let n = 0;
+  let s1 = 0;
+  for (let l = 0; l < k; l++) {
+    for (let t = 0; t < k; t++) {
+      const c = counts[off + l * k + t];
+      n += c;
+      s1 += c * (l - t);
     }
-    first = false;
+  }
+  if (n <= 0) return { n: 0, b: 0, sd: 1 };
+  const b = s1 / n;
+  let s2 = 0;
+  for (let l = 0; l < k; l++) for (let t = 0; t < k; t++) s2 += counts[off + l * k + t] * (l - t - b) ** 2;
+  return { n, b, sd: Math.max(sigmaMin, Math.sqrt(s2 / n)) };
+}
+
+/**
+ * Generalised-EM M-step: one constrained Newton step on all (b_j, s_j = log σ_j), with
+ * Σ n_j b_j = 0 imposed through a Lagrange multiplier (the Hessian is block-diagonal, 2×2 per
+ * labeler, so the KKT system is solved in closed form), then halved until Q rises.
+ */
+function ordinalMStep(
+  k: number,
+  nLabelers: number,
+  sigmaMin: number,
+  bias: Float64Array,
+  sigma: Float64Array,
+  weight: Float64Array,
+  anchored: boolean,
+): MStep {
+  const kk = k * k;
+  const scratch = new Float64Array(kk);
+  const sMin = Math.log(sigmaMin);
+  let first = true;
+  const grad = new Float64Array(2 * nLabelers);
+  const hinv = new Float64Array(3 * nLabelers);
+  const step = new Float64Array(2 * nLabelers);
+  const prior: LabelerPrior = { tauB2: 1, muS: 0, tauS2: 1 };
+  return (counts, classTotals, logPi, logTheta) => {
+    // One pseudo-count per class keeps the class prior off the degenerate "all one class" corner.
+    updatePrior(classTotals, logPi, 1);
+    if (first) {
+      // Start from the moment estimates, re-centred onto the identified scale.
+      let nb = 0;
+      let nTot = 0;
+      for (let j = 0; j < nLabelers; j++) {
+        const mo = moments(k, counts, j * kk, sigmaMin);
+        weight[j] = mo.n;
+        bias[j] = mo.b;
+        sigma[j] = mo.sd;
+        nb += mo.n * mo.b;
+        nTot += mo.n;
+      }
+      if (!anchored) for (let j = 0; j < nLabelers; j++) if (nTot > 0) bias[j] -= nb / nTot;
+      first = false;
+    } else {
+      // Hyper-parameters: the label-weighted spread of the current biases and log-noises, floored
+      // so the prior never pins a labeler (sd at least 0.25 level in b, 0.1 in log σ).
+      let nTot = 0;
+      let sb2 = 0;
+      let ss = 0;
+      for (let j = 0; j < nLabelers; j++) {
+        nTot += weight[j];
+        sb2 += weight[j] * bias[j] * bias[j];
+        ss += weight[j] * Math.log(sigma[j]);
+      }
+      if (nTot > 0) {
+        prior.muS = ss / nTot;
+        let vs = 0;
+        for (let j = 0; j < nLabelers; j++) vs += weight[j] * (Math.log(sigma[j]) - prior.muS) ** 2;
+        prior.tauB2 = Math.max(0.0625, sb2 / nTot);
+        prior.tauS2 = Math.max(0.01, vs / nTot);
+      }
+      const h = 1e-4;
+      let totalQ = 0;
+      // Per labeler: gradient and Hessian of Q_j by central differences (Q_j costs K² cells).
+      for (let j = 0; j < nLabelers; j++) {
+        const off = j * kk;
+        const b = bias[j];
+        const s = Math.log(sigma[j]);
+        const f = (db: number, ds: number) => expectedLogLik(k, counts, off, b + db, Math.exp(s + ds), scratch, prior);
+        const f0 = f(0, 0);
+        totalQ += f0;
+        const fbp = f(h, 0);
+        const fbm = f(-h, 0);
+        const fsp = f(0, h);
+        const fsm = f(0, -h);
+        const gb = (fbp - fbm) / (2 * h);
+        const gs = (fsp - fsm) / (2 * h);
+        let hbb = (fbp - 2 * f0 + fbm) / (h * h);
+        let hss = (fsp - 2 * f0 + fsm) / (h * h);
+        const hbs = (f(h, h) - f(h, -h) - f(-h, h) + f(-h, -h)) / (4 * h * h);
+        // Keep the quadratic model concave (Levenberg-style damping) so the step is an ascent.
+        const scale = Math.max(1, weight[j]);
+        if (!(hbb < -1e-8 * scale)) hbb = -scale;
+        if (!(hss < -1e-8 * scale)) hss = -scale;
+        let det = hbb * hss - hbs * hbs;
+        let cross = hbs;
+        if (!(det > 1e-12 * scale * scale)) {
+          cross = 0;
+          det = hbb * hss;
+        }
+        // (−H)^{-1} stored as [bb, bs, ss].
+        hinv[3 * j] = -hss / det;
+        hinv[3 * j + 1] = cross / det;
+        hinv[3 * j + 2] = -hbb / det;
+        grad[2 * j] = gb;
+        grad[2 * j + 1] = gs;
+      }
+      // Newton step Δ = (−H)^{-1}(g − λ a), a_j = (n_j, 0); λ makes Σ n_j (b_j + Δb_j) = 0.
+      let num = 0;
+      let den = 0;
+      for (let j = 0; j < nLabelers; j++) {
+        const nj = weight[j];
+        num += nj * bias[j] + nj * (hinv[3 * j] * grad[2 * j] + hinv[3 * j + 1] * grad[2 * j + 1]);
+        den += nj * nj * hinv[3 * j];
+      }
+      const lambda = !anchored && den > 0 ? num / den : 0;
+      // A trust region of one scale point (and a factor e in σ) per iteration keeps a step from
+      // a poorly curved Q_j in bounds; EM iterates anyway.
+      let shrink = 1;
+      for (let j = 0; j < nLabelers; j++) {
+        const gb = grad[2 * j] - lambda * weight[j];
+        const gs = grad[2 * j + 1];
+        step[2 * j] = hinv[3 * j] * gb + hinv[3 * j + 1] * gs;
+        step[2 * j + 1] = hinv[3 * j + 1] * gb + hinv[3 * j + 2] * gs;
+        shrink = Math.max(shrink, Math.abs(step[2 * j]), Math.abs(step[2 * j + 1]));
+      }
+      // One common factor, so the step stays on the constraint.
+      for (let c = 0; c < step.length; c++) step[c] /= shrink;
+      // Step-halve on the total Q (the constraint holds all along the segment).
+      for (let alpha = 1, tries = 0; tries < 20; tries++, alpha /= 2) {
+        let q = 0;
+        for (let j = 0; j < nLabelers; j++) {
+          const sNew = Math.max(sMin, Math.log(sigma[j]) + alpha * step[2 * j + 1]);
+          q += expectedLogLik(k, counts, j * kk, bias[j] + alpha * step[2 * j], Math.exp(sNew), scratch, prior);
+        }
+        if (q >= totalQ - 1e-9 * Math.abs(totalQ)) {
+          for (let j = 0; j < nLabelers; j++) {
+            bias[j] += alpha * step[2 * j];
+            sigma[j] = Math.exp(Math.max(sMin, Math.log(sigma[j]) + alpha * step[2 * j + 1]));
+          }
+          break;
+        }
+      }
+    }
+    for (let j = 0; j < nLabelers; j++) logTheta.set(discretisedGaussian(k, bias[j], sigma[j], scratch), j * kk);
   };
 }
 
@@ -123,7 +250,9 @@ export function ordinal(m: LabelMatrix, opts: OrdinalOptions = {}): OrdinalFit {
   const obs = observations(m);
   const bias = new Float64Array(m.nLabelers);
   const sigma = new Float64Array(m.nLabelers).fill(1);
-  const em = runEm(m, obs, ordinalMStep(m.k, m.nLabelers, opts.sigmaMin ?? 0.3, bias, sigma), opts);
+  const weight = new Float64Array(m.nLabelers);
+  const anchored = !!opts.gold && opts.gold.some((g) => g >= 0);
+  const em = runEm(m, obs, ordinalMStep(m.k, m.nLabelers, opts.sigmaMin ?? 0.3, bias, sigma, weight, anchored), opts);
   const fit = finalize(
     m,
     obs,
@@ -134,7 +263,9 @@ export function ordinal(m: LabelMatrix, opts: OrdinalOptions = {}): OrdinalFit {
       logLikelihood: em.logLikelihood,
       iterations: em.iterations,
       converged: em.converged,
-      nParams: 2 * m.nLabelers + m.k - 1,
+      // One location constraint ties the biases together.
+      nParams: 2 * m.nLabelers - 1 + m.k - 1,
+      logTheta: em.logTheta,
     },
     opts.gold,
   );

@@ -28,12 +28,19 @@ export interface LabelModelFit {
   converged: boolean;
   /** Free parameters, for BIC. */
   nParams: number;
+  /**
+   * Likelihood models only: log P(y = l | z = k) per labeler at [(j·K + l)·K + k], so a fit can
+   * predict a label it did not see (held-out likelihood, cv-likelihood.ts).
+   */
+  logTheta?: Float64Array;
 }
 
 /** Options every model accepts. */
 export interface CommonOptions {
   /** Per item: gold class index or -1. Gold items are clamped to one-hot every iteration. */
   gold?: Int32Array;
+  /** Starting posterior (nItems x k) instead of the soft majority vote. */
+  init?: Float64Array;
   /** EM iteration cap (default 100). */
   maxIter?: number;
   /** Stop when |ΔlogL| < tol·|logL| (default 1e-6). */
