@@ -121,6 +121,10 @@ export interface UsageSummary {
   outputTokens: number;
   costUsd: number | null;
   latencyMs: LatencySummary;
+  /** Streamed candidates: time to the first token (p50/p95/p99/max), as a chat user feels it. */
+  firstTokenMs?: LatencySummary;
+  /** Streamed candidates: output tokens per second after the first token. */
+  tokensPerSecond?: LatencySummary;
 }
 
 export interface PairwiseResult {

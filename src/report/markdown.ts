@@ -145,6 +145,16 @@ function usageSection(r: RunResult): string[] {
   return ["## Usage and latency", "", table(head, rows, ["l", "l", ...Array(11).fill("r")]), "", "Cost is n/a for models without a known price.", ""];
 }
 
+/** What a chat user feels: time to the first token beside the total, for candidates that streamed. */
+function feltLatencySection(r: RunResult): string[] {
+  const streamed = r.usage.filter((u) => u.firstTokenMs);
+  if (!streamed.length) return [];
+  const rate = (x: number | null) => (x == null ? NA : `${fmtNum(x, 1)}/s`);
+  const rows = streamed.map((u) => [md(u.id), ...latency(u.firstTokenMs!).slice(0, 3), ...latency(u.latencyMs).slice(0, 3), rate(u.tokensPerSecond?.p50 ?? null)]);
+  const head = ["Candidate", "First token p50", "p95", "p99", "Total p50", "p95", "p99", "Tokens/s p50"];
+  return ["## Latency as users feel it", "", table(head, rows, ["l", ...Array(7).fill("r")]), "", "First token: from the request to the first piece of the answer (streamed replies, or what a task reported). Tokens/s: output tokens after the first, per second.", ""];
+}
+
 function worstSection(r: RunResult): string[] {
   const worst = worstScores(r, 10);
   if (worst.length === 0) return [];
@@ -229,6 +239,7 @@ export function renderMarkdown(r: RunResult): string {
     ...rankingSection(r),
     ...criticsSection(r),
     ...usageSection(r),
+    ...feltLatencySection(r),
     ...spendSection(r),
     ...worstSection(r),
     ...slowestSection(r),

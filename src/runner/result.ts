@@ -56,6 +56,13 @@ function usageFor(id: string, role: UsageSummary["role"], rows: CallAccounting[]
   };
 }
 
+/** Time to first token and tokens per second, where the candidate streamed (or a task reported them). */
+function streamingOf(gs: readonly Generation[]): Pick<UsageSummary, "firstTokenMs" | "tokensPerSecond"> {
+  const first = gs.filter((g) => !g.cached && g.firstTokenMs != null);
+  if (!first.length) return {};
+  return { firstTokenMs: latency(first.map((g) => g.firstTokenMs ?? null)), tokensPerSecond: latency(first.map((g) => g.tokensPerSecond ?? null)) };
+}
+
 function row(rubric: string, who: string, est: (number | null)[], gold: (number | null)[], scale = SCALE): CalibrationRow {
   const c = calibrate(est, gold, { scale });
   return { rubric, who, ...c, confusion: c.confusion.counts, sentence: maeSentence(c.mae, scale, who) };
@@ -239,7 +246,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     }),
     ...suite.candidates.map((t) => {
       const gs: Generation[] = ex.generations.filter((g) => g.candidate === t.id);
-      return usageFor(t.id, "candidate", gs, 0, gs.filter((g) => g.failed).length);
+      return { ...usageFor(t.id, "candidate", gs, 0, gs.filter((g) => g.failed).length), ...streamingOf(gs) };
     }),
   ];
   const fresh = [...ex.judgments, ...ex.generations].filter((r) => !r.cached);

@@ -145,12 +145,18 @@ describe("an HTTP candidate", () => {
 
   it("reads a server-sent-events reply as a stream: time to first token and tokens per second", async () => {
     const { suite, dir } = await suiteFor("/stream");
-    const { result } = await runSuite(suite, { cwd: dir, write: false });
+    const { result } = await runSuite(suite, { cwd: dir, out: join(dir, "rep") });
     const g = result.generations.find((x) => x.item === "q1")!;
     expect(g.output).toBe(`You asked: ${QUESTIONS[0]!.input}. Open Settings and follow the steps; we are glad to help.`);
     expect(g.firstTokenMs).toBeGreaterThan(0);
     expect(g.firstTokenMs!).toBeLessThan(g.latencyMs!);
     expect(g.tokensPerSecond).toBeGreaterThan(0);
+    // p50/p95/p99 of the first token per candidate, in the report and beside cost and quality in the HTML.
+    const usage = result.usage.find((u) => u.id === "service")!;
+    expect(usage.firstTokenMs!.p50).toBeLessThan(usage.latencyMs.p50!);
+    const md = await readFile(join(dir, "rep/report.md"), "utf8");
+    expect(md).toMatch(/## Latency as users feel it\n\n\| Candidate \| First token p50 \| p95 \| p99 \| Total p50 \| p95 \| p99 \| Tokens\/s p50 \|\n[^\n]*\n\| service \| \d+ ms \| \d+ ms \| \d+ ms \| \d+ ms/);
+    expect(await readFile(join(dir, "rep/report.html"), "utf8")).toContain('<table id="felt-latency"');
   });
 
   it("a wrong token stops the run as a configuration error (exit 2), without the token in the message", async () => {
