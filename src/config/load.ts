@@ -41,6 +41,8 @@ export interface CandidateTarget extends ModelTarget {
   expectedOutputTokens?: number;
   shape: RequestShape;
   overrides: ShapeOverrides;
+  /** Streamed, for time to first token (OpenAI-compatible providers). */
+  stream?: boolean;
 }
 
 /** The user's own function. */
@@ -235,7 +237,7 @@ function candidateTarget(spec: CandidateSpec, defaults: { concurrency: number; t
   const { provider, model } = parseModelRef(spec.model);
   const overrides = overridesOf(spec);
   const shape = resolveShape(provider, model, "candidate", overrides);
-  return { id: spec.id, provider, model, prompt: spec.prompt, system: spec.system, maxTokens: shape.maxTokens, temperature: shape.temperature, expectedOutputTokens: spec.expectedOutputTokens, shape, overrides };
+  return { id: spec.id, provider, model, prompt: spec.prompt, system: spec.system, maxTokens: shape.maxTokens, temperature: shape.temperature, expectedOutputTokens: spec.expectedOutputTokens, shape, overrides, ...(spec.stream ? { stream: true } : {}) };
 }
 
 function rejectDuplicates(ids: string[], field: string, file?: string): void {
@@ -376,7 +378,7 @@ export function suiteToConfig(suite: Suite): SuiteConfigInput {
     rubrics: suite.rubrics.map((r) => (r.inline ? rubricToObject(r) : r.file)),
     critics: suite.critics.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, logprobs: c.logprobs || c.logprobsUnavailable, ...c.overrides })),
     // A function cannot be stored, and a service's headers may hold secrets: the journal holds their outputs instead.
-    candidates: suite.candidates.map((c) => (isModelCandidate(c) ? { id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, ...c.overrides, expectedOutputTokens: c.expectedOutputTokens } : { id: c.id, recorded: c.kind })),
+    candidates: suite.candidates.map((c) => (isModelCandidate(c) ? { id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, ...c.overrides, expectedOutputTokens: c.expectedOutputTokens, ...(c.stream ? { stream: true } : {}) } : { id: c.id, recorded: c.kind })),
     prices: suite.prices,
     maxOutputChars: suite.maxOutputChars,
     sample: suite.sample,
