@@ -44,6 +44,15 @@ export { ppiMean, ppiPairedDifference } from "./stats/ppi.js";
 export { createSequentialComparison } from "./sampling/sequential-plan.js";
 export { createRng, type Rng } from "./stats/rng.js";
 
+// Production triage: find what fails in a log, judge a budgeted sample, estimate honestly
+export { defineTriageConfig, type TriageConfigInput, type SignalSpec } from "./triage/config.js";
+export { loadTriage, planTriage, runTriage, type Triage, type TriageFlags, type TriageRun, type TriageRunOptions } from "./triage/run-triage.js";
+export type { TriageResult } from "./triage/result.js";
+export { writeTriageReports } from "./triage/report/write.js";
+export { fitSignalModel, badProbability, type SignalModelFit } from "./triage/signal-model.js";
+export { targetInclusion, paretoSample } from "./triage/design.js";
+export { hajekRatio, wilson } from "./triage/estimate.js";
+
 // The simulator, for tests and demos of your own
 export { startSimServer, type SimServer, type SimServerOptions } from "./providers/sim/server.js";
 export { DEFAULT_SIM_MODELS, simModel, type SimModel } from "./providers/sim/models.js";

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   "sim-server": async () => (await import("./sim-server.js")).simServerCommand,
   aggregate: async () => (await import("./aggregate.js")).aggregateCommand,
   rubric: async () => (await import("./rubric.js")).rubricCommand,
+  triage: async () => (await import("./triage.js")).triageCommand,
 };
 
 function version(): string {

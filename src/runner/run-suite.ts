@@ -35,6 +35,8 @@ export interface RunSuiteOptions {
   simulated?: boolean;
   /** Write reports (default true). */
   write?: boolean;
+  /** Id for a new run (default: a fresh timestamped id); a caller that keeps files beside the run names it first. */
+  run?: string;
 }
 
 export interface SuiteRun {
@@ -94,7 +96,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const candidateIds = suite.candidates.length ? suite.candidates.map((c) => c.id) : [...new Set(dataset.rows.map((r) => r.candidate))];
   const badGate = gateRefProblem(suite.gates, candidateIds, suite.rubrics.map((r) => r.id));
   if (badGate) throw new ConfigError(badGate, { file: suite.configFile ?? undefined });
-  const run = opts.resume ?? newRunId();
+  const run = opts.resume ?? opts.run ?? newRunId();
   const header = runHeader(run, new Date().toISOString(), suite, { file: dataset.file, goldRubrics: dataset.goldRubrics, candidates: candidateIds }, opts.simulated ?? false, sampled.note);
   // A log of critic 0.1 is carried on under the current version (its units are written as they are reached).
   const journal = await Journal.open(suite.cacheDir, header, resume ? { log: resume.version < JOURNAL_VERSION ? await upgradeLog(suite.cacheDir, resume, header) : resume, session: { at: header.startedAt, versions: header.versions, budget: suite.budget } } : undefined);
