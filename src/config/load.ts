@@ -235,6 +235,7 @@ function candidateTarget(spec: CandidateSpec, defaults: { concurrency: number; t
     return { kind: "http", id: spec.id, url: h.url, method: h.method, headers, secrets, body: h.body, output: h.output, inputTokens: h.inputTokens, outputTokens: h.outputTokens, cacheVersion: cacheVersionOf(spec), concurrency: spec.concurrency ?? defaults.concurrency, timeoutMs: spec.timeoutMs ?? defaults.timeoutMs };
   }
   const { provider, model } = parseModelRef(spec.model);
+  if (spec.stream && provider !== "openai") throw new ConfigError("stream: true is supported for OpenAI-compatible candidates only", { file, field: `candidates.${spec.id}.stream` });
   const overrides = overridesOf(spec);
   const shape = resolveShape(provider, model, "candidate", overrides);
   return { id: spec.id, provider, model, prompt: spec.prompt, system: spec.system, maxTokens: shape.maxTokens, temperature: shape.temperature, expectedOutputTokens: spec.expectedOutputTokens, shape, overrides, ...(spec.stream ? { stream: true } : {}) };

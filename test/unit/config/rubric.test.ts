@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLED_RUBRIC_DIR, loadRubricFile, parseRubric, resolveRubric } from "../../../src/config/rubric.js";
+import { BUNDLED_RUBRIC_DIR, closest, loadRubricFile, missingColumns, parseRubric, resolveRubric, rubricFromObject } from "../../../src/config/rubric.js";
 import { ConfigError, InputError } from "../../../src/errors.js";
 
 const FIX = "test/fixtures/bad-input";
@@ -131,5 +131,28 @@ describe("resolveRubric", () => {
   it("an unknown id is a configuration error naming it", async () => {
     await expect(resolveRubric("charm", [dir])).rejects.toThrow(ConfigError);
     await expect(resolveRubric("charm", [dir])).rejects.toThrow(/unknown rubric "charm"/);
+  });
+});
+
+describe("rubric ids and columns", () => {
+  it("suggests the closest id for a typo or a prefix, and nothing for an unrelated word", () => {
+    const ids = ["accuracy", "completeness", "helpfulness", "politeness", "safety"];
+    expect(closest("helpfullness", ids)).toBe("helpfulness");
+    expect(closest("polite", ids)).toBe("politeness");
+    expect(closest("Accuracy", ids)).toBe("accuracy");
+    expect(closest("banana", ids)).toBeNull();
+  });
+
+  it("names the columns a rubric shows that the dataset lacks; a conversation stands in for the input", () => {
+    expect(missingColumns({ inputs: ["input", "output", "reference"] }, ["id", "input", "output"])).toEqual(["reference"]);
+    expect(missingColumns({ inputs: ["input", "context", "output"] }, ["id", "messages"])).toEqual(["context"]);
+    expect(missingColumns({ inputs: ["conversation", "output"] }, ["id", "input"])).toEqual(["conversation"]);
+    expect(missingColumns({ inputs: ["input", "output"] }, ["id", "input"])).toEqual([]);
+  });
+
+  it("a rubric object from a config is validated like a file, with the place it came from", () => {
+    const r = rubricFromObject({ id: "tone", title: "Tone", question: "Q", inputs: ["input", "output"], scale: { 1: "a", 2: "b", 3: "c", 4: "d", 5: "e" } }, "critic.config.ts: rubrics[1]");
+    expect(r.levels).toEqual(["a", "b", "c", "d", "e"]);
+    expect(() => rubricFromObject({ id: "tone", title: "Tone", question: "Q", scale: { 1: "a", 2: "a", 3: "c" } }, "critic.config.ts: rubrics[1]")).toThrow("critic.config.ts: rubrics[1]: scale.2: description duplicates level 1");
   });
 });
