@@ -42,7 +42,6 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
   };
 
   return {
-    limiters: () => [...limiters.values()],
     async run(t: TaskCandidateTarget, row: TaskRow): Promise<Generation> {
       const key = t.cacheVersion === null ? "" : cacheKeyOf("task", t.id, t.cacheVersion, row);
       if (key) {
