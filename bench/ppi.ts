@@ -37,7 +37,7 @@ export interface PpiCoverage {
 
 /**
  * PPI++ on SummEval (issue 4): gpt-4 scores as the cheap labels on every summary, the expert
- * mean as gold on `nGold` random summaries, alpha 0.1; how often the interval covers the
+ * mean as gold on `nGold` random summaries, 95% intervals; how often the interval covers the
  * full-data expert mean, and its mean width against the gold-only interval.
  */
 export function summevalPpi(dir = SUMMEVAL, draws = 1000, nGold = 100): PpiCoverage[] {
@@ -54,8 +54,8 @@ export function summevalPpi(dir = SUMMEVAL, draws = 1000, nGold = 100): PpiCover
       const unlabelled = critic.filter((_, i) => !isGold[i]);
       const y = gold.map((i) => expert[i]!);
       const yHat = gold.map((i) => critic[i]!);
-      const ppi = ppiMean(y, yHat, unlabelled, { alpha: 0.1 })!;
-      const classical = ppiMean(y, yHat, unlabelled, { alpha: 0.1, lambda: "classical" })!;
+      const ppi = ppiMean(y, yHat, unlabelled, { alpha: 0.05 })!;
+      const classical = ppiMean(y, yHat, unlabelled, { alpha: 0.05, lambda: "classical" })!;
       if (ppi.ci.lo <= target && target <= ppi.ci.hi) covered++;
       widthPpi += ppi.ci.hi - ppi.ci.lo;
       widthClassical += classical.ci.hi - classical.ci.lo;
@@ -69,9 +69,9 @@ export async function rows(): Promise<BenchRow[]> {
   if (!existsSync(SUMMEVAL)) return [{ area: "ppi", metric: "SummEval PPI++", value: "skipped: ../shared/data absent", target: "", ok: null }];
   return summevalPpi().map((c) => ({
     area: "ppi",
-    metric: `SummEval ${c.dimension}: PPI++ coverage / width vs gold-only (100 gold, alpha 0.1, 1,000 draws)`,
+    metric: `SummEval ${c.dimension}: PPI++ coverage / width vs gold-only (100 gold, 95% intervals, 1,000 draws)`,
     value: `${(c.coverage * 100).toFixed(1)}% / ${c.widthPpi.toFixed(3)} vs ${c.widthClassical.toFixed(3)}`,
-    target: ">= 88%, narrower",
-    ok: c.coverage >= 0.88 && c.widthPpi < c.widthClassical,
+    target: ">= 93%, narrower",
+    ok: c.coverage >= 0.93 && c.widthPpi < c.widthClassical,
   }));
 }

@@ -9,18 +9,16 @@
 // - peak RSS of `critic triage` on a 1,000,000-line log, heap capped at 256 MB.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
-import { generateOutput } from "../src/providers/sim/generate.js";
-import { DEFAULT_SIM_MODELS, simModel } from "../src/providers/sim/models.js";
+import { DEFAULT_SIM_MODELS } from "../src/providers/sim/models.js";
 import { startSimServer } from "../src/providers/sim/server.js";
 import { drawSample } from "../src/triage/draw.js";
 import { failureRate } from "../src/triage/estimate.js";
-import { type SimLogOptions, simCriticLevel, simLogLine } from "../src/triage/simulate.js";
+import { SIM_LOG_WRITERS, simCriticLevel, simLogLine, writeSimLog } from "../src/triage/simulate.js";
 import type { BenchRow } from "./row.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -31,29 +29,6 @@ const SEEDS = 200;
 const BIG = 1_000_000;
 const HEAP_MB = 256;
 const SIM_SEED = 12;
-
-// Writers of the log's replies: the simulator knows what each wrote, so its critics judge them by that truth.
-const GOOD = simModel({ name: "sim-writer-good", role: "candidate", defaultQuality: 6.2, verbosity: 2 });
-const BAD = simModel({ name: "sim-writer-bad", role: "candidate", defaultQuality: 1.6, verbosity: 2 });
-
-async function writeLog(file: string, n: number, opts: SimLogOptions): Promise<Set<string>> {
-  const bad = new Set<string>();
-  const out = createWriteStream(file);
-  let chunk = "";
-  for (let i = 0; i < n; i++) {
-    const { line, truth } = simLogLine(opts, i);
-    if (truth.bad) bad.add(line.id);
-    const output = line.output === "" ? "" : generateOutput(SIM_SEED, truth.bad ? BAD : GOOD, line.input);
-    chunk += `${JSON.stringify({ ...line, output })}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
-      chunk = "";
-    }
-  }
-  out.write(chunk);
-  await new Promise<void>((r) => out.end(() => r()));
-  return bad;
-}
 
 const SIGNALS = [
   { name: "thumbs_down", column: "feedback", equals: -1 },
@@ -71,7 +46,7 @@ async function triage(dir: string, name: string, heapMb?: number): Promise<{ wal
 async function endToEnd(dir: string, baseURL: string): Promise<BenchRow[]> {
   const log = join(dir, "log.jsonl");
   // No empty replies here: the simulator judges a text it did not write at random, not as the truth says.
-  const bad = await writeLog(log, LINES, { seed: "e2e", emptyRate: 0 });
+  const bad = await writeSimLog(log, LINES, { seed: "e2e", emptyRate: 0 }, SIM_SEED);
   const base = { rubrics: ["helpfulness"], critics: ["openai:sim-critic-strong"], providers: { openai: { baseURL, concurrency: 32 } }, cacheDir: join(dir, ".critic") };
   const n = Math.round(BUDGET * LINES);
   await writeFile(join(dir, "signals.json"), JSON.stringify({ ...base, triage: { log, maxJudgments: n, signals: SIGNALS } }));
@@ -161,7 +136,7 @@ function coverage(): BenchRow[] {
 
 async function memory(dir: string, baseURL: string): Promise<BenchRow[]> {
   const log = join(dir, "big.jsonl");
-  await writeLog(log, BIG, { seed: "big", emptyRate: 0 });
+  await writeSimLog(log, BIG, { seed: "big", emptyRate: 0 }, SIM_SEED);
   await writeFile(join(dir, "big.json"), JSON.stringify({ rubrics: ["helpfulness"], critics: ["openai:sim-critic-strong"], providers: { openai: { baseURL, concurrency: 32 } }, cacheDir: join(dir, ".critic"), triage: { log, maxJudgments: 2000, signals: SIGNALS } }));
   let r: Awaited<ReturnType<typeof triage>> | null = null;
   try {
@@ -182,7 +157,7 @@ async function memory(dir: string, baseURL: string): Promise<BenchRow[]> {
 
 export async function rows(): Promise<BenchRow[]> {
   const dir = await mkdtemp(join(tmpdir(), "critic-triage-bench-"));
-  const sim = await startSimServer({ seed: SIM_SEED, models: [...DEFAULT_SIM_MODELS, GOOD, BAD] });
+  const sim = await startSimServer({ seed: SIM_SEED, models: [...DEFAULT_SIM_MODELS, ...SIM_LOG_WRITERS] });
   try {
     return [...(await endToEnd(dir, sim.openaiBaseURL)), ...coverage(), ...(await memory(dir, sim.openaiBaseURL))];
   } finally {

@@ -104,9 +104,10 @@ export interface CellSummary {
   method: string;
   /**
    * Prediction-powered (PPI++) estimate of the human-gold mean, when some outputs carry gold:
-   * the critics' estimates on every output, rectified by the gold subset; 90% interval.
+   * the critics' estimates on every output, rectified by the gold subset; 95% interval, on the
+   * human (gold) scale.
    */
-  ppi?: { estimate: number; ci90: Interval; lambda: number; nGold: number; classicalCi90: Interval | null } | null;
+  ppi?: { estimate: number; ci95: Interval; lambda: number; nGold: number; classicalCi95: Interval | null; scale: "human" } | null;
 }
 
 export interface UsageSummary {
@@ -119,6 +120,8 @@ export interface UsageSummary {
   failed: number;
   inputTokens: number;
   outputTokens: number;
+  /** The hidden reasoning part of outputTokens (reasoning models); priced as output. */
+  reasoningTokens?: number;
   costUsd: number | null;
   latencyMs: LatencySummary;
   /** Streamed candidates: time to the first token (p50/p95/p99/max), as a chat user feels it. */
@@ -136,6 +139,8 @@ export interface PairwiseResult {
   /** Mean of score(A) - score(B) over items both have, with a 95% interval. */
   meanDiff: number | null;
   diffCi95: Interval | null;
+  /** "confidence-sequence" when the pair was compared sequentially (anytime-valid); fixed-n otherwise. */
+  interval?: "fixed-n" | "confidence-sequence";
   n: number;
   /**
    * The same comparison at equal length: each item's difference corrected by the rubric's
@@ -180,6 +185,11 @@ export interface LabelModelSummary {
   reason: string | null;
   /** True when the critics' qualities are not identified (two critics, no gold): the estimate is their plain mean. */
   notIdentified?: boolean;
+  /**
+   * The scale of every estimate of this rubric: "critic" (fitted without gold, or a critic's
+   * levels chosen by gold) or "human" (a label model anchored on gold labels). Never both.
+   */
+  scale?: "critic" | "human";
   critics: { id: string; accuracy: number | null; bias: number | null; spread: number | null }[];
 }
 

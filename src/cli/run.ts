@@ -133,10 +133,10 @@ export async function runAndReport(io: CommandIO, suite: Awaited<ReturnType<type
 async function suiteOfRun(run: string, cwd: string, env: NodeJS.ProcessEnv, flags: SuiteFlags): Promise<Suite> {
   const log = await readJournal(resolve(cwd, ".critic"), run);
   if (log.version < 2) throw new ConfigError(`run ${run} was started by critic 0.1, whose log does not record its suite; resume it with the flags or config that started it`);
-  const s = suiteOfLog(log.header, { openai: env.OPENAI_API_KEY || undefined, anthropic: env.ANTHROPIC_API_KEY || undefined });
+  const s = suiteOfLog(log.header, { openai: env.OPENAI_API_KEY || undefined, anthropic: env.ANTHROPIC_API_KEY || undefined }, env);
   const providers = { ...s.providers };
   if (flags.baseURL) providers.openai = { ...providers.openai, baseURL: flags.baseURL };
-  if (flags.concurrency) for (const k of ["openai", "anthropic"] as const) providers[k] = { ...providers[k], concurrency: flags.concurrency };
+  if (flags.concurrency) for (const k of Object.keys(providers)) providers[k] = { ...providers[k]!, concurrency: flags.concurrency };
   const suite: Suite = {
     ...s,
     providers,
@@ -150,7 +150,7 @@ async function suiteOfRun(run: string, cwd: string, env: NodeJS.ProcessEnv, flag
   if (own) throw new ConfigError(`run ${run} has the ${own.kind} candidate "${own.id}", which its log cannot hold; resume it with its config: critic run --config FILE --resume ${run}`);
   for (const t of [...suite.critics, ...suite.candidates.filter(isModelCandidate)]) {
     const p = suite.providers[t.provider];
-    if (!p.apiKey && !p.baseURL) throw new ConfigError(`${t.id} needs ${t.provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY"} in the environment (or a base URL for a local server)`, { field: "critics" });
+    if (!p.apiKey && (!p.baseURL || (p.apiKeyEnv && t.provider !== "openai" && t.provider !== "anthropic"))) throw new ConfigError(`${t.id} needs ${p.apiKeyEnv ?? "an API key"} in the environment (or a base URL for a local server)`, { field: "critics" });
   }
   return suite;
 }

@@ -78,7 +78,8 @@ export const triageCommand: Command = {
       const table = new Table({ head: ["Model", "Role", "Calls", "Input tokens", "Output tokens", "Dollars"], style: { head: [], border: [] } });
       for (const l of p.plan.lines) table.push([l.id, l.role, l.calls, l.inputTokens.toLocaleString("en-US"), l.outputTokens.toLocaleString("en-US"), fmtUsd(l.usd)]);
       io.stdout(table.toString());
-      io.stdout(`Planned: ${p.plan.calls} calls, ${fmtUsd(p.plan.usd)}${p.plan.unpriced.length ? ` + unknown for ${p.plan.unpriced.join(", ")} (no price)` : ""}, about ${Math.ceil(p.plan.seconds)} s.`);
+      const range = `range ${p.plan.range[0]}-${p.plan.range[1]} calls${p.plan.usdRange ? `, ${fmtUsd(p.plan.usdRange[0])}-${fmtUsd(p.plan.usdRange[1])}` : ""}`;
+      io.stdout(`Planned: ${p.plan.calls} calls, ${fmtUsd(p.plan.usd)}${p.plan.unpriced.length ? ` + unknown for ${p.plan.unpriced.join(", ")} (no price)` : ""} (${range}), about ${Math.ceil(p.plan.seconds)} s.`);
       io.stdout(`Assumptions: ${p.plan.assumptions.join("; ")}.`);
       return 0;
     }

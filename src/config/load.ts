@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, fieldPath } from "../errors.js";
 import type { Gate } from "../gates/types.js";
+import { targetPrice, withProviderPrices } from "../providers/prices.js";
 import { type RequestShape, type ShapeOverrides, resolveShape } from "../providers/shapes.js";
 import { type Rubric, resolveRubric, rubricFromObject, rubricToObject } from "./rubric.js";
 import { writeInlineData } from "./inline-data.js";
@@ -12,10 +13,15 @@ import type { TaskFn } from "../candidates/types.js";
 import type { z } from "zod";
 import { type CandidateSpec, candidateKind, type CascadeSpec, type CompareSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
 
-export type ProviderKind = "openai" | "anthropic";
+/** A provider's name: `openai`, `anthropic`, or one the config gives under `providers`. */
+export type ProviderKind = string;
+
+/** The API a provider speaks. */
+export type ProviderType = "openai" | "anthropic" | "azure-openai";
 
 export interface ModelTarget {
   id: string;
+  /** The provider's name (the part before the colon of the model reference). */
   provider: ProviderKind;
   model: string;
 }
@@ -85,11 +91,20 @@ export function isModelCandidate(t: SuiteCandidate): t is CandidateTarget {
 }
 
 export interface ProviderSettings {
+  type: ProviderType;
   baseURL?: string;
   /** Resolved from the environment; never written anywhere. */
   apiKey?: string;
+  /** The environment variable the key comes from, to name in errors. */
+  apiKeyEnv?: string;
   concurrency: number;
+  headers?: Record<string, string>;
+  prices?: Record<string, Price>;
+  apiVersion?: string;
 }
+
+/** The API family whose request shapes a provider type takes. */
+export const apiOf = (type: ProviderType): "openai" | "anthropic" => (type === "anthropic" ? "anthropic" : "openai");
 
 /** A fully resolved suite: precedence flags > config file > environment > defaults is applied here and only here. */
 export interface Suite {
@@ -100,6 +115,7 @@ export interface Suite {
   rubrics: Rubric[];
   critics: CriticTarget[];
   candidates: SuiteCandidate[];
+  /** By name: `openai` and `anthropic` always, plus the config's named providers. */
   providers: Record<ProviderKind, ProviderSettings>;
   timeoutMs: number;
   maxRetries: number;
@@ -114,6 +130,8 @@ export interface Suite {
   cacheDir: string;
   seed: number;
   gates: Gate[];
+  /** Family-wise correction over the gates. */
+  gatesCorrection: "holm" | "none";
 }
 
 /** What the command line can override. */
@@ -182,7 +200,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
 
 function parseModelRef(ref: string): { provider: ProviderKind; model: string } {
   const i = ref.indexOf(":");
-  return { provider: ref.slice(0, i) as ProviderKind, model: ref.slice(i + 1) };
+  return { provider: ref.slice(0, i), model: ref.slice(i + 1) };
 }
 
 function overridesOf(spec: ShapeOverrides): ShapeOverrides {
@@ -195,20 +213,21 @@ function overridesOf(spec: ShapeOverrides): ShapeOverrides {
   return o;
 }
 
-function criticTarget(spec: CriticSpec, logprobsDefault: boolean): CriticTarget {
+function criticTarget(spec: CriticSpec, logprobsDefault: boolean, typeOf: (provider: string) => ProviderType): CriticTarget {
   const ref = typeof spec === "string" ? spec : spec.model;
   const { provider, model } = parseModelRef(ref);
   const id = typeof spec === "string" ? ref : (spec.id ?? ref);
-  const requested = provider === "openai" && (typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault));
+  const api = apiOf(typeOf(provider));
+  const requested = api === "openai" && (typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault));
   const overrides = typeof spec === "string" ? {} : overridesOf(spec);
-  const shape = resolveShape(provider, model, "critic", overrides);
+  const shape = resolveShape(api, model, "critic", overrides);
   return { id, provider, model, logprobs: requested && shape.logprobs, ...(requested && !shape.logprobs ? { logprobsUnavailable: true } : {}), shape, overrides };
 }
 
 /** `cache: true` or a `version` turns a task's or service's output cache on; the version is part of the key. */
 const cacheVersionOf = (spec: { cache?: boolean; version?: string }): string | null => (spec.version ?? (spec.cache ? "" : null));
 
-function candidateTarget(spec: CandidateSpec, defaults: { concurrency: number; timeoutMs: number }, env: Record<string, string | undefined>, file?: string): SuiteCandidate {
+function candidateTarget(spec: CandidateSpec, typeOf: (provider: string) => ProviderType, defaults: { concurrency: number; timeoutMs: number }, env: Record<string, string | undefined>, file?: string): SuiteCandidate {
   if ("task" in spec) {
     return { kind: "task", id: spec.id, task: spec.task, cacheVersion: cacheVersionOf(spec), concurrency: spec.concurrency ?? defaults.concurrency, timeoutMs: spec.timeoutMs ?? defaults.timeoutMs, retries: spec.retries ?? 0 };
   }
@@ -235,9 +254,9 @@ function candidateTarget(spec: CandidateSpec, defaults: { concurrency: number; t
     return { kind: "http", id: spec.id, url: h.url, method: h.method, headers, secrets, body: h.body, output: h.output, inputTokens: h.inputTokens, outputTokens: h.outputTokens, cacheVersion: cacheVersionOf(spec), concurrency: spec.concurrency ?? defaults.concurrency, timeoutMs: spec.timeoutMs ?? defaults.timeoutMs };
   }
   const { provider, model } = parseModelRef(spec.model);
-  if (spec.stream && provider !== "openai") throw new ConfigError("stream: true is supported for OpenAI-compatible candidates only", { file, field: `candidates.${spec.id}.stream` });
+  if (spec.stream && typeOf(provider) !== "openai") throw new ConfigError("stream: true is supported for OpenAI-compatible candidates only", { file, field: `candidates.${spec.id}.stream` });
   const overrides = overridesOf(spec);
-  const shape = resolveShape(provider, model, "candidate", overrides);
+  const shape = resolveShape(apiOf(typeOf(provider)), model, "candidate", overrides);
   return { id: spec.id, provider, model, prompt: spec.prompt, system: spec.system, maxTokens: shape.maxTokens, temperature: shape.temperature, expectedOutputTokens: spec.expectedOutputTokens, shape, overrides, ...(spec.stream ? { stream: true } : {}) };
 }
 
@@ -301,24 +320,49 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
   }
 
   const concurrency = flags.concurrency ?? c.concurrency ?? 8;
-  const provider = (kind: ProviderKind): ProviderSettings => {
-    const s = c.providers?.[kind];
-    const envBase = kind === "openai" ? env.OPENAI_BASE_URL : env.ANTHROPIC_BASE_URL;
-    const baseURL = (kind === "openai" ? flags.baseURL : undefined) ?? s?.baseURL ?? envBase ?? undefined;
-    const keyVar = s?.apiKeyEnv ?? (kind === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY");
-    return { baseURL, apiKey: env[keyVar] || undefined, concurrency: flags.concurrency ?? s?.concurrency ?? concurrency };
+  const file = configFile ?? undefined;
+  const provider = (name: string): ProviderSettings => {
+    const s = c.providers?.[name];
+    const type = s?.type ?? (name === "openai" || name === "anthropic" ? name : undefined);
+    if (!type) throw new ConfigError(`give the provider a type: "openai" (any OpenAI-compatible server), "anthropic" or "azure-openai"`, { file, field: `providers.${name}.type` });
+    const isDefault = name === "openai" || name === "anthropic";
+    const envBase = name === "openai" ? env.OPENAI_BASE_URL : name === "anthropic" ? env.ANTHROPIC_BASE_URL : undefined;
+    const baseURL = (name === "openai" ? flags.baseURL : undefined) ?? s?.baseURL ?? (envBase || undefined);
+    if (type === "azure-openai" && !baseURL) throw new ConfigError("an azure-openai provider needs its endpoint as baseURL, e.g. https://my-resource.openai.azure.com", { file, field: `providers.${name}.baseURL` });
+    // A named provider without apiKeyEnv is a local server that needs no key.
+    const keyVar = s?.apiKeyEnv ?? (isDefault ? (name === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY") : undefined);
+    return {
+      type,
+      baseURL,
+      apiKey: keyVar ? env[keyVar] || undefined : undefined,
+      apiKeyEnv: keyVar,
+      concurrency: flags.concurrency ?? s?.concurrency ?? concurrency,
+      ...(s?.headers ? { headers: s.headers } : {}),
+      ...(s?.prices ? { prices: s.prices } : {}),
+      ...(type === "azure-openai" ? { apiVersion: s?.apiVersion ?? "2024-10-21" } : {}),
+    };
   };
-  const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? false));
+  const providers: Record<string, ProviderSettings> = { openai: provider("openai"), anthropic: provider("anthropic") };
+  for (const name of Object.keys(c.providers ?? {})) providers[name] ??= provider(name);
+  const typeOf = (name: string): ProviderType => providers[name]?.type ?? "openai";
+  const refs = [...c.critics.map((x, i) => [typeof x === "string" ? x : x.model, `critics[${i}]`] as const), ...(c.candidates ?? []).flatMap((x, i) => ("model" in x ? [[x.model, `candidates[${i}].model`] as const] : []))];
+  for (const [ref, field] of refs) {
+    const name = parseModelRef(ref).provider;
+    if (!providers[name]) throw new ConfigError(`"${ref}" names provider "${name}", which is not configured: add it under providers (with its type and baseURL), or use openai: or anthropic:`, { file, field });
+  }
+  const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? false, typeOf));
   const timeoutMs = flags.timeoutMs ?? c.timeoutMs ?? 60_000;
-  const candidates = (c.candidates ?? []).map((spec) => candidateTarget(spec, { concurrency, timeoutMs }, env, configFile ?? undefined));
+  const candidates = (c.candidates ?? []).map((spec) => candidateTarget(spec, typeOf, { concurrency, timeoutMs }, env, configFile ?? undefined));
   rejectDuplicates(critics.map((x) => x.id), "critics", configFile ?? undefined);
   rejectDuplicates(candidates.map((x) => x.id), "candidates", configFile ?? undefined);
-  const providers = { openai: provider("openai"), anthropic: provider("anthropic") };
   for (const t of [...critics, ...candidates.filter(isModelCandidate)]) {
-    const p = providers[t.provider];
-    if (!p.apiKey && !p.baseURL && !opts.offline) {
-      const envName = t.provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY";
-      throw new ConfigError(`${t.id} needs ${envName} in the environment (or a base URL for a local server)`, { field: "critics" });
+    const p = providers[t.provider]!;
+    if (p.apiKey || opts.offline) continue;
+    // The default providers take a base URL instead of a key (a local server); a named one without apiKeyEnv is local.
+    const named = c.providers?.[t.provider] && t.provider !== "openai" && t.provider !== "anthropic";
+    if (named && p.apiKeyEnv) throw new ConfigError(`${t.id} needs ${p.apiKeyEnv} in the environment`, { file, field: `providers.${t.provider}.apiKeyEnv` });
+    if (!p.baseURL) {
+      throw new ConfigError(`${t.id} needs ${p.apiKeyEnv ?? "an apiKeyEnv"} in the environment (or a base URL for a local server)`, named ? { file, field: `providers.${t.provider}` } : { field: "critics" });
     }
   }
   const rubricDirs = [join(baseDir, "rubrics")];
@@ -339,6 +383,19 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
       throw new ConfigError(`the cascade's threshold needs the cheap critic's logprobs, but ${why}; give the cascade a band instead, e.g. band: [3, 5] (escalate when the cheap critic's level is in it)`, { file: configFile ?? undefined, field: "cascade" });
     }
   }
+  const suitePrices = withProviderPrices(c.prices ?? {}, providers);
+  // A dollar cap is only enforced on calls whose price is known: refuse to start rather than overspend silently.
+  const budgetUsd = flags.budgetUsd ?? c.budget?.usd;
+  if (budgetUsd !== undefined) {
+    const unpriced = [...critics, ...candidates.filter(isModelCandidate)].filter((t) => !targetPrice(t, suitePrices));
+    if (unpriced.length) {
+      const m = unpriced[0]!.model;
+      throw new ConfigError(
+        `--budget-usd ${budgetUsd} cannot be enforced: model "${m}" (${unpriced.map((t) => t.id).join(", ")}) has no price. Add its list price in dollars per million tokens to the config, e.g. prices: { "${m}": { input: 0.5, output: 1.5 } }`,
+        { file: configFile ?? undefined, field: "prices" },
+      );
+    }
+  }
   if (c.compare?.rubric && !rubrics.some((r) => r.id === c.compare?.rubric)) {
     throw new ConfigError(`unknown rubric "${c.compare.rubric}"`, { file: configFile ?? undefined, field: "compare.rubric" });
   }
@@ -355,7 +412,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     timeoutMs,
     maxRetries: flags.maxRetries ?? c.maxRetries ?? 6,
     maxOutputChars: c.maxOutputChars ?? 20_000,
-    prices: c.prices ?? {},
+    prices: suitePrices,
     budget: { usd: flags.budgetUsd ?? c.budget?.usd, calls: flags.maxCalls ?? c.budget?.calls, tokens: flags.maxTokens ?? c.budget?.tokens },
     sample: c.sample,
     stratifyBy: c.stratifyBy,
@@ -365,7 +422,17 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     cacheDir,
     seed: flags.seed ?? c.seed ?? 1,
     gates: c.gates ?? [],
+    gatesCorrection: c.gatesCorrection ?? "none",
   };
+}
+
+function namedProviders(suite: Suite): Record<string, { type: ProviderType; baseURL?: string; apiKeyEnv?: string; concurrency: number; apiVersion?: string }> | undefined {
+  const out: ReturnType<typeof namedProviders> = {};
+  for (const [name, p] of Object.entries(suite.providers)) {
+    if (name === "openai" || name === "anthropic") continue;
+    out[name] = { type: p.type, ...(p.baseURL ? { baseURL: p.baseURL } : {}), ...(p.apiKeyEnv ? { apiKeyEnv: p.apiKeyEnv } : {}), concurrency: p.concurrency, ...(p.apiVersion ? { apiVersion: p.apiVersion } : {}) };
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**
@@ -381,6 +448,8 @@ export function suiteToConfig(suite: Suite): SuiteConfigInput {
     // A function cannot be stored, and a service's headers may hold secrets: the journal holds their outputs instead.
     candidates: suite.candidates.map((c) => (isModelCandidate(c) ? { id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, ...c.overrides, expectedOutputTokens: c.expectedOutputTokens, ...(c.stream ? { stream: true } : {}) } : { id: c.id, recorded: c.kind })),
     prices: suite.prices,
+    // Named providers, without keys or headers (headers may carry credentials): enough to rebuild the run.
+    ...(namedProviders(suite) ? { providers: namedProviders(suite) } : {}),
     maxOutputChars: suite.maxOutputChars,
     sample: suite.sample,
     stratifyBy: suite.stratifyBy,

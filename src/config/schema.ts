@@ -4,18 +4,26 @@ import { GateSchema } from "../gates/schema.js";
 
 const positive = z.number().positive();
 
-/** `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`. */
-export const ModelRef = z.string().regex(/^(openai|anthropic):.+$/, 'expected "openai:<model>" or "anthropic:<model>"');
+/** `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, or `<provider>:<model>` for a provider named under `providers`. */
+export const ModelRef = z.string().regex(/^[A-Za-z][\w-]*:.+$/, 'expected "<provider>:<model>": "openai:<model>", "anthropic:<model>", or a provider named under providers');
 
 /** Dollars per million tokens. */
 export const PriceSchema = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict();
 
 export const ProviderSettingsSchema = z
   .object({
+    /** The API it speaks; defaults to the provider's name when that is `openai` or `anthropic`. */
+    type: z.enum(["openai", "anthropic", "azure-openai"]).optional(),
     baseURL: z.url().optional(),
     /** Name of the environment variable holding the key (never the key itself in a config file). */
     apiKeyEnv: z.string().optional(),
+    /** Sent with every request to this provider (a gateway's routing or team header, say). */
+    headers: z.record(z.string(), z.string()).optional(),
     concurrency: z.number().int().positive().optional(),
+    /** Dollars per million tokens for this provider's models (a gateway's own prices, 0 for a local server). */
+    prices: z.record(z.string(), PriceSchema).optional(),
+    /** azure-openai: the `api-version` query parameter (default 2024-10-21). */
+    apiVersion: z.string().min(1).optional(),
   })
   .strict();
 
@@ -169,7 +177,8 @@ export const SuiteConfigSchema = z
     rubrics: z.array(z.union([z.string().min(1), z.custom<RubricObject>((v) => typeof v === "object" && v !== null && !Array.isArray(v), { message: "must be a rubric id, a path, or a rubric object" })])).min(1),
     critics: z.array(CriticSpecSchema).min(1),
     candidates: z.array(CandidateSpecSchema).optional(),
-    providers: z.object({ openai: ProviderSettingsSchema.optional(), anthropic: ProviderSettingsSchema.optional() }).strict().optional(),
+    /** Named endpoints: `openai` and `anthropic` always exist; any other name needs a `type`. */
+    providers: z.record(z.string().regex(/^[A-Za-z][\w-]*$/, "a provider name is a letter followed by letters, digits, - or _"), ProviderSettingsSchema).optional(),
     concurrency: z.number().int().positive().max(1024).optional(),
     timeoutMs: z.number().int().positive().optional(),
     maxRetries: z.number().int().min(0).max(20).optional(),
@@ -187,6 +196,8 @@ export const SuiteConfigSchema = z
     seed: z.number().int().optional(),
     /** Quality gates decided on 95% intervals after the run; `critic run` exits 1 when one fails. */
     gates: z.array(GateSchema).optional(),
+    /** "holm": Holm's family-wise correction over the gates (default "none": each gate at its own 95%). */
+    gatesCorrection: z.enum(["holm", "none"]).optional(),
   })
   .strict();
 

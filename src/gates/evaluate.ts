@@ -1,12 +1,29 @@
 /**
  * Decide gates on a RunResult. Pure: reads the cells (mean, 95% interval) and pairwise
  * differences the run already estimated, and the per-item scores for the worst items.
- * A gate without an interval (no data, or n < 2) fails: "cannot tell" is not a pass.
+ * A gate without an interval (no data, or n < 2), on fewer than MIN_GATE_ITEMS items or on an
+ * interval of zero width says "cannot tell", and "cannot tell" is not a pass.
  */
 import type { Interval, PairwiseResult, RunResult, ScoreRow } from "../run-result.js";
+import { errorFunction } from "simple-statistics";
+import { normalQuantile, studentTCdf, studentTQuantile } from "../stats/intervals.js";
 import type { CompareGate, Gate, GateItem, GateOutcome, MeanGate } from "./types.js";
 
 const WORST = 5;
+
+/**
+ * Fewer items than this and a gate says "cannot tell": a t interval on 1..7 scores is only as
+ * good as the normal approximation, and with a handful of items one odd output decides the
+ * verdict (the seeded coverage test in test/unit/gates checks n = 3, 5 and 10).
+ */
+export const MIN_GATE_ITEMS = 10;
+
+/** Why the interval cannot decide the gate, or null when it can. */
+function cannotTell(ci: Interval, n: number): string | null {
+  if (n < MIN_GATE_ITEMS) return `only ${n} item${n === 1 ? "" : "s"}, fewer than the ${MIN_GATE_ITEMS} a gate needs`;
+  if (!(ci.hi > ci.lo)) return "its interval has zero width, which no finite sample supports";
+  return null;
+}
 
 /** 2 decimals, a true minus sign. */
 export function fmtGateNum(x: number): string {
@@ -40,19 +57,40 @@ function pair(r: RunResult, rubric: string, a: string, b: string): PairwiseResul
 function evaluateMean(r: RunResult, g: MeanGate): GateOutcome {
   const lower = g.atLeast !== undefined;
   const threshold = (lower ? g.atLeast : g.atMost) as number;
-  const cell = r.cells.find((c) => c.candidate === g.candidate && c.rubric === g.rubric);
+  const found = r.cells.find((c) => c.candidate === g.candidate && c.rubric === g.rubric);
+  const human = g.scale === "human";
+  // On the human scale the cell's numbers are PPI++'s: the critics' estimate rectified by gold.
+  const cell = found && human ? { ...found, mean: found.ppi?.estimate ?? null, ci95: found.ppi?.ci95 ?? null, n: found.ppi?.nGold ?? 0 } : found;
+  if (found && human && !found.ppi) {
+    return {
+      gate: g,
+      name: gateName(g),
+      threshold,
+      rule: lower ? "lower>=" : "upper<=",
+      worst: [],
+      scale: "human",
+      pass: false,
+      verdict: "cannot tell",
+      estimate: null,
+      interval: null,
+      n: 0,
+      message: `no human-scale estimate of ${g.candidate} on ${g.rubric}: it needs at least 10 outputs with gold labels, so the gate cannot pass.`,
+    };
+  }
   const rows = [...scoresOf(r, g.candidate, g.rubric).values()].filter((s): s is ScoreRow & { score: number } => s.score !== null);
   rows.sort((x, y) => (lower ? x.score - y.score : y.score - x.score) || (x.item < y.item ? -1 : 1));
   const worst: GateItem[] = rows.slice(0, WORST).map((s) => ({ item: s.item, score: s.score, baseline: null, diff: null, outputPreview: s.outputPreview }));
-  const base = { gate: g, name: gateName(g), threshold, rule: lower ? ("lower>=" as const) : ("upper<=" as const), worst };
-  const what = `mean score of ${g.candidate} on ${g.rubric}`;
+  const base = { gate: g, name: gateName(g), threshold, rule: lower ? ("lower>=" as const) : ("upper<=" as const), worst, scale: human ? ("human" as const) : ("critic" as const) };
+  const what = human ? `human-scale (PPI++) mean of ${g.candidate} on ${g.rubric}` : `mean score of ${g.candidate} on ${g.rubric}`;
   if (!cell || cell.mean === null) return { ...base, pass: false, estimate: null, interval: null, n: cell?.n ?? 0, message: `no scores for ${g.candidate} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
   if (!cell.ci95) return { ...base, pass: false, estimate: cell.mean, interval: null, n: cell.n, message: `${what} is ${fmtGateNum(cell.mean)} with no 95% interval (n = ${cell.n}), so the gate cannot pass.` };
+  const unsure = cannotTell(cell.ci95, cell.n);
+  if (unsure) return { ...base, pass: false, verdict: "cannot tell", estimate: cell.mean, interval: cell.ci95, n: cell.n, message: `${what} is ${fmtGateNum(cell.mean)}, 95% CI ${fmtCi(cell.ci95)} (n = ${cell.n}): cannot tell, ${unsure}, so the gate does not pass.` };
   const bound = lower ? cell.ci95.lo : cell.ci95.hi;
   const pass = lower ? bound >= threshold : bound <= threshold;
   const rel = lower ? (pass ? "is at least" : "is below") : pass ? "is at most" : "is above";
   const message = `${what} is ${fmtGateNum(cell.mean)}, 95% CI ${fmtCi(cell.ci95)} (n = ${cell.n}); the ${lower ? "lower" : "upper"} bound ${fmtGateNum(bound)} ${rel} the threshold ${threshold}.`;
-  return { ...base, pass, estimate: cell.mean, interval: cell.ci95, n: cell.n, message };
+  return { ...base, pass, verdict: pass ? "pass" : "fail", estimate: cell.mean, interval: cell.ci95, n: cell.n, message };
 }
 
 function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
@@ -68,11 +106,13 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
     items.push({ item, score: s.score, baseline: b.score, diff: s.score - b.score, outputPreview: s.outputPreview });
   }
   items.sort((x, y) => (x.diff as number) - (y.diff as number) || (x.item < y.item ? -1 : 1));
-  const base = { gate: g, name: gateName(g), threshold, rule: "lower>" as const, worst: items.slice(0, WORST) };
+  const base = { gate: g, name: gateName(g), threshold, rule: "lower>" as const, worst: items.slice(0, WORST), scale: "critic" as const };
   const p = pair(r, g.rubric, g.candidate, g.baseline);
   const what = `paired difference ${g.candidate} − ${g.baseline} on ${g.rubric}`;
   if (!p || p.meanDiff === null) return { ...base, pass: false, estimate: null, interval: null, n: p?.n ?? 0, message: `no paired scores for ${g.candidate} and ${g.baseline} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
   if (!p.diffCi95) return { ...base, pass: false, estimate: p.meanDiff, interval: null, n: p.n, message: `${what} is ${fmtGateNum(p.meanDiff)} with no 95% interval (n = ${p.n}), so the gate cannot pass.` };
+  const unsure = cannotTell(p.diffCi95, p.n);
+  if (unsure) return { ...base, pass: false, verdict: "cannot tell", estimate: p.meanDiff, interval: p.diffCi95, n: p.n, message: `${what} is ${fmtGateNum(p.meanDiff)}, 95% CI ${fmtCi(p.diffCi95)} (n = ${p.n} paired items): cannot tell, ${unsure}, so the gate does not pass.` };
   const pass = p.diffCi95.lo > threshold;
   const claim = inferiority ? `non-inferiority margin ${margin}` : `superiority margin ${margin}`;
   const verdict = pass
@@ -83,7 +123,7 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
       ? `${g.candidate} may be worse than ${g.baseline} by ${margin} or more`
       : `${g.candidate} is not shown better than ${g.baseline} by more than ${margin}`;
   const message = `${what} is ${fmtGateNum(p.meanDiff)}, 95% CI ${fmtCi(p.diffCi95)} (n = ${p.n} paired items); the lower bound ${fmtGateNum(p.diffCi95.lo)} is ${pass ? "above" : "not above"} ${fmtGateNum(threshold)} (${claim}): ${verdict}.`;
-  return { ...base, pass, estimate: p.meanDiff, interval: p.diffCi95, n: p.n, message };
+  return { ...base, pass, verdict: pass ? "pass" : "fail", estimate: p.meanDiff, interval: p.diffCi95, n: p.n, message };
 }
 
 /**
@@ -92,13 +132,65 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
  *   const outcomes = evaluateGates(result, [{ type: "mean", candidate: "v2", rubric: "politeness", atLeast: 5.5 }]);
  *   if (outcomes.some((o) => !o.pass)) process.exitCode = 1;
  */
-export function evaluateGates(r: RunResult, gates: readonly Gate[]): GateOutcome[] {
-  return gates.map((g) => (g.type === "mean" ? evaluateMean(r, g) : evaluateCompare(r, g)));
+export function evaluateGates(r: RunResult, gates: readonly Gate[], opts: { familywise?: "holm" | "none" } = {}): GateOutcome[] {
+  const out = gates.map((g) => (g.type === "mean" ? evaluateMean(r, g) : evaluateCompare(r, g)));
+  return opts.familywise === "holm" ? holm(out) : out;
+}
+
+/** One-sided level of a 95% interval's deciding bound. */
+const ONE_SIDED = 0.025;
+
+/**
+ * One-sided p-value of the gate's claim (mean beyond the threshold, or difference above it)
+ * from the estimate and its interval, read back as a t (n − 1 df) or, for PPI++, normal
+ * statistic: the test whose inversion is the interval the gate already uses.
+ */
+function claimP(o: GateOutcome): number | null {
+  if (o.estimate === null || !o.interval || o.verdict === "cannot tell") return null;
+  const df = o.n - 1;
+  const q = o.scale === "human" ? normalQuantile(0.975) : studentTQuantile(0.975, df);
+  const se = (o.interval.hi - o.interval.lo) / (2 * q);
+  if (!(se > 0)) return null;
+  const t = o.rule === "upper<=" ? (o.threshold - o.estimate) / se : (o.estimate - o.threshold) / se;
+  return o.scale === "human" ? 1 - normalCdf(t) : 1 - studentTCdf(t, df);
+}
+
+/** Φ(x) from the error function (simple-statistics' erf is accurate to ~1e-7). */
+function normalCdf(x: number): number {
+  return 0.5 * (1 + errorFunction(x / Math.SQRT2));
+}
+
+/**
+ * Holm's step-down correction (Holm 1979) over the suite's gates: sort the claims' p-values,
+ * the i-th smallest must be ≤ α/(m − i + 1) and every smaller one must have passed. It controls
+ * the chance that any gate passes wrongly at α, where m separate gates would let it grow to m·α.
+ */
+function holm(outcomes: GateOutcome[]): GateOutcome[] {
+  const m = outcomes.length;
+  const ps = outcomes.map(claimP);
+  const order = outcomes.map((_, i) => i).sort((a, b) => (ps[a] ?? 2) - (ps[b] ?? 2));
+  const res = outcomes.map((o) => ({ ...o }));
+  let stillRejecting = true;
+  order.forEach((i, rank) => {
+    const level = ONE_SIDED / (m - rank);
+    const p = ps[i];
+    const ok = stillRejecting && p !== null && p <= level;
+    if (!ok) stillRejecting = false;
+    const o = res[i]!;
+    if (p === null) return;
+    o.familywise = { method: "holm", p, level, gates: m };
+    if (o.pass && !ok) {
+      o.pass = false;
+      o.verdict = "fail";
+      o.message += ` Holm over ${m} gates: p = ${p.toPrecision(2)} > ${level.toPrecision(2)}, so it does not pass.`;
+    } else if (o.pass) o.message += ` Holm over ${m} gates: p = ${p.toPrecision(2)} ≤ ${level.toPrecision(2)}.`;
+  });
+  return res;
 }
 
 /** The message with the worst items, as printed by a failing gate. */
 export function describeOutcome(o: GateOutcome): string {
-  const lines = [`${o.pass ? "PASS" : "FAIL"} ${o.name}`, `  ${o.message}`];
+  const lines = [`${o.pass ? "PASS" : o.verdict === "cannot tell" ? "CANNOT TELL" : "FAIL"} ${o.name}`, `  ${o.message}`];
   if (o.worst.length) {
     lines.push(o.gate.type === "compare" ? `  Worst items (largest drop of ${o.gate.candidate} against ${o.gate.baseline}):` : `  Worst items (${o.gate.candidate} on ${o.gate.rubric}):`);
     for (const w of o.worst) {

@@ -10,6 +10,8 @@ export const MeanGateSchema = z
     rubric: id,
     atLeast: z.number().finite().optional(),
     atMost: z.number().finite().optional(),
+    /** "critic" (default): the critics' estimates; "human": the PPI++ estimate rectified by gold. */
+    scale: z.enum(["critic", "human"]).optional(),
     name: z.string().min(1).optional(),
   })
   .strict()

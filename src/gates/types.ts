@@ -15,6 +15,11 @@ export interface MeanGate {
   rubric: string;
   atLeast?: number;
   atMost?: number;
+  /**
+   * Which scale the threshold is on: "critic" (default), the critics' estimates fitted without
+   * gold; "human", the PPI++ estimate rectified by the gold labels (needs ≥ 10 of them).
+   */
+  scale?: "critic" | "human";
   /** Shown instead of the generated name. */
   name?: string;
 }
@@ -53,6 +58,12 @@ export interface GateOutcome {
   /** e.g. `mean(v2, politeness) ≥ 5.5` or `v2 − v1 on accuracy not worse by 0.2`. */
   name: string;
   pass: boolean;
+  /**
+   * "cannot tell" when the data cannot decide the gate either way: no interval, fewer than
+   * MIN_GATE_ITEMS items, or an interval of zero width (an estimate treated as certain).
+   * It never passes.
+   */
+  verdict?: "pass" | "fail" | "cannot tell";
   /** Mean score, or mean paired difference; null when there is no data. */
   estimate: number | null;
   /** 95% interval of the estimate; null when it cannot be computed (n < 2). */
@@ -63,6 +74,14 @@ export interface GateOutcome {
   rule: "lower>=" | "upper<=" | "lower>";
   /** Items (or item pairs) behind the estimate. */
   n: number;
+  /** The scale of the estimate and threshold. */
+  scale?: "critic" | "human";
+  /**
+   * Family-wise correction over the suite's gates, when asked for: the one-sided p-value of
+   * the gate's claim and the Holm level it had to meet (α = 0.025, the one-sided level of a
+   * 95% interval's bound).
+   */
+  familywise?: { method: "holm"; p: number; level: number; gates: number };
   /** One sentence: the estimate, its interval, the threshold and the verdict. */
   message: string;
   /** Up to five items pulling the estimate the wrong way, worst first. */

@@ -1,5 +1,8 @@
 import http from "node:http";
 import https from "node:https";
+import zlib from "node:zlib";
+import { HttpsProxyAgent } from "https-proxy-agent";
+import { getProxyForUrl } from "proxy-from-env";
 
 /**
  * A fetch for the SDKs built on node:http(s) with keep-alive agents. Node's built-in fetch
@@ -11,6 +14,55 @@ const agents = {
   http: new http.Agent({ keepAlive: true, maxSockets: 1024 }),
   https: new https.Agent({ keepAlive: true, maxSockets: 1024 }),
 };
+
+/**
+ * HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY (either case), read as curl does, by
+ * proxy-from-env. A proxied request tunnels through the proxy with CONNECT (https-proxy-agent,
+ * TLS to the server inside the tunnel for https), on keep-alive tunnels like the direct agents.
+ */
+const proxyAgents = new Map<string, http.Agent>();
+const proxyChoice = new Map<string, string>();
+
+function proxyEnv(): string {
+  const e = process.env;
+  return [e.HTTPS_PROXY, e.https_proxy, e.HTTP_PROXY, e.http_proxy, e.ALL_PROXY, e.all_proxy, e.NO_PROXY, e.no_proxy].join("\u0000");
+}
+
+function agentFor(url: URL, secure: boolean): http.Agent {
+  // The same few origins are called thousands of times: decide once per origin and environment.
+  const key = `${url.origin}\u0000${proxyEnv()}`;
+  let proxy = proxyChoice.get(key);
+  if (proxy === undefined) {
+    if (proxyChoice.size >= 256) proxyChoice.clear();
+    proxy = getProxyForUrl(url.href);
+    proxyChoice.set(key, proxy);
+  }
+  if (!proxy) return secure ? agents.https : agents.http;
+  let agent = proxyAgents.get(proxy);
+  if (!agent) {
+    agent = new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets: 1024 });
+    proxyAgents.set(proxy, agent);
+  }
+  return agent;
+}
+
+/** Bodies a server compressed although nobody asked (some gateways do): decoded, as fetch would. */
+function decoded(bytes: Buffer, encoding: string | undefined): Buffer {
+  switch (encoding?.trim().toLowerCase()) {
+    case "gzip":
+    case "x-gzip":
+      return zlib.gunzipSync(bytes);
+    case "deflate":
+      return zlib.inflateSync(bytes);
+    case "br":
+      return zlib.brotliDecompressSync(bytes);
+    default:
+      return bytes;
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 type Body = ConstructorParameters<typeof Response>[0];
 
@@ -162,8 +214,7 @@ function parseUrl(href: string): URL {
 }
 
 export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  const url = parseUrl(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
-  const secure = url.protocol === "https:";
+  let url = parseUrl(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
   const headers = plainHeaders(init.headers);
   let body: string | Uint8Array | null = null;
   if (typeof init.body === "string" || init.body instanceof Uint8Array) body = init.body;
@@ -174,6 +225,27 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
     if (type && !headers["content-type"]) headers["content-type"] = type;
     body = new Uint8Array(await r.arrayBuffer());
   }
+  let method = init.method ?? "GET";
+  for (let hop = 0; ; hop++) {
+    const res = await send(url, method, headers, body, init.signal ?? undefined);
+    const location = res.headers.get("location");
+    if (!REDIRECTS.has(res.status) || !location || hop >= MAX_REDIRECTS || init.redirect === "manual") return res as unknown as Response;
+    // As fetch does: 303 (and 301/302 after a POST) become a GET without a body; 307 and 308 repeat the request.
+    if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
+      method = "GET";
+      body = null;
+      delete headers["content-type"];
+      delete headers["content-length"];
+    }
+    const next = new URL(location, url);
+    // Credentials stay with the origin they were meant for.
+    if (next.origin !== url.origin) for (const h of ["authorization", "x-api-key", "api-key", "cookie"]) delete headers[h];
+    url = next;
+  }
+}
+
+function send(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | null, signal: AbortSignal | undefined): Promise<BufferedResponse> {
+  const secure = url.protocol === "https:";
   return new Promise((resolve, reject) => {
     const req = (secure ? https : http).request(
       {
@@ -181,10 +253,10 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
         hostname: url.hostname,
         port: url.port,
         path: url.pathname + url.search,
-        method: init.method ?? "GET",
+        method,
         headers,
-        agent: secure ? agents.https : agents.http,
-        signal: init.signal ?? undefined,
+        agent: agentFor(url, secure),
+        signal,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -192,8 +264,19 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
         res.on("error", reject);
         res.on("end", () => {
           // A 204/304 response may not carry a body.
-          const bytes = res.statusCode === 204 || res.statusCode === 304 ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          resolve(new BufferedResponse(bytes, res.statusCode ?? 500, res.statusMessage ?? "", new ResponseHeaders(res.headers), url.href) as unknown as Response);
+          let bytes = res.statusCode === 204 || res.statusCode === 304 ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          const encoding = res.headers["content-encoding"];
+          if (bytes && encoding) {
+            try {
+              bytes = decoded(bytes, encoding);
+              delete res.headers["content-encoding"];
+              delete res.headers["content-length"];
+            } catch (e) {
+              reject(e);
+              return;
+            }
+          }
+          resolve(new BufferedResponse(bytes, res.statusCode ?? 500, res.statusMessage ?? "", new ResponseHeaders(res.headers), url.href));
         });
       },
     );

@@ -1,4 +1,5 @@
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
+import { scoreTokenTop } from "../critic/logprobs.js";
 import { nodeFetch } from "./http.js";
 import { sdkCaller, sdkOptions } from "./sdk.js";
 import type { CompletionRequest, Provider, ProviderOptions, ProviderReply } from "./provider.js";
@@ -22,13 +23,13 @@ const THINK_BLOCK = /^\s*<think>[\s\S]*?<\/think>\s*/;
 /** A chat completion -> ProviderReply, for live and batched calls alike. */
 export function openaiReply(res: OpenAI.Chat.Completions.ChatCompletion, latencyMs: number): ProviderReply {
   const choice = res.choices?.[0];
-  const first = choice?.logprobs?.content?.[0];
   const text = choice?.message?.content ?? "";
   const thought = THINK_BLOCK.exec(text);
   return {
     text: thought ? text.slice(thought[0].length) : text,
-    // After a thinking block the first token is not the answer's: no distribution from it.
-    firstTokenTop: thought ? undefined : first?.top_logprobs?.map((t) => ({ token: t.token, logprob: t.logprob })),
+    // After a thinking block the tokens are not the answer's: no distribution from them.
+    // Otherwise the alternatives where the score digit is (after any `**` or `Score:`).
+    firstTokenTop: thought ? undefined : scoreTokenTop(choice?.logprobs?.content),
     inputTokens: res.usage?.prompt_tokens ?? null,
     outputTokens: res.usage?.completion_tokens ?? null,
     reasoningTokens: res.usage?.completion_tokens_details?.reasoning_tokens ?? null,
@@ -37,9 +38,18 @@ export function openaiReply(res: OpenAI.Chat.Completions.ChatCompletion, latency
   };
 }
 
+/**
+ * Azure OpenAI through the SDK's own client: `{endpoint}/openai/deployments/{model}/chat/completions?api-version=...`
+ * with an `api-key` header; the request's model names the deployment.
+ */
+function azureClient(opts: ProviderOptions): OpenAI {
+  const { baseURL, ...rest } = sdkOptions(opts);
+  return new AzureOpenAI({ ...rest, endpoint: baseURL, apiVersion: opts.azureApiVersion, fetch: nodeFetch });
+}
+
 /** Any OpenAI-compatible chat-completions endpoint: OpenAI, vLLM, Ollama, llama.cpp, TGI, the simulator. */
 export function openaiProvider(opts: ProviderOptions): Provider {
-  const client = new OpenAI({ ...sdkOptions(opts), fetch: nodeFetch });
+  const client = opts.azureApiVersion ? azureClient(opts) : new OpenAI({ ...sdkOptions(opts), fetch: nodeFetch });
   const call = sdkCaller("openai", OpenAI, opts);
   return {
     kind: "openai",

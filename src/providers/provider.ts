@@ -47,6 +47,10 @@ export interface Provider {
 export interface ProviderOptions {
   apiKey?: string;
   baseURL?: string;
+  /** Sent with every request (the SDKs' defaultHeaders). */
+  headers?: Record<string, string>;
+  /** Azure OpenAI: `baseURL` is the resource endpoint, the model is the deployment, and this is the api-version. */
+  azureApiVersion?: string;
   /** Per-call timeout in ms. */
   timeoutMs: number;
 }

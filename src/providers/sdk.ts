@@ -7,7 +7,7 @@ import { requestSignal } from "./signal.js";
  * one retry loop), the configured timeout, and a placeholder key for local servers that need none.
  */
 export function sdkOptions(opts: ProviderOptions) {
-  return { apiKey: opts.apiKey ?? "not-needed", baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0 };
+  return { apiKey: opts.apiKey ?? "not-needed", baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0, ...(opts.headers ? { defaultHeaders: opts.headers } : {}) };
 }
 
 /**

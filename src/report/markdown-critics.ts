@@ -31,11 +31,11 @@ export function criticsSection(r: RunResult): string[] {
     }
     const ppi = r.cells.filter((c) => c.rubric === lm.rubric && c.ppi);
     if (ppi.length) {
-      const rows = ppi.map((c) => [md(c.candidate), String(c.ppi!.nGold), fmtNum(c.ppi!.estimate), `[${c.ppi!.ci90.lo.toFixed(2)}, ${c.ppi!.ci90.hi.toFixed(2)}]`, c.ppi!.classicalCi90 ? `[${c.ppi!.classicalCi90.lo.toFixed(2)}, ${c.ppi!.classicalCi90.hi.toFixed(2)}]` : NA, fmtNum(c.ppi!.lambda)]);
+      const rows = ppi.map((c) => [md(c.candidate), String(c.ppi!.nGold), fmtNum(c.ppi!.estimate), `[${c.ppi!.ci95.lo.toFixed(2)}, ${c.ppi!.ci95.hi.toFixed(2)}]`, c.ppi!.classicalCi95 ? `[${c.ppi!.classicalCi95.lo.toFixed(2)}, ${c.ppi!.classicalCi95.hi.toFixed(2)}]` : NA, fmtNum(c.ppi!.lambda)]);
       out.push(
         "Human-scale means (PPI++): the critics' estimate on every output, corrected by the outputs with gold labels; valid however good the critics are, and narrower than gold alone when they track the humans.",
         "",
-        table(["Candidate", "Gold labels", "Estimate", "90% interval", "Gold-only 90% interval", "lambda"], rows, ["l", "r", "r", "r", "r", "r"]),
+        table(["Candidate", "Gold labels", "Estimate", "95% interval (human scale)", "Gold-only 95% interval", "lambda"], rows, ["l", "r", "r", "r", "r", "r"]),
         "",
       );
     }

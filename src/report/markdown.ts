@@ -226,6 +226,21 @@ function slowestSection(r: RunResult): string[] {
   return ["## Ten slowest calls", "", table(head, rows, ["r", "l", "l", "l", "l", "l", "r", "r", "r"]), ""];
 }
 
+/** Reasoning models spend hidden tokens before answering: how many, per model, and their share of what it was billed for. */
+function reasoningSection(r: RunResult): string[] {
+  const used = r.usage.filter((u) => (u.reasoningTokens ?? 0) > 0);
+  if (used.length === 0) return [];
+  const rows = used.map((u) => [md(u.id), u.role, fmtInt(u.reasoningTokens ?? 0), fmtInt(u.outputTokens), `${Math.round((100 * (u.reasoningTokens ?? 0)) / Math.max(1, u.outputTokens))}%`]);
+  return [
+    "## Reasoning tokens",
+    "",
+    table(["Model", "Role", "Reasoning tokens", "Output tokens", "Share"], rows, ["l", "l", "r", "r", "r"]),
+    "",
+    "Hidden reasoning is billed as output, so it is inside the output tokens and the cost above.",
+    "",
+  ];
+}
+
 /** report.md for a run. */
 export function renderMarkdown(r: RunResult): string {
   const notes = r.notes.length ? ["## Notes", "", ...r.notes.map((n) => `- ${md(n)}`), ""] : [];
@@ -240,6 +255,7 @@ export function renderMarkdown(r: RunResult): string {
     ...criticsSection(r),
     ...usageSection(r),
     ...feltLatencySection(r),
+    ...reasoningSection(r),
     ...spendSection(r),
     ...worstSection(r),
     ...slowestSection(r),

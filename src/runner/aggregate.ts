@@ -1,7 +1,8 @@
 import type { LabelModelSummary } from "../run-result.js";
-import { fromDense } from "../stats/label-matrix.js";
+import { fromDense, type LabelMatrix } from "../stats/label-matrix.js";
 import { auto, NOT_IDENTIFIED_ADVICE } from "../stats/label-models/auto.js";
-import { ordinal } from "../stats/label-models/index.js";
+import { labelModels, ordinal, scoreBlend } from "../stats/label-models/index.js";
+import { bestLabeler, selectLabeler } from "../stats/label-models/select-best.js";
 import type { LabelModelFit } from "../stats/label-models/types.js";
 
 export interface AggregatedLevels {
@@ -12,6 +13,22 @@ export interface AggregatedLevels {
   /** The same estimate from the critics alone, without gold: what calibration against gold may fairly score. */
   unsupervisedScores: (number | null)[];
   summary: LabelModelSummary;
+}
+
+/**
+ * Below this many scored outputs the label model is not fitted: two parameters per critic from a
+ * handful of outputs are mostly noise, and since its estimates are then treated as data, that
+ * noise would never reach the intervals (n = 3 gave "4.33 [4.33, 4.33]"). The critics' mean keeps
+ * their disagreement in every per-output score, so the interval carries it.
+ */
+const MIN_UNITS_FOR_LABEL_MODEL = 30;
+
+/** The chosen select/blend estimate without gold labels written over its gold outputs. */
+function unclamped(matrix: LabelMatrix, method: string, gold: Int32Array): Pick<LabelModelFit, "posterior" | "labels"> {
+  if (method.startsWith("blend")) return scoreBlend(matrix, { gold, clampGold: false });
+  const j = bestLabeler(matrix, gold);
+  const mv = labelModels.mv(matrix);
+  return j < 0 ? mv : selectLabeler(matrix, j, mv);
 }
 
 /** Gold on fewer units than this cannot choose between label models by cross-validation. */
@@ -55,22 +72,34 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
   // The ordinal model pins its scale on the average critic (ordinal.ts), so its posterior mean
   // is the score as it stands: no shift afterwards, and the posterior and the score agree.
   // With two critics and no gold their qualities are not identified: the plain mean instead.
-  const unsupervised = m < 3 ? auto(matrix) : ordinal(matrix);
+  const nScored = has.filter(Boolean).length;
+  const tooFew = nScored < MIN_UNITS_FOR_LABEL_MODEL;
+  const unsupervised = m < 3 || tooFew ? labelModels.mv(matrix) : ordinal(matrix);
   const goldIdx = Int32Array.from(gold, (g) => (g == null ? -1 : g - 1));
   const nGold = goldIdx.filter((g) => g >= 0).length;
-  const fit = nGold >= MIN_GOLD_FOR_AUTO ? auto(matrix, { gold: goldIdx }) : null;
+  const picked = nGold >= MIN_GOLD_FOR_AUTO ? auto(matrix, { gold: goldIdx }) : null;
+  // One scale per number. A label model fitted with gold clamped puts every estimate on the
+  // gold's (human) scale. "select" and "blend" only use gold to choose: their estimates are a
+  // critic's levels, so gold outputs keep theirs too instead of mixing in the human label.
+  const criticScale = !!picked && /^(select|blend)/.test(picked.method);
+  const fit = picked && criticScale ? { ...picked, ...unclamped(matrix, picked.method, goldIdx) } : picked;
   const chosen = fit ?? unsupervised;
+  const scale: "critic" | "human" = fit && !criticScale ? "human" : "critic";
   const { scores, posteriors } = means(chosen, has, k);
   const notIdentified = !fit && m < 3;
+  const meanForFew = !fit && !notIdentified && tooFew;
   const tooFewGold = nGold ? `; ${nGold} gold labels are too few to choose a model by cross-validation (need ${MIN_GOLD_FOR_AUTO})` : "";
   const reason = fit
     ? fit.reason
-    : notIdentified
+    : meanForFew
+      ? `the mean of the critics: ${nScored} scored outputs are too few to fit each critic's leniency and noise (need ${MIN_UNITS_FOR_LABEL_MODEL}), and a fit that poor would pass its own error off as certainty${tooFewGold}.`
+      : notIdentified
       ? `the mean of the two critics. With two critics and no gold a label model cannot tell which critic is right (only the sum of their noise is identified), so no critic is down-weighted on a guess; ${NOT_IDENTIFIED_ADVICE}${tooFewGold}.`
       : `the ordinal label model (each critic's leniency and noise learned from their agreement; the scale is the average critic's)${tooFewGold}.`;
   // Matrix labelers are critic indices here; name them (select:1, blend:1@0.5 -> the critic).
-  const method = notIdentified ? "mean of critics" : chosen.method.replace(/^(select|blend):(\d+)/, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`);
-  const quality = (m < 3 ? ordinal(matrix) : unsupervised).labelerQuality;
+  const method = notIdentified || meanForFew ? "mean of critics" : chosen.method.replace(/^(select|blend):(\d+)/, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`);
+  // Leniency is identified even with two critics (only the split of their noise is not); too few outputs give none.
+  const quality = (tooFew ? unsupervised : m < 3 ? ordinal(matrix) : unsupervised).labelerQuality;
   return {
     scores,
     posteriors,
@@ -80,6 +109,7 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
       method,
       reason: reason.replace(/(select|blend):(\d+)/g, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`),
       ...(notIdentified ? { notIdentified: true } : {}),
+      scale,
       critics: critics.map((id, j) => {
         const q = quality[j];
         return { id, accuracy: q?.accuracy ?? null, bias: q?.bias ?? null, spread: q?.spread ?? null };

@@ -128,7 +128,8 @@ export async function runBatches(tasks: readonly BatchTask[], opts: BatchDriverO
     for (const group of groups.values()) {
       for (let i = 0; i < group.length; i += max) {
         const chunk = group.slice(i, i + max);
-        const provider = chunk[0]!.target.provider;
+        // createBatcher admits only the openai and anthropic providers.
+        const provider = chunk[0]!.target.provider as BatchRecord["provider"];
         const h = await http(() => api(provider).submit(chunk.map((t, j) => ({ customId: customId(j), req: t.req })), signal));
         const rec: BatchRecord = { batchId: h.batchId, provider, model: chunk[0]!.req.model, keys: chunk.map((t) => t.key), at: new Date().toISOString() };
         await opts.record?.(rec);

@@ -1,7 +1,7 @@
 import { CacheMissError, ConfigError, ProviderError } from "../errors.js";
 import type { ModelTarget, ProviderKind } from "../config/load.js";
 import type { Price } from "../config/schema.js";
-import { costUsd, priceFor } from "../providers/prices.js";
+import { costUsd, targetPrice } from "../providers/prices.js";
 import { type Adaptation, ShapeBook, largerAllowance } from "../providers/shapes.js";
 import type { CompletionRequest, Provider, ProviderReply } from "../providers/provider.js";
 import type { ResponseCache } from "../store/cache.js";
@@ -36,6 +36,12 @@ export interface CallerDeps {
   batcher?: Batcher;
   /** The run log: an answer is written to it before its slot frees, and one already in it is never paid for again. */
   journal?: Pick<Journal, "reply" | "log">;
+  /**
+   * Cache scope per provider name: a named provider's includes its base URL, so one server's
+   * answers never replay as another's. The default openai and anthropic keep their bare name, so
+   * a committed cache replays against any server of the same model (CRITIC_REPLAY in CI).
+   */
+  cacheScopes?: Record<string, string>;
   /** Request shapes learned so far (a resumed run starts with its journal's). */
   shapes?: ShapeBook;
   /** A model's request shape changed; said once per change. */
@@ -91,6 +97,23 @@ function lengthExhausted(target: ModelTarget, req: CompletionRequest, reply: Pro
   );
 }
 
+/** Thrown from the limiter when the model's learned shape changed while the request waited: built again, not sent. */
+const RESHAPE = new Error("request shape changed while waiting");
+
+/** A 400 the request's shape caused, and what was learned from it: sent again reshaped, not retried as it was. */
+class Reshaped extends Error {
+  constructor(
+    readonly adaptation: Adaptation | "known",
+    readonly error: ProviderError,
+  ) {
+    super(error.message);
+  }
+}
+
+function sameShape(a: CompletionRequest, b: CompletionRequest): boolean {
+  return a.tokenParam === b.tokenParam && a.temperature === b.temperature && a.topLogprobs === b.topLogprobs && a.reasoningEffort === b.reasoningEffort && a.maxTokens === b.maxTokens;
+}
+
 const sumOrNull = (a: number | null | undefined, b: number | null | undefined): number | null => (a == null || b == null ? null : a + b);
 
 /** The path of every model call: shape, cache, budget, limiter, retries, provider, accounting, cache. */
@@ -111,17 +134,17 @@ export function createCaller(deps: CallerDeps) {
   };
 
   /** One request as shaped: from the cache, or through the limiter, retries and provider. */
-  async function once(target: ModelTarget, req: CompletionRequest, callId?: string): Promise<CallResult> {
+  async function once(target: ModelTarget, req: CompletionRequest, logical: CompletionRequest, callId?: string): Promise<CallResult> {
     // Paid for in an earlier session whose outcome line did not make it to disk: use it, never pay again.
     const variant = String(req.maxTokens);
     const paid = callId ? deps.journal?.log.replies.get(callId)?.get(variant) : undefined;
     if (paid) return { reply: paid.reply, cached: false, attempts: paid.attempts, costUsd: paid.costUsd };
     // The content address is hashed from the whole prompt: only worth it where something uses it.
-    const key = deps.cache.enabled || deps.batcher ? requestKey(target.provider, req) : "";
+    const key = deps.cache.enabled || deps.batcher ? requestKey(deps.cacheScopes?.[target.provider] ?? target.provider, req) : "";
     const hit = await deps.cache.get(key);
     if (hit) return { reply: hit, cached: true, attempts: 0, costUsd: 0 };
     if (deps.replay) throw new CacheMissError(`${target.id} (model ${req.model})`);
-    const price = priceFor(target.model, deps.prices);
+    const price = targetPrice(target, deps.prices);
     if (deps.batcher) {
       // Held at the list price: the batch discount shows when it settles.
       const held = await deps.budget.reserve(shareOf(req, price));
@@ -138,6 +161,8 @@ export function createCaller(deps: CallerDeps) {
     const { value, attempts } = await withRetry(
       (attempt) =>
         limiter.run(async () => {
+          // While this request waited its turn, another reply may have taught the model's shape: send that instead.
+          if (!sameShape(shapes.apply(target.provider, logical), req)) throw RESHAPE;
           // The cap holds at any concurrency: the call's most possible cost is reserved before it goes out.
           const held = await deps.budget.reserve(shareOf(req, price));
           try {
@@ -157,6 +182,9 @@ export function createCaller(deps: CallerDeps) {
             // connection or an unreadable body may have been, so it keeps its whole share.
             if (e instanceof ProviderError && e.kind === "http") held.settle(0, 0);
             else held.settle(held.share.tokens, held.share.usd);
+            // Learned before the limiter's slot is free, so the next request waiting for it already goes out reshaped.
+            const learned = e instanceof ProviderError ? shapes.learn(target.provider, req, e) : null;
+            if (learned) throw new Reshaped(learned, e as ProviderError);
             if (e instanceof ProviderError && e.status === 429) limiter.rateLimited();
             if (e instanceof ProviderError && e.kind === "network" && successes === 0 && ++refused >= UNREACHABLE_AFTER) {
               throw new ConfigError(`${target.id}: ${unreachable(e)}`);
@@ -190,15 +218,16 @@ export function createCaller(deps: CallerDeps) {
       const req = shapes.apply(target.provider, logical);
       let r: CallResult;
       try {
-        r = await once(target, req, callId);
-      } catch (e) {
-        if (e instanceof ProviderError && adaptations < MAX_ADAPTATIONS_PER_CALL) {
-          const learned = shapes.learn(target.provider, req, e);
-          if (learned) {
-            adaptations++;
-            if (learned !== "known") deps.onAdapt?.(learned, target);
+        r = await once(target, req, logical, callId);
+      } catch (thrown) {
+        if (thrown === RESHAPE) continue;
+        let e = thrown;
+        if (e instanceof Reshaped) {
+          if (++adaptations <= MAX_ADAPTATIONS_PER_CALL) {
+            if (e.adaptation !== "known") deps.onAdapt?.(e.adaptation, target);
             continue;
           }
+          e = e.error;
         }
         if (isRejection(e)) {
           const sig = rejectionSignature(e);

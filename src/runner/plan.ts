@@ -101,10 +101,10 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
       usdRange[1] += perCall * l.range[1];
     }
   }
-  const byProvider = { openai: 0, anthropic: 0 };
-  for (const t of [...suite.critics, ...suite.candidates.filter(isModelCandidate)]) byProvider[t.provider] += lines.get(t.id)?.calls ?? 0;
+  const byProvider: Record<string, number> = {};
+  for (const t of [...suite.critics, ...suite.candidates.filter(isModelCandidate)]) byProvider[t.provider] = (byProvider[t.provider] ?? 0) + (lines.get(t.id)?.calls ?? 0);
   // Providers run in parallel, each at its own concurrency; candidates must answer before critics judge.
-  const seconds = Math.max(...(["openai", "anthropic"] as const).map((p) => Math.ceil(byProvider[p] / suite.providers[p].concurrency) * (latencyMs / 1000)));
+  const seconds = Math.max(0, ...Object.entries(byProvider).map(([p, calls]) => Math.ceil(calls / suite.providers[p]!.concurrency) * (latencyMs / 1000)));
   const all = [...lines.values()];
   return {
     lines: all,

@@ -51,6 +51,7 @@ function usageFor(id: string, role: UsageSummary["role"], rows: CallAccounting[]
     failed,
     inputTokens: fresh.reduce((t, r) => t + (r.inputTokens ?? 0), 0),
     outputTokens: fresh.reduce((t, r) => t + (r.outputTokens ?? 0), 0),
+    reasoningTokens: fresh.reduce((t, r) => t + (r.reasoningTokens ?? 0), 0),
     costUsd: sumCost(fresh.map((r) => r.costUsd)).usd,
     latencyMs: latency(fresh.map((r) => r.latencyMs)),
   };
@@ -84,16 +85,17 @@ function calibrationRows(rubric: string, critics: string[], byCritic: (number | 
 
 /**
  * PPI++ (methods.md 5.1): the critics' estimate, fitted without gold, on every output, rectified
- * by the outputs that carry gold. Needs at least 10 gold labels; 90% intervals as in ppi_py.
+ * by the outputs that carry gold. Needs at least 10 gold labels; 95% intervals like every other
+ * interval in the report (ppi_py's default is 90%).
  */
 function ppiCell(gold: (number | null)[], f: (number | null)[]): CellSummary["ppi"] {
   const labelled = gold.map((g, i) => (g != null ? i : -1)).filter((i) => i >= 0);
   if (labelled.length < 10) return null;
   const unlabelled = f.filter((_, i) => gold[i] == null);
-  const tuned = ppiMean(labelled.map((i) => gold[i]!), labelled.map((i) => f[i] ?? null), unlabelled, { alpha: 0.1 });
-  const classical = ppiMean(labelled.map((i) => gold[i]!), labelled.map((i) => f[i] ?? null), unlabelled, { alpha: 0.1, lambda: "classical" });
+  const tuned = ppiMean(labelled.map((i) => gold[i]!), labelled.map((i) => f[i] ?? null), unlabelled, { alpha: 0.05 });
+  const classical = ppiMean(labelled.map((i) => gold[i]!), labelled.map((i) => f[i] ?? null), unlabelled, { alpha: 0.05, lambda: "classical" });
   if (!tuned) return null;
-  return { estimate: tuned.estimate, ci90: tuned.ci, lambda: tuned.lambda, nGold: tuned.n, classicalCi90: classical?.ci ?? null };
+  return { estimate: tuned.estimate, ci95: tuned.ci, lambda: tuned.lambda, nGold: tuned.n, classicalCi95: classical?.ci ?? null, scale: "human" };
 }
 
 /**

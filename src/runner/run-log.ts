@@ -1,3 +1,4 @@
+import { applySequential } from "./sequential.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION as ANTHROPIC_VERSION } from "@anthropic-ai/sdk/version";
@@ -38,7 +39,13 @@ export function loggedSuite(suite: Suite): Record<string, unknown> {
     const p = priceFor(t.model, suite.prices);
     if (p) prices[t.model] = p;
   }
-  const providers = Object.fromEntries(Object.entries(suite.providers).map(([k, p]) => [k, { baseURL: p.baseURL, concurrency: p.concurrency }]));
+  // Everything but the key, and headers that may carry a credential.
+  const providers = Object.fromEntries(
+    Object.entries(suite.providers).map(([k, p]) => {
+      const headers = p.headers ? Object.fromEntries(Object.entries(p.headers).filter(([h]) => !CREDENTIAL_HEADER.test(h))) : undefined;
+      return [k, { type: p.type, baseURL: p.baseURL, apiKeyEnv: p.apiKeyEnv, concurrency: p.concurrency, ...(headers ? { headers } : {}), ...(p.apiVersion ? { apiVersion: p.apiVersion } : {}) }];
+    }),
+  );
   return { ...suite, providers, prices, candidates: suite.candidates.map(loggedCandidate) };
 }
 
@@ -49,15 +56,25 @@ function loggedCandidate(c: SuiteCandidate): unknown {
   return c;
 }
 
-/** The suite a log recorded; keys (for a resume) come from `keys`, never from the log. */
-export function suiteOfLog(header: JournalHeader, keys: Partial<Record<ProviderKind, string>> = {}): Suite {
+/** Header names whose values are secrets: never written to the log. */
+const CREDENTIAL_HEADER = /authorization|cookie|key|token|secret|password/i;
+
+/**
+ * The suite a log recorded; keys (for a resume) come from `keys` (by provider name) or from the
+ * environment variable each provider names, never from the log. Logs from before named
+ * providers have only openai and anthropic, whose type is their name.
+ */
+export function suiteOfLog(header: JournalHeader, keys: Partial<Record<ProviderKind, string>> = {}, env: NodeJS.ProcessEnv = {}): Suite {
   const s = header.suite as unknown as Suite;
-  const providers = Object.fromEntries((["openai", "anthropic"] as const).map((k) => [k, { ...s.providers[k], apiKey: keys[k] }])) as Suite["providers"];
+  const providers: Suite["providers"] = {};
+  for (const [k, p] of Object.entries(s.providers)) {
+    providers[k] = { ...p, type: p.type ?? (k === "anthropic" ? "anthropic" : "openai"), apiKey: keys[k] ?? (p.apiKeyEnv ? env[p.apiKeyEnv] || undefined : undefined) };
+  }
   return { ...s, providers };
 }
 
-export function runHeader(run: string, startedAt: string, suite: Suite, dataset: { file: string; goldRubrics: string[]; candidates: string[] }, simulated: boolean, sampleNote: string | null): JournalHeader {
-  return { type: "run", version: JOURNAL_VERSION, run, startedAt, versions: logVersions(), simulated, suite: loggedSuite(suite), dataset, sampleNote };
+export function runHeader(run: string, startedAt: string, suite: Suite, dataset: { file: string; goldRubrics: string[]; candidates: string[] }, simulated: boolean, sampleNote: string | null, git: string | null = null): JournalHeader {
+  return { type: "run", version: JOURNAL_VERSION, run, startedAt, versions: logVersions(), simulated, suite: loggedSuite(suite), dataset, sampleNote, git };
 }
 
 /** Critic and rubric ids of the suite a log recorded (version 1 kept ids, version 2 the targets). */
@@ -141,7 +158,10 @@ export function resultFromLog(log: JournalContents, withGold?: (d: LogDataset, s
   const result = buildRunResult(executed, suite, dataset, { simulated: h.simulated });
   if (h.sampleNote) result.notes.unshift(h.sampleNote);
   result.notes.push(...shapeNotes(suite, log));
-  if (log.sequential) result.sequential = log.sequential;
+  if (log.sequential) {
+    result.sequential = log.sequential;
+    applySequential(result, log.sequential);
+  }
   if (log.gates) result.gates = log.gates;
   return { suite, result };
 }

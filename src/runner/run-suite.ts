@@ -10,6 +10,7 @@ import { gateRefProblem } from "../gates/check.js";
 import { writeReports } from "../report/write.js";
 import type { RunResult } from "../run-result.js";
 import { JOURNAL_VERSION, Journal, readJournal, upgradeLog } from "../store/journal.js";
+import { gitCommit } from "../store/git.js";
 import { Budget } from "./budget.js";
 import { resultFromLog, runHeader, suiteIds } from "./run-log.js";
 import type { RunEventListener } from "./events.js";
@@ -97,7 +98,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const badGate = gateRefProblem(suite.gates, candidateIds, suite.rubrics.map((r) => r.id));
   if (badGate) throw new ConfigError(badGate, { file: suite.configFile ?? undefined });
   const run = opts.resume ?? opts.run ?? newRunId();
-  const header = runHeader(run, new Date().toISOString(), suite, { file: dataset.file, goldRubrics: dataset.goldRubrics, candidates: candidateIds }, opts.simulated ?? false, sampled.note);
+  const header = runHeader(run, new Date().toISOString(), suite, { file: dataset.file, goldRubrics: dataset.goldRubrics, candidates: candidateIds }, opts.simulated ?? false, sampled.note, gitCommit(opts.cwd));
   // A log of critic 0.1 is carried on under the current version (its units are written as they are reached).
   const journal = await Journal.open(suite.cacheDir, header, resume ? { log: resume.version < JOURNAL_VERSION ? await upgradeLog(suite.cacheDir, resume, header) : resume, session: { at: header.startedAt, versions: header.versions, budget: suite.budget } } : undefined);
   const budget = new Budget(suite.budget);
@@ -120,7 +121,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
     // The run's own result is the log's, exactly as `critic report RUN` rebuilds it.
     result = resultFromLog(journal.log).result;
     if (suite.gates.length) {
-      result.gates = evaluateGates(result, suite.gates);
+      result.gates = evaluateGates(result, suite.gates, { familywise: suite.gatesCorrection });
       await journal.record({ type: "gates", outcomes: result.gates });
     }
   } finally {

@@ -7,8 +7,6 @@ import { levelDistribution } from "../critic/logprobs.js";
 import { parseScore } from "../critic/parse.js";
 import { type ChatMessage, criticMessages, reask } from "../critic/prompt.js";
 import type { DatasetRow } from "../data/dataset.js";
-import { anthropicProvider } from "../providers/anthropic.js";
-import { openaiProvider } from "../providers/openai.js";
 import type { Provider } from "../providers/provider.js";
 import { type Adaptation, ShapeBook, describeAdaptation, shapeFields } from "../providers/shapes.js";
 import type { Generation, Judgment } from "../run-result.js";
@@ -23,7 +21,6 @@ import type { RunEventListener } from "./events.js";
 import { Limiter } from "./limiter.js";
 import { DEFAULT_RETRY } from "./retry.js";
 import { forEachBounded, unitWindow } from "./window.js";
-import { createBatcher } from "./batcher.js";
 
 export interface ExecuteOptions {
   suite: Suite;
@@ -98,11 +95,28 @@ export function renderTemplate(template: string, row: DatasetRow): string {
   });
 }
 
-function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
+/** Each SDK is loaded on its provider's first call: loading one a suite does not use costs every run start a second of CPU on a busy machine. */
+function lazyProvider(kind: ProviderKind, load: () => Promise<Provider>): Provider {
+  let p: Promise<Provider> | null = null;
   return {
-    openai: openaiProvider({ ...suite.providers.openai, timeoutMs: suite.timeoutMs }),
-    anthropic: anthropicProvider({ ...suite.providers.anthropic, timeoutMs: suite.timeoutMs }),
+    kind,
+    complete: async (req, signal) => {
+      p ??= load();
+      return (await p).complete(req, signal);
+    },
   };
+}
+
+function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
+  const out: Record<ProviderKind, Provider> = {};
+  for (const [name, p] of Object.entries(suite.providers)) {
+    const opts = { baseURL: p.baseURL, apiKey: p.apiKey, headers: p.headers, timeoutMs: suite.timeoutMs };
+    out[name] =
+      p.type === "anthropic"
+        ? lazyProvider(name, async () => (await import("../providers/anthropic.js")).anthropicProvider(opts))
+        : lazyProvider(name, async () => (await import("../providers/openai.js")).openaiProvider({ ...opts, ...(p.type === "azure-openai" ? { azureApiVersion: p.apiVersion } : {}) }));
+  }
+  return out;
 }
 
 function reasonOf(e: unknown): string {
@@ -122,10 +136,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   // Everything the log holds counts as done: earlier sessions and, in a sequential comparison, earlier batches.
   const resume = opts.journal ? journal.log : opts.resume;
   const startedAt = journal.log.header.startedAt;
-  const limiters: Record<ProviderKind, Limiter> = {
-    openai: new Limiter(suite.providers.openai.concurrency),
-    anthropic: new Limiter(suite.providers.anthropic.concurrency),
-  };
+  const limiters: Record<ProviderKind, Limiter> = Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, new Limiter(p.concurrency)]));
   const budget = opts.budget ?? new Budget(suite.budget);
   const internal = new AbortController();
   const signal = AbortSignal.any([opts.signal, internal.signal]);
@@ -147,12 +158,14 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       else adaptFailure ??= new ConfigError(`the cascade's threshold needs logprobs from ${cascadeCheap.id}, and its server returns none; give the cascade a band, e.g. band: [3, 5]`, { field: "cascade" });
     }
   };
+  const cache = new ResponseCache(suite.cacheDir, !opts.noCache);
   const call = createCaller({
     shapes: new ShapeBook(resume?.adaptations),
+    cacheScopes: Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`])),
     onAdapt,
     providers: buildProviders(suite),
     limiters,
-    cache: new ResponseCache(suite.cacheDir, !opts.noCache),
+    cache,
     budget,
     retry: { ...DEFAULT_RETRY, maxRetries: suite.maxRetries },
     prices: suite.prices,
@@ -161,7 +174,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     replay: opts.replay,
     journal,
     batcher: opts.batch
-      ? createBatcher(suite, {
+      ? (await import("./batcher.js")).createBatcher(suite, {
           known: resume?.batches,
           record: (r) => journal.batch(r),
           signal,
@@ -290,6 +303,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     return judgeUnit(u, gen.output);
   });
   opts.signal.removeEventListener("abort", onAbort);
+  await cache.close(run);
   await own?.close();
   if (fatalError) throw fatalError;
   const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;

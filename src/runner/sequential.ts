@@ -1,7 +1,7 @@
 import type { Suite } from "../config/load.js";
 import type { DatasetRow } from "../data/dataset.js";
 import { ConfigError } from "../errors.js";
-import type { Judgment, SequentialSummary } from "../run-result.js";
+import type { Judgment, RunResult, SequentialSummary } from "../run-result.js";
 import { createSequentialComparison } from "../sampling/sequential-plan.js";
 import type { Journal } from "../store/journal.js";
 import type { RunEventListener } from "./events.js";
@@ -79,4 +79,24 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
     };
   }
   return { executed: last!, rows: judged.flatMap((id) => byItem.get(id)!), summary: summaryOf(cmp.state(), judged.length, budget.calls) };
+}
+
+/**
+ * After a sequential comparison the sample size was chosen by peeking, so a fixed-n interval on
+ * the compared pair is no longer valid: the pair's reported difference and interval become the
+ * anytime-valid confidence sequence at the stop (and so does any gate on that pair, which reads
+ * them). Other pairs and the cell means keep their fixed-n intervals, and a note says so.
+ */
+export function applySequential(result: RunResult, seq: SequentialSummary): void {
+  for (const p of result.pairwise) {
+    if (p.rubric !== seq.rubric) continue;
+    const same = p.a === seq.a && p.b === seq.b;
+    if (!same && !(p.a === seq.b && p.b === seq.a)) continue;
+    p.meanDiff = seq.estimate === null ? null : same ? seq.estimate : -seq.estimate;
+    p.diffCi95 = same ? { ...seq.cs } : { lo: -seq.cs.hi, hi: -seq.cs.lo };
+    p.interval = "confidence-sequence";
+  }
+  result.notes.push(
+    `${seq.a} − ${seq.b} on ${seq.rubric}: the difference, its interval and any gate on it use the anytime-valid confidence sequence, because the comparison stopped when it was decided; other intervals are fixed-n and do not account for that stop.`,
+  );
 }

@@ -24,7 +24,7 @@ export interface SequentialComparisonOptions {
   batchSize: number;
   /** Planned number of items; the CS is tightest there. Stopping later or sooner stays valid. */
   horizon: number;
-  /** Default "empirical-bernstein", which adapts to the variance of D. */
+  /** Default "betting" (hedged capital, Waudby-Smith & Ramdas 2024): adapts to the variance of D and is the tightest at small n. */
   method?: CsMethod;
   /** Pool size: when given, `nextBatch` hands out row indices in a seeded random order. */
   items?: number;
@@ -65,7 +65,7 @@ export interface SequentialComparison {
 export function createSequentialComparison(opts: SequentialComparisonOptions): SequentialComparison {
   if (!(opts.batchSize >= 1)) throw new ConfigError(`batchSize ${opts.batchSize} must be at least 1`, { field: "batchSize" });
   if (!(opts.delta >= 0 && opts.delta < 1)) throw new ConfigError(`delta ${opts.delta} must be in [0, 1)`, { field: "delta" });
-  const cs = createConfidenceSequence(opts.method ?? "empirical-bernstein", {
+  const cs = createConfidenceSequence(opts.method ?? "betting", {
     alpha: opts.alpha ?? 0.05,
     horizon: opts.horizon,
     runningIntersection: true,

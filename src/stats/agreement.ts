@@ -52,9 +52,12 @@ export function cohenKappa(a: ArrayLike<Maybe>, b: ArrayLike<Maybe>, opts: Kappa
     }
   }
   if (n === 0) return null;
+  // Distances between the level values, not their positions among the values seen: with a level
+  // nobody used, 1 and 4 are still three apart. (Kappa is a ratio, so the scale cancels.)
   const weight = (i: number, j: number): number => {
-    if (opts.weights === "linear") return Math.abs(i - j);
-    if (opts.weights === "quadratic") return (i - j) ** 2;
+    const d = Math.abs(levels[i]! - levels[j]!);
+    if (opts.weights === "linear") return d;
+    if (opts.weights === "quadratic") return d * d;
     return i === j ? 0 : 1;
   };
   let observed = 0;

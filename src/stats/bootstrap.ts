@@ -76,8 +76,11 @@ function summarise(reps: ReadonlyArray<readonly Maybe[]>, level: number): Bootst
 export interface BootstrapDiff {
   n: number;
   meanDiff: number;
-  /** Percentile bootstrap interval of the mean difference. */
+  /** Percentile bootstrap 95% interval of the mean difference, whatever level was asked for. */
   ci95: [number, number];
+  /** The interval at `level` (opts.level, default 0.95). */
+  ci: [number, number];
+  level: number;
 }
 
 /**
@@ -92,12 +95,15 @@ export function bootstrapPairedDiff(a: ArrayLike<Maybe>, b: ArrayLike<Maybe>, op
   const n = d.length;
   if (n < 2) return null;
   const meanDiff = d.reduce((s, x) => s + x, 0) / n;
-  const s = bootstrapIntervals(n, (sample) => {
+  const mean = (sample: ArrayLike<number>) => {
     let t = 0;
-    for (const i of sample) t += d[i]!;
+    for (let k = 0; k < sample.length; k++) t += d[sample[k]!]!;
     return [t / n];
-  }, opts);
-  return { n, meanDiff, ci95: [s.lo[0]!, s.hi[0]!] };
+  };
+  const level = opts.level ?? 0.95;
+  const s95 = bootstrapIntervals(n, mean, { ...opts, level: 0.95 });
+  const s = level === 0.95 ? s95 : bootstrapIntervals(n, mean, opts);
+  return { n, meanDiff, ci95: [s95.lo[0]!, s95.hi[0]!], ci: [s.lo[0]!, s.hi[0]!], level };
 }
 
 export interface BradleyTerryIntervals {
@@ -141,9 +147,13 @@ export function bradleyTerryWithIntervals(scores: ReadonlyArray<ReadonlyArray<Ju
 /** The bootstrap behind bradleyTerryWithIntervals, for callers that already hold ItemWins. */
 export function bradleyTerryBootstrap(w: ItemWins, opts: BootstrapOptions & { bt?: BradleyTerryOptions }): Omit<BradleyTerryIntervals, "winRates"> {
   const fit = bradleyTerry(totalWins(w), opts.bt);
-  const s = bootstrapIntervals(w.items, (_sample, counts) => bradleyTerry(totalWins(w, counts), opts.bt).theta, opts);
-  const lo = fit.theta.map((t, i) => s.lo[i] ?? t);
-  const hi = fit.theta.map((t, i) => s.hi[i] ?? t);
+  // Every replicate uses the prior the point fit decided on: re-deciding it per resample would
+  // mix two estimators in one interval.
+  const s = bootstrapIntervals(w.items, (_sample, counts) => bradleyTerry(totalWins(w, counts), { ...opts.bt, prior: fit.prior }).theta, opts);
+  // A bound no replicate produced is unknown, so unbounded, never the point estimate posing as
+  // a zero-width interval.
+  const lo = fit.theta.map((_, i) => s.lo[i] ?? Number.NEGATIVE_INFINITY);
+  const hi = fit.theta.map((_, i) => s.hi[i] ?? Number.POSITIVE_INFINITY);
   const order = fit.theta.map((_, i) => i).sort((p, q) => fit.theta[q]! - fit.theta[p]!);
   const rank = new Array<number>(fit.theta.length);
   order.forEach((c, r) => {

@@ -13,8 +13,11 @@ export interface MeanCi {
   /** Sample standard deviation (n − 1 denominator). */
   sd: number;
   se: number;
-  /** Lower and upper bound at the requested level (95% by default). */
+  /** The 95% interval, whatever level was asked for (the name is a promise). */
   ci95: [number, number];
+  /** The interval at `level`. */
+  ci: [number, number];
+  level: number;
 }
 
 export interface IntervalOptions {
@@ -51,9 +54,14 @@ export function meanCi(values: ArrayLike<Maybe>, opts: IntervalOptions = {}): Me
   for (const x of xs) ss += (x - mean) ** 2;
   const sd = Math.sqrt(ss / (n - 1));
   const se = sd / Math.sqrt(n);
-  const upper = 1 - (1 - (opts.level ?? 0.95)) / 2;
-  const q = opts.method === "normal" ? normalQuantile(upper) : studentTQuantile(upper, n - 1);
-  return { n, mean, sd, se, ci95: [mean - q * se, mean + q * se] };
+  const level = opts.level ?? 0.95;
+  const half = (lv: number) => {
+    const upper = 1 - (1 - lv) / 2;
+    return (opts.method === "normal" ? normalQuantile(upper) : studentTQuantile(upper, n - 1)) * se;
+  };
+  const h95 = half(0.95);
+  const h = level === 0.95 ? h95 : half(level);
+  return { n, mean, sd, se, ci95: [mean - h95, mean + h95], ci: [mean - h, mean + h], level };
 }
 
 export interface PairedDiff {
@@ -63,7 +71,11 @@ export interface PairedDiff {
   meanDiff: number;
   sd: number;
   se: number;
+  /** The 95% interval, whatever level was asked for. */
   ci95: [number, number];
+  /** The interval at `level`. */
+  ci: [number, number];
+  level: number;
 }
 
 /**
@@ -77,7 +89,7 @@ export function pairedDiff(a: ArrayLike<Maybe>, b: ArrayLike<Maybe>, opts: Inter
   const d = pairedDifferences(a, b);
   const m = meanCi(d, opts);
   if (m === null) return null;
-  return { n: m.n, meanDiff: m.mean, sd: m.sd, se: m.se, ci95: m.ci95 };
+  return { n: m.n, meanDiff: m.mean, sd: m.sd, se: m.se, ci95: m.ci95, ci: m.ci, level: m.level };
 }
 
 /** a[i] − b[i] for the items where both are present. Throws on unequal lengths (a caller bug). */

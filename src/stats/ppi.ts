@@ -13,7 +13,7 @@ import { normalQuantile } from "./intervals.js";
 export type PpiLambda = "classical" | "ppi" | "tuned" | number;
 
 export interface PpiOptions {
-  /** Two-sided miscoverage; default 0.1 as in ppi_py. */
+  /** Two-sided miscoverage; default 0.05, the 95% of every other interval here (ppi_py defaults to 0.1). */
   alpha?: number;
   lambda?: PpiLambda;
 }
@@ -102,7 +102,7 @@ export function ppiMean(
   const estimate = (lambda === 0 ? 0 : lambda * mean(f)) + mean(rectifier);
   const varF = lambda === 0 ? 0 : (lambda * lambda * variance(f, 0)) / N;
   const se = Math.sqrt(varF + variance(rectifier, 0) / n);
-  const z = normalQuantile(1 - (opts.alpha ?? 0.1) / 2);
+  const z = normalQuantile(1 - (opts.alpha ?? 0.05) / 2);
   return { estimate, ci: { lo: estimate - z * se, hi: estimate + z * se }, lambda, se, n, N };
 }
 

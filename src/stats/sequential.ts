@@ -18,7 +18,7 @@ export interface ConfidenceSequence {
   current(): CsBounds;
 }
 
-export type CsMethod = "empirical-bernstein" | "normal-mixture";
+export type CsMethod = "betting" | "empirical-bernstein" | "normal-mixture";
 
 export interface CsOptions {
   /** Two-sided miscoverage over all t; default 0.05. */
@@ -169,8 +169,68 @@ export function empiricalBernsteinCs(opts: CsOptions & { truncation?: number } =
   return sequenceOf(opts.runningIntersection, (x) => [lower(x), 1 - upper(1 - x)]);
 }
 
+/**
+ * Hedged-capital betting CS for observations in [0, 1] (Waudby-Smith & Ramdas, "Estimating
+ * means of bounded random variables by betting", JRSS-B 2024, §4.3, their recommended CS).
+ * For each candidate mean m on a grid, two gamblers bet that the mean is above or below m:
+ *   K⁺_t(m) = Π (1 + λ⁺_i(m)(X_i − m)),  K⁻_t(m) = Π (1 − λ⁻_i(m)(X_i − m)),
+ * and m is rejected once ½K⁺_t(m) + ½K⁻_t(m) ≥ 1/α (Ville's inequality on a nonnegative
+ * martingale under m). Bets are predictable: λ_t = sqrt(2 ln(2/α)/(σ̂²_{t−1} t ln(1+t)))
+ * (or tuned for `horizon`, as the EB CS), truncated at c/m and c/(1−m) with c = ½. The
+ * interval is the hull of the grid points not rejected, widened by one grid step, so it stays
+ * valid; with the running intersection it never widens again. Much tighter than empirical
+ * Bernstein at small t, where the betting bound exploits the data's actual range.
+ */
+export function bettingCs(opts: CsOptions & { grid?: number; truncation?: number } = {}): ConfidenceSequence {
+  const alpha = opts.alpha ?? 0.05;
+  checkAlpha(alpha);
+  const g = opts.grid ?? 1000;
+  const c = opts.truncation ?? 0.5;
+  const ms = Float64Array.from({ length: g + 1 }, (_, i) => i / g);
+  const logUp = new Float64Array(g + 1);
+  const logDown = new Float64Array(g + 1);
+  const rejected = new Uint8Array(g + 1);
+  const logThreshold = Math.log(1 / alpha);
+  let t = 0;
+  let sumX = 0;
+  let sumSq = 0;
+  let sigma2Prev = 0.25;
+  const step = 1 / g;
+  return sequenceOf(true, (x) => {
+    t += 1;
+    const scale = opts.horizon === undefined ? t * Math.log(1 + t) : Math.max(opts.horizon, t);
+    const lam = Math.sqrt((2 * Math.log(2 / alpha)) / (sigma2Prev * scale));
+    let lo = 1;
+    let hi = 0;
+    for (let i = 0; i <= g; i++) {
+      if (rejected[i]) continue;
+      const m = ms[i];
+      const lu = Math.min(lam, m > 0 ? c / m : lam);
+      const ld = Math.min(lam, m < 1 ? c / (1 - m) : lam);
+      logUp[i] += Math.log(Math.max(1e-300, 1 + lu * (x - m)));
+      logDown[i] += Math.log(Math.max(1e-300, 1 - ld * (x - m)));
+      // log(½e^a + ½e^b) without overflow.
+      const big = Math.max(logUp[i], logDown[i]);
+      const hedged = big + Math.log(0.5 * Math.exp(logUp[i] - big) + 0.5 * Math.exp(logDown[i] - big));
+      if (hedged >= logThreshold) {
+        rejected[i] = 1;
+        continue;
+      }
+      if (m < lo) lo = m;
+      if (m > hi) hi = m;
+    }
+    sumX += x;
+    const muHat = (0.5 + sumX) / (t + 1);
+    sumSq += (x - muHat) ** 2;
+    sigma2Prev = (0.25 + sumSq) / (t + 1);
+    if (hi < lo) return [sumX / t, sumX / t];
+    return [lo - step, hi + step];
+  });
+}
+
 /** A fresh incremental CS of the named method. */
 export function createConfidenceSequence(method: CsMethod, opts: CsOptions = {}): ConfidenceSequence {
+  if (method === "betting") return bettingCs(opts);
   return method === "normal-mixture" ? normalMixtureCs(opts) : empiricalBernsteinCs(opts);
 }
 

@@ -5,7 +5,7 @@
  */
 import { createRng } from "../stats/rng.js";
 import { paretoSample, targetInclusion } from "./design.js";
-import { type SignalModelFit, badProbability, fitSignalModel } from "./signal-model.js";
+import { type DependentPair, type SignalModelFit, badProbability, dependentSignals, fitSignalModel } from "./signal-model.js";
 
 export interface Draw {
   fit: SignalModelFit;
@@ -15,6 +15,10 @@ export interface Draw {
   pi: number[];
   /** Smallest inclusion probability of any line: the floor. */
   floor: number;
+  /** Signal pairs the model's independence assumption does not hold for. */
+  dependent: DependentPair[];
+  /** Each distinct pattern: its lines, P(bad) and the inclusion probability of a line not forced in. */
+  patterns: { pattern: number; lines: number; pBad: number; pi: number }[];
 }
 
 export interface DrawOptions {
@@ -54,5 +58,6 @@ export function drawSample(patterns: ArrayLike<number>, signals: number, opts: D
   const lines = paretoSample(lambda, size, createRng(`${opts.seed}:triage-draw`));
   let floor = 1;
   for (let k = 0; k < counts.length; k++) if (counts[k]! > 0) floor = Math.min(floor, lamByPattern[k]!);
-  return { fit, lines, pi: lines.map((i) => lambda[i]!), floor };
+  const byPattern = pc.patterns.map((p, k) => ({ pattern: p, lines: pc.counts[k]!, pBad: scores[k]!, pi: lamByPattern[k]! })).sort((x, y) => y.lines - x.lines);
+  return { fit, lines, pi: lines.map((i) => lambda[i]!), floor, dependent: dependentSignals(fit, pc), patterns: byPattern };
 }

@@ -16,6 +16,8 @@ export interface DrawnLine {
   index: number;
   line: number;
   pi: number;
+  /** The label model's P(bad) for this line. */
+  pBad: number;
   /** Drawn for certain because it is among the slowest. */
   forced: boolean;
   signals: string[];
@@ -35,6 +37,12 @@ export interface TriageDesign {
   signals: { name: string; coverage: number; fired: number; precision: number; sensitivity: number; falseAlarm: number }[];
   /** P(bad) the label model puts on the log. */
   prior: number;
+  /** Signal pairs that fire together far more than the label model explains. */
+  dependent: { a: string; b: string; ratio: number }[];
+  /** Signals the label model treats as one joint signal (they depend on each other beyond quality). */
+  joint: string[][];
+  /** Every signal pattern in the log: its lines, the label model's P(bad) and the inclusion probability of each of its lines. */
+  patterns: { signals: string[]; lines: number; pBad: number; pi: number }[];
   facets: Record<string, Record<string, number>>;
   droppedFacets: string[];
   latency: { lines: number; p50: number | null; p95: number | null; p99: number | null; max: number | null };
@@ -58,6 +66,7 @@ export interface TriageLineResult {
   id: string;
   line: number;
   pi: number;
+  pBad: number;
   forced: boolean;
   signals: string[];
   facets: Record<string, string>;
@@ -97,7 +106,7 @@ export interface TriageResult {
   calls: number;
   cacheHits: number;
   costUsd: number | null;
-  design: { method: string; maxJudgments: number; floorShare: number; floor: number; forcedSlowest: number; seed: number; prior: number };
+  design: { method: string; maxJudgments: number; floorShare: number; floor: number; forcedSlowest: number; seed: number; prior: number; joint: string[][]; patterns: TriageDesign["patterns"] };
   signals: { name: string; coverage: number; fired: number; modelPrecision: number; modelRecall: number; judgedFired: number; precision: number | null; recall: number | null }[];
   facets: { column: string; values: { value: string; lines: number; judged: number; failing: number; rate: EstimateWithInterval; shareOfFailures: number | null }[] }[];
   droppedFacets: string[];
@@ -130,6 +139,7 @@ function judgedLines(design: TriageDesign, run: RunResult): TriageLineResult[] {
       id: d.id,
       line: d.line,
       pi: d.pi,
+      pBad: d.pBad,
       forced: d.forced,
       signals: d.signals,
       facets: d.facets,
@@ -165,6 +175,7 @@ export function buildTriageResult(design: TriageDesign, run: RunResult): TriageR
   if (run.simulated) notes.push("The critics in this triage are simulated by critic's built-in simulator: the numbers demonstrate the tool, not any real model.");
   if (judged.length < all.length) notes.push(`${all.length - judged.length} of ${all.length} drawn lines have no verdict (abstentions, failed calls or a run stopped early); the judged lines stand for them.`);
   if (design.skipped.count) notes.push(`${design.skipped.count} log lines could not be read and are not part of the estimates (${design.skipped.examples.join("; ")}).`);
+  for (const d of design.dependent ?? []) notes.push(`Signals ${d.a} and ${d.b} fire together ${d.ratio.toFixed(1)} times as often as the label model explains: the model's assumption that signals are independent given a line's quality does not hold for them, so its precision and recall are unreliable (the judged columns are not). The estimates stay unbiased whatever the model gets wrong; only how well the budget finds failures suffers.`);
   if (!run.complete) notes.push(`The judging stopped early (${run.stopReason}); the estimates use the lines judged so far, a random part of the sample. Continue with critic triage --resume ${run.run}.`);
 
   const judgedWithFail: JudgedLine[] = judged.map((l, i) => ({ id: l.id, pi: pi[i]!, failed: failedOf[i]!, worst: l.worst ?? 7, failedRubrics: l.failedRubrics, signals: l.signals, facets: l.facets }));
@@ -232,7 +243,7 @@ export function buildTriageResult(design: TriageDesign, run: RunResult): TriageR
     calls: run.totals.calls,
     cacheHits: run.totals.cacheHits,
     costUsd: run.totals.costUsd,
-    design: { method: "Pareto πps (Rosén 1997): inclusion probability rising with the label model's P(bad), with a uniform floor", maxJudgments: design.maxJudgments, floorShare: design.floorShare, floor: design.floor, forcedSlowest: design.drawn.filter((d) => d.forced).length, seed: design.seed, prior: design.prior },
+    design: { method: "Pareto πps (Rosén 1997): inclusion probability rising with the label model's P(bad), with a uniform floor", maxJudgments: design.maxJudgments, floorShare: design.floorShare, floor: design.floor, forcedSlowest: design.drawn.filter((d) => d.forced).length, seed: design.seed, prior: design.prior, joint: design.joint ?? [], patterns: design.patterns ?? [] },
     signals,
     facets,
     droppedFacets: design.droppedFacets,

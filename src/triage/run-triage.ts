@@ -20,6 +20,7 @@ import { newRunId, runSuite } from "../runner/run-suite.js";
 import { writeFileAtomic } from "../store/atomic.js";
 import { DEFAULT_FACETS, TriageConfigSchema, type TriageConfigInput, type TriageSpec } from "./config.js";
 import { drawSample } from "./draw.js";
+import { badProbability } from "./signal-model.js";
 import { type LogFormat, detectFormat } from "./log.js";
 import { type DrawnLine, type TriageDesign, type TriageResult, buildTriageResult, latencySummary } from "./result.js";
 import { facetValue, latencyOf, pickLines, scanLog } from "./scan.js";
@@ -135,6 +136,7 @@ async function draw(t: Triage, format: LogFormat, size: number): Promise<TriageD
       index: i,
       line: l.line,
       pi: d.pi[k]!,
+      pBad: badProbability(d.fit, scan.patterns[i]!),
       forced: forcedSet.has(i),
       signals: firedNames(signals.names, scan.patterns[i]!),
       facets: Object.fromEntries(Object.keys(scan.facets).map((f) => [f, facetValue(l, f)])),
@@ -158,6 +160,9 @@ async function draw(t: Triage, format: LogFormat, size: number): Promise<TriageD
       falseAlarm: d.fit.falseAlarm[j]!,
     })),
     prior: d.fit.prior,
+    dependent: d.dependent.map((x) => ({ a: signals.names[x.a]!, b: signals.names[x.b]!, ratio: x.ratio })),
+    patterns: d.patterns.slice(0, 64).map((p) => ({ signals: firedNames(signals.names, p.pattern), lines: p.lines, pBad: p.pBad, pi: p.pi })),
+    joint: d.fit.blocks.filter((b) => b.length > 1).map((b) => b.map((j) => signals.names[j]!)),
     facets: scan.facets,
     droppedFacets: scan.droppedFacets,
     latency: latencySummary(scan.latency),

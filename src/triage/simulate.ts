@@ -11,6 +11,9 @@
  * Noisy signals: thumbs-down (on 35% of bad lines, 1.5% of fine ones), regenerate (25% / 2%),
  * slow (latency above 4 s: bad lines run slower, and a tail of fine ones too).
  */
+import { createWriteStream } from "node:fs";
+import { generateOutput } from "../providers/sim/generate.js";
+import { simModel } from "../providers/sim/models.js";
 import { createRng } from "../stats/rng.js";
 
 export interface SimLogLine {
@@ -78,4 +81,38 @@ export function simCriticLevel(seed: number | string, id: string, bad: boolean):
   const r = createRng(`${seed}:critic:${id}`);
   const x = (bad ? 2.1 : 5.6) + 1.05 * r.normal();
   return Math.min(7, Math.max(1, Math.round(x)));
+}
+
+/**
+ * Writers of a simulated log's replies for runs through the simulator: it knows what each wrote,
+ * so its critics judge a reply by the line's truth (fine lines well, bad lines badly). Start the
+ * simulator with `models: [...DEFAULT_SIM_MODELS, ...SIM_LOG_WRITERS]` and the same seed.
+ */
+export const SIM_LOG_WRITERS = [
+  simModel({ name: "sim-writer-good", role: "candidate", defaultQuality: 6.2, verbosity: 2 }),
+  simModel({ name: "sim-writer-bad", role: "candidate", defaultQuality: 1.6, verbosity: 2 }),
+] as const;
+
+/**
+ * Write `n` simulated lines as JSONL, replies written by SIM_LOG_WRITERS under simulator seed
+ * `simSeed`; returns the ids of the truly bad lines. Empty replies stay empty (the simulator
+ * judges a text it did not write at random, so runs through it usually set `emptyRate: 0`).
+ */
+export async function writeSimLog(file: string, n: number, opts: SimLogOptions, simSeed: number | string): Promise<Set<string>> {
+  const bad = new Set<string>();
+  const out = createWriteStream(file);
+  let chunk = "";
+  for (let i = 0; i < n; i++) {
+    const { line, truth } = simLogLine(opts, i);
+    if (truth.bad) bad.add(line.id);
+    const output = line.output === "" ? "" : generateOutput(simSeed, SIM_LOG_WRITERS[truth.bad ? 1 : 0], line.input);
+    chunk += `${JSON.stringify({ ...line, output })}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+      chunk = "";
+    }
+  }
+  out.write(chunk);
+  await new Promise<void>((r) => out.end(() => r()));
+  return bad;
 }

@@ -46,9 +46,21 @@ const CASES: Case[] = [
   { name: "a rubric with a level given twice", files: { "data.csv": GOOD_CSV, "rubrics/tone.yaml": RUBRIC(`${SEVEN}\n  7: again`) }, args: [...run(), "--rubric", "tone"], expect: ["tone.yaml:12", /Map keys must be unique/] },
   { name: "a rubric with two levels described alike", files: { "data.csv": GOOD_CSV, "rubrics/tone.yaml": RUBRIC(SEVEN.replace("level 2 description", "Level 1  description")) }, args: [...run(), "--rubric", "tone"], expect: ["tone.yaml", "scale.2", /description duplicates level 1/] },
   { name: "a reference to an unknown rubric", files: { "data.csv": GOOD_CSV }, args: [...run(), "--rubric", "tonne"], expect: ["rubrics", /unknown rubric "tonne"/] },
-  { name: "a critic that is not provider:model", files: { "data.csv": GOOD_CSV }, args: ["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "gpt-4o-mini", "--out", "rep"], expect: ["critics[0]", /"openai:<model>" or "anthropic:<model>"/] },
+  { name: "a critic that is not provider:model", files: { "data.csv": GOOD_CSV }, args: ["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "gpt-4o-mini", "--out", "rep"], expect: ["critics[0]", /expected "<provider>:<model>": "openai:<model>", "anthropic:<model>"/] },
   { name: "a config with wrong types", files: { "data.csv": GOOD_CSV, "critic.config.json": JSON.stringify({ dataset: "data.csv", rubrics: ["helpfulness"], critics: ["openai:m"], concurrency: "eight" }) }, args: ["run", "--base-url", "http://127.0.0.1:9/v1", "--out", "rep"], expect: ["critic.config.json", "concurrency", /expected number/] },
   { name: "a config with a negative budget", files: { "data.csv": GOOD_CSV, "critic.config.yaml": "dataset: data.csv\nrubrics: [helpfulness]\ncritics: ['openai:m']\nbudget:\n  usd: -5\n" }, args: ["run", "--base-url", "http://127.0.0.1:9/v1", "--out", "rep"], expect: ["critic.config.yaml", "budget.usd", /expected number to be >0/] },
+  {
+    name: "a critic naming a provider the config does not define",
+    files: { "data.csv": GOOD_CSV },
+    args: ["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "local:qwen2.5", "--out", "rep"],
+    expect: ['critics[0]: "local:qwen2.5" names provider "local", which is not configured'],
+  },
+  {
+    name: "--budget-usd with a model that has no price",
+    files: { "data.csv": GOOD_CSV },
+    args: ["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "openai:my-local-model", "--base-url", "http://127.0.0.1:9/v1", "--out", "rep", "--budget-usd", "2"],
+    expect: ['model "my-local-model" (openai:my-local-model) has no price', /prices: \{ "my-local-model": \{ input: .*, output: .* \} \}/],
+  },
   { name: "a negative --budget-usd", files: { "data.csv": GOOD_CSV }, args: run("data.csv", ["--budget-usd=-1"]), expect: ["--budget-usd", /must be a positive number, got -1/] },
   { name: "aggregate labels outside --k", files: { "labels.csv": "item,labeler,label\na,w1,3\na,w2,4\nb,w1,9\n" }, args: ["aggregate", "labels.csv", "--k", "7", "--out", "rep"], expect: ["labels.csv:4", "label", /label 9 is outside the 7-point scale/] },
   { name: "aggregate labels that are not whole levels", files: { "labels.csv": "item,labeler,label\na,w1,3\na,w2,3.5\n" }, args: ["aggregate", "labels.csv", "--out", "rep"], expect: ["labels.csv:3", "label", /"3.5" is not an integer level/] },
@@ -82,7 +94,7 @@ describe.concurrent("the bad-input catalogue", () => {
 
   it("rejects a critic model the server does not know with exit 2, naming the critic, and no report", async () => {
     const { startSimServer } = await import("../../src/providers/sim/server.js");
-    const sim = await startSimServer({ seed: 2 });
+    const sim = await startSimServer({ seed: 2, serveUnknownModels: false });
     try {
       const cwd = await setup({ "data.csv": GOOD_CSV });
       const r = await critic(["run", "--dataset", "data.csv", "--rubric", "helpfulness", "--critic", "openai:no-such-critic", "--base-url", sim.openaiBaseURL, "--out", "rep", "--quiet"], { cwd });

@@ -27,7 +27,7 @@ describe("API keys", () => {
   it("never appear in the journal, the cache, the reports, error messages or anything printed", async () => {
     // Failures on every path: 500s that exhaust their retries (journaled error text), garbage
     // replies (re-asks), an interrupted run and its resume, and a fatal 404 printed to stderr.
-    const sim = await scratch.sim({ seed: 13, latencyMs: 20, rate500: 0.4, rateGarbage: 0.1, rate429: 0.1, retryAfterMs: 10 });
+    const sim = await scratch.sim({ seed: 13, latencyMs: 20, rate500: 0.4, rateGarbage: 0.1, rate429: 0.1, retryAfterMs: 10, serveUnknownModels: false });
     const work = await scratch.workdir("critic-secrets-");
     await writeSupportCsv(work, 40);
     const env = { OPENAI_API_KEY: OPENAI_KEY, ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_BASE_URL: sim.anthropicBaseURL };

@@ -3,6 +3,8 @@ import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_SIM_MODELS, simModel } from "../../src/providers/sim/models.js";
+import { SIM_LOG_WRITERS, writeSimLog } from "../../src/triage/simulate.js";
 import { ROOT, critic } from "../helpers/cli.js";
 import { useScratch } from "../helpers/scratch.js";
 
@@ -60,6 +62,14 @@ describe("critic triage on the bundled support log, through the simulator", () =
       if (s.failing > 0) expect(shares).toBeCloseTo(1, 6);
       expect(f.values.reduce((t: number, v: { lines: number }) => t + v.lines, 0)).toBe(400);
     }
+    // Every line has a probability of being bad: its signal combination's, and a chance to be judged above 0.
+    const patterns = s.design.patterns as { lines: number; pBad: number; pi: number }[];
+    expect(patterns.reduce((t, p) => t + p.lines, 0)).toBe(400);
+    for (const p of patterns) {
+      expect(p.pBad).toBeGreaterThan(0);
+      expect(p.pBad).toBeLessThan(1);
+      expect(p.pi).toBeGreaterThan(0);
+    }
     // The slowest lines were judged for certain.
     expect(s.latency.slowest.length).toBeGreaterThan(0);
     for (const x of s.latency.slowest.slice(0, 8)) expect(x.judged).toBe(true);
@@ -68,7 +78,7 @@ describe("critic triage on the bundled support log, through the simulator", () =
     // failures.csv: one row per failing judged line, worst first, ids from the log.
     const rows = parse(await readFile(join(cwd, "out/failures.csv"), "utf8"), { columns: true }) as Record<string, string>[];
     expect(rows.length).toBe(s.failing);
-    expect(Object.keys(rows[0] ?? { id: "", helpfulness: "", signals: "", topic: "" })).toEqual(expect.arrayContaining(["id", "helpfulness", "signals", "topic", "model", "prompt_version"]));
+    expect(Object.keys(rows[0] ?? { id: "", helpfulness: "", signals: "", topic: "" })).toEqual(expect.arrayContaining(["id", "helpfulness", "signals", "topic", "model", "prompt_version", "p_bad", "weight"]));
     const ids = await logIds();
     for (const row of rows) {
       expect(ids.has(row.id!)).toBe(true);
@@ -95,7 +105,8 @@ describe("critic triage on the bundled support log, through the simulator", () =
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Dry run: nothing was called\. 400 lines read/);
     expect(r.stdout).toMatch(/Sample: 80 lines/);
-    expect(r.stdout).toMatch(/Planned: 80 calls, \$\d/);
+    // 80 lines, one rubric, one critic: 80 calls, a few more for re-asks of unparseable replies.
+    expect(r.stdout).toMatch(/Planned: \d+ calls, \$[\d.]+ \(range 80-160 calls/);
     expect(sim.stats().total).toBe(0);
     expect(await readdir(cwd)).toEqual(["triage.json"]);
   });
@@ -131,5 +142,88 @@ describe("critic triage on the bundled support log, through the simulator", () =
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/triage\.json: triage\.signals\[0\]: signal "slow" needs exactly one of equals, above, below, in, matches/);
     expect(await readdir(cwd)).toEqual(["triage.json"]);
+  });
+});
+
+describe("critic triage with its defaults on a 20,000-line log, ~3% bad, three noisy signals, 400 judgments", () => {
+  it("lists mostly truly bad lines in failures.csv and brackets the bad rate in summary.json's interval", async () => {
+    const seed = 21;
+    // A near-exact critic, so the failure rate the critic sees is close to the log's known bad rate.
+    const exact = simModel({ name: "sim-critic-exact", role: "critic", accuracy: 0.995, confidence: 0.9 });
+    const sim = await scratch.sim({ seed, models: [...DEFAULT_SIM_MODELS, ...SIM_LOG_WRITERS, exact] });
+    const cwd = await scratch.workdir("critic-triage-20k-");
+    const log = join(cwd, "log.jsonl");
+    const bad = await writeSimLog(log, 20_000, { seed: "check", causeScale: 0.5, emptyRate: 0 }, seed);
+    const config = { rubrics: ["helpfulness"], critics: ["openai:sim-critic-exact"], providers: { openai: { baseURL: sim.openaiBaseURL, concurrency: 16 } }, triage: { log, signals: SIGNALS.slice(0, 3) } };
+    await writeFile(join(cwd, "triage.json"), JSON.stringify(config));
+    const r = await critic(["triage", "--config", "triage.json", "--out", "out", "--quiet"], { cwd });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(await readFile(join(cwd, "out/summary.json"), "utf8"));
+    expect(s.sampled).toBe(400);
+    const rate = bad.size / 20_000;
+    expect(rate).toBeGreaterThan(0.02);
+    expect(rate).toBeLessThan(0.04);
+    const rows = parse(await readFile(join(cwd, "out/failures.csv"), "utf8"), { columns: true }) as { id: string }[];
+    const truly = rows.filter((x) => bad.has(x.id)).length;
+    // Uniform sampling would judge about 400 x 3% = 12 bad lines; the signals steer the budget to them.
+    expect(truly).toBeGreaterThanOrEqual(48);
+    expect(truly / rows.length).toBeGreaterThanOrEqual(0.8);
+    // The critic fails bad lines and passes fine ones with few mistakes, so the log's failure
+    // rate is close to the bad rate; the interval brackets it.
+    expect(s.failureRate.ci95.lo).toBeLessThan(rate);
+    expect(s.failureRate.ci95.hi).toBeGreaterThan(rate);
+    console.log(`triage 20k: bad rate ${rate}, estimate ${s.failureRate.estimate.toFixed(4)} [${s.failureRate.ci95.lo.toFixed(4)}, ${s.failureRate.ci95.hi.toFixed(4)}]; ${truly} of ${rows.length} listed failures truly bad`);
+    expect(s.failureRate.ci95.hi - s.failureRate.ci95.lo).toBeLessThan(0.05);
+  });
+});
+
+describe("critic triage on an OpenTelemetry GenAI span export", () => {
+  it("reads OTLP/JSON lines, judges the spans and names them by span id", async () => {
+    const sim = await scratch.sim({ seed: 5 });
+    const cwd = await scratch.workdir("critic-triage-otel-");
+    const attr = (key: string, value: string | number) => ({ key, value: typeof value === "number" ? { intValue: String(value) } : { stringValue: value } });
+    const lines: string[] = [];
+    for (let b = 0; b < 10; b++) {
+      const spans = Array.from({ length: 5 }, (_, k) => {
+        const i = b * 5 + k;
+        const start = 1_700_000_000_000_000_000n + BigInt(i) * 10_000_000_000n;
+        return {
+          traceId: `t${i}`,
+          spanId: `span-${i}`,
+          name: "chat gpt-4o-mini",
+          startTimeUnixNano: String(start),
+          endTimeUnixNano: String(start + BigInt(i % 7 === 0 ? 6_000_000_000 : 800_000_000)),
+          attributes: [
+            attr("gen_ai.operation.name", "chat"),
+            attr("gen_ai.request.model", i % 2 ? "gpt-4o-mini" : "gpt-4.1-mini"),
+            attr("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: `Where is order ${i}?` }] }])),
+            attr("gen_ai.output.messages", JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: i % 9 === 0 ? "" : `Order ${i} ships tomorrow.` }] }])),
+          ],
+          status: { code: i % 11 === 0 ? 2 : 1 },
+        };
+      });
+      lines.push(JSON.stringify({ resourceSpans: [{ resource: { attributes: [attr("service.name", "shop-bot")] }, scopeSpans: [{ spans }] }] }));
+    }
+    await writeFile(join(cwd, "traces.jsonl"), `${lines.join("\n")}\n`);
+    const config = {
+      rubrics: ["helpfulness"],
+      critics: ["openai:sim-critic-strong"],
+      providers: { openai: { baseURL: sim.openaiBaseURL } },
+      triage: { log: "traces.jsonl", maxJudgments: 20, signals: [{ name: "slow", column: "latency_ms", above: 4000 }, { name: "error", column: "status", equals: "error" }, { name: "empty", derived: "empty_output" }] },
+    };
+    await writeFile(join(cwd, "triage.json"), JSON.stringify(config));
+    const r = await critic(["triage", "--config", "triage.json", "--out", "out", "--quiet"], { cwd });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(await readFile(join(cwd, "out/summary.json"), "utf8"));
+    expect(s.format).toBe("otel");
+    expect(s.lines).toBe(50);
+    expect(s.judged).toBe(20);
+    expect(s.signals.map((x: { name: string; fired: number }) => [x.name, x.fired])).toEqual([["slow", 8], ["error", 5], ["empty", 6]]);
+    expect(s.facets.map((f: { column: string }) => f.column)).toEqual(["model"]);
+    expect(s.latency.max).toBe(6000);
+    const rows = parse(await readFile(join(cwd, "out/failures.csv"), "utf8"), { columns: true }) as { id: string }[];
+    for (const row of rows) expect(row.id).toMatch(/^span-\d+$/);
   });
 });

@@ -173,7 +173,7 @@ describe("batch APIs over HTTP with the official SDKs", () => {
   });
 
   it("a request the provider refuses becomes a ProviderError with its status, and is not resubmitted", async () => {
-    const s = await start({ batchPolls: 0 });
+    const s = await start({ batchPolls: 0, serveUnknownModels: false });
     const ghostO: ModelTarget = { id: "g1", provider: "openai", model: "no-such-model" };
     const ghostA: ModelTarget = { id: "g2", provider: "anthropic", model: "no-such-model" };
     const all = [...tasks(s, ghostO, 2), ...tasks(s, ghostA, 2), ...tasks(s, OPENAI, 2)];

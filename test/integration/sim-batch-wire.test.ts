@@ -12,7 +12,7 @@ describe("simulator batch endpoints with the official SDKs", () => {
   let openai: OpenAI;
   let anthropic: Anthropic;
   beforeAll(async () => {
-    sim = await startSimServer({ seed: 3, perModelLatency: false, batchPolls: 1 });
+    sim = await startSimServer({ seed: 3, perModelLatency: false, batchPolls: 1, serveUnknownModels: false });
     openai = new OpenAI({ baseURL: sim.openaiBaseURL, apiKey: "sim", maxRetries: 0 });
     anthropic = new Anthropic({ baseURL: sim.anthropicBaseURL, apiKey: "sim", maxRetries: 0 });
   });

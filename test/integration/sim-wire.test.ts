@@ -27,7 +27,7 @@ describe("simulator wire compatibility with the official SDKs", () => {
   let openai: OpenAI;
   let anthropic: Anthropic;
   beforeAll(async () => {
-    sim = await startSimServer({ seed: 4, perModelLatency: false });
+    sim = await startSimServer({ seed: 4, perModelLatency: false, serveUnknownModels: false });
     openai = new OpenAI({ baseURL: sim.openaiBaseURL, apiKey: "sim", maxRetries: 0 });
     anthropic = new Anthropic({ baseURL: sim.anthropicBaseURL, apiKey: "sim", maxRetries: 0 });
   });

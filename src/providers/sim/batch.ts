@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimCounters } from "./counters.js";
 import { textKey } from "./hash.js";
 import { ANTHROPIC_ERRORS, anthropicMessage, readAnthropicRequest } from "./wire-anthropic.js";
-import { OPENAI_ERRORS, openaiCompletion, readOpenAIRequest } from "./wire-openai.js";
+import { OPENAI_ERRORS, openaiCompletion, readOpenAIRequest, strictOpenAIProblem } from "./wire-openai.js";
 import type { SimWorld } from "./world.js";
 import { type Json, isObj } from "./json.js";
 
@@ -80,6 +80,8 @@ export function simBatches(deps: { world: SimWorld; counters: SimCounters; opts:
     counters.model(req.model);
     const m = world.model(req.model);
     if (!m) return fail(404, api === "openai" ? OPENAI_ERRORS.notFoundModel(req.model) : ANTHROPIC_ERRORS.notFoundModel(req.model, requestId));
+    const strict = api === "openai" && m.strict && isObj(body) ? strictOpenAIProblem(body) : null;
+    if (strict) return fail(400, strict);
     const r = world.reply(m, req);
     counters.served(r.kind, r.promptTokens, r.completionTokens);
     const ok = api === "openai" ? openaiCompletion(r, req.model, requestId) : anthropicMessage(r, req.model, requestId);

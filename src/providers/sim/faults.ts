@@ -1,11 +1,13 @@
 import { unit } from "./hash.js";
 
-export type FaultKind = "429" | "500" | "timeout" | "reset" | "truncated" | "garbage";
+export type FaultKind = "429" | "500" | "overloaded" | "timeout" | "reset" | "truncated" | "garbage";
 
 /** Fault injection. Rates are probabilities per attempt, drawn from hash(seed, body, attempt). */
 export interface FaultOptions {
   rate429?: number;
   rate500?: number;
+  /** Overloaded: Anthropic's 529 `overloaded_error` (a 503 on the OpenAI routes). */
+  rateOverloaded?: number;
   /** Hold the response for `hangMs` (longer than the client's timeout), then answer if still connected. */
   rateTimeout?: number;
   /** Destroy the socket without a response. */
@@ -28,6 +30,7 @@ export interface FaultOptions {
 const ORDER: ReadonlyArray<[FaultKind, keyof FaultOptions]> = [
   ["429", "rate429"],
   ["500", "rate500"],
+  ["overloaded", "rateOverloaded"],
   ["timeout", "rateTimeout"],
   ["reset", "rateReset"],
   ["truncated", "rateTruncated"],

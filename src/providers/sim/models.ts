@@ -26,6 +26,15 @@ export interface SimModel {
   unparseableRate: number;
   /** Probability mass on the chosen digit in returned logprobs (> 0.5 keeps it the most probable). */
   confidence: number;
+  /**
+   * Strict: answers the OpenAI API as its reasoning models do, with their 400 bodies for
+   * `max_tokens`, a temperature or top_p other than 1, logprobs, and an unknown reasoning_effort.
+   */
+  strict: boolean;
+  /** Hidden reasoning tokens a reply spends at medium effort before answering (0 = not a reasoning model). */
+  reasoningTokens: number;
+  /** Context window in tokens: a longer prompt (plus the allowance asked for) is a context_length_exceeded 400. */
+  contextTokens: number;
 }
 
 export type SimModelSpec = Partial<SimModel> & Pick<SimModel, "name" | "role">;
@@ -42,6 +51,9 @@ export function simModel(spec: SimModelSpec): SimModel {
     lengthBias: 0,
     unparseableRate: 0,
     confidence: 0.6,
+    strict: false,
+    reasoningTokens: 0,
+    contextTokens: 128_000,
     ...spec,
   };
 }
@@ -83,6 +95,20 @@ export const DEFAULT_SIM_MODELS: readonly SimModel[] = [
     quality: { accuracy: 5.7, helpfulness: 5.6, fluency: 5.9, conciseness: 5.3, politeness: 5.6, safety: 6.2 },
   }),
 ];
+
+/** Names the hosted APIs give their reasoning models: o1, o3-mini, o4-mini, gpt-5, gpt-5.1-mini (not gpt-5-chat). */
+export const REASONING_MODEL_NAME = /^(o\d+(-|$)|gpt-5(?!(\.\d+)?-chat))/;
+
+/**
+ * The model served for a name the simulator does not list: a good critic (accuracy 0.8) that
+ * also writes mid-quality answers as a candidate. A reasoning-model name (see REASONING_MODEL_NAME)
+ * gets a strict reasoning model: 400s for the classic request shape, ~320 hidden reasoning
+ * tokens per reply at medium effort, no logprobs.
+ */
+export function defaultSimModel(name: string): SimModel {
+  const reasoning = REASONING_MODEL_NAME.test(name.slice(name.lastIndexOf("/") + 1));
+  return simModel({ name, role: "critic", accuracy: 0.8, confidence: 0.75, defaultQuality: 4.8, verbosity: 4, strict: reasoning, reasoningTokens: reasoning ? 320 : 0 });
+}
 
 export function qualityOf(m: SimModel, rubric: string): number {
   return m.quality[rubric] ?? m.defaultQuality;

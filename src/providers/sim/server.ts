@@ -6,7 +6,7 @@ import { decideFault, type FaultOptions } from "./faults.js";
 import { textKey, unit } from "./hash.js";
 import { DEFAULT_SIM_MODELS, type SimModel } from "./models.js";
 import { ANTHROPIC_ERRORS, anthropicMessage, readAnthropicRequest } from "./wire-anthropic.js";
-import { OPENAI_ERRORS, openaiChunks, openaiCompletion, readOpenAIRequest } from "./wire-openai.js";
+import { OPENAI_ERRORS, contextLengthExceeded, openaiChunks, openaiCompletion, readOpenAIRequest, strictOpenAIProblem } from "./wire-openai.js";
 import { SimWorld, type SimReply, type SimRequest } from "./world.js";
 import type { Json } from "./json.js";
 
@@ -25,6 +25,10 @@ export interface SimServerOptions extends FaultOptions, SimBatchOptions {
   models?: readonly SimModel[];
   /** Probability that a critic stays unparseable after a re-ask (default 0). */
   reaskUnparseableRate?: number;
+  /** Serve any model name, unknown ones as `defaultSimModel(name)` (default true); false answers them 404. */
+  serveUnknownModels?: boolean;
+  /** Every model answers strictly, as OpenAI's reasoning models do (default: only those named like one). */
+  strict?: boolean;
 }
 
 export interface SimServer {
@@ -50,6 +54,12 @@ interface Api {
   notFoundModel(model: string, id: string): Json;
   rateLimited(id: string): Json;
   server(id: string): Json;
+  /** Status and body of "overloaded": Anthropic's 529, a 503 elsewhere. */
+  overloaded(id: string): [number, Json];
+  /** The prompt (with the allowance) does not fit the context window. */
+  contextTooLong(limit: number, promptTokens: number, maxTokens: number | null, id: string): Json;
+  /** A 400 for what a strict (reasoning) model rejects, or null. */
+  strictProblem(body: Record<string, unknown>): Json | null;
   idHeader: string;
   idPrefix: string;
 }
@@ -61,6 +71,9 @@ const OPENAI: Api = {
   notFoundModel: (m) => OPENAI_ERRORS.notFoundModel(m),
   rateLimited: () => OPENAI_ERRORS.rateLimited(),
   server: () => OPENAI_ERRORS.server(),
+  overloaded: () => [503, OPENAI_ERRORS.overloaded()],
+  contextTooLong: (limit, prompt, max) => contextLengthExceeded(limit, prompt, max),
+  strictProblem: strictOpenAIProblem,
   idHeader: "x-request-id",
   idPrefix: "chatcmpl-sim",
 };
@@ -72,6 +85,10 @@ const ANTHROPIC: Api = {
   notFoundModel: ANTHROPIC_ERRORS.notFoundModel,
   rateLimited: ANTHROPIC_ERRORS.rateLimited,
   server: ANTHROPIC_ERRORS.server,
+  overloaded: (id) => [529, ANTHROPIC_ERRORS.overloaded(id)],
+  contextTooLong: (limit, prompt, _max, id) => ANTHROPIC_ERRORS.contextTooLong(prompt, limit, id),
+  // Anthropic's Messages API has no parameter the reasoning-model rules concern.
+  strictProblem: () => null,
   idHeader: "request-id",
   idPrefix: "msg_sim",
 };
@@ -127,7 +144,7 @@ function readBody(req: IncomingMessage): Promise<string> {
  */
 export async function startSimServer(opts: SimServerOptions = {}): Promise<SimServer> {
   const seed = opts.seed ?? 1;
-  const world = new SimWorld({ seed, models: opts.models ?? DEFAULT_SIM_MODELS, reaskUnparseableRate: opts.reaskUnparseableRate });
+  const world = new SimWorld({ seed, models: opts.models ?? DEFAULT_SIM_MODELS, reaskUnparseableRate: opts.reaskUnparseableRate, serveUnknown: opts.serveUnknownModels });
   const counters = new SimCounters();
   const timers = new Set<NodeJS.Timeout>();
   const retryAfterMs = Math.max(1, opts.retryAfterMs ?? 500);
@@ -152,7 +169,8 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
   /** When each request arrived: a model's latency counts from there, the simulator's own work included. */
   const arrivals = new WeakMap<IncomingMessage, number>();
 
-  function chat(api: Api, raw: string, res: ServerResponse, httpReq: IncomingMessage): void {
+  /** `deployment`: Azure's URL names the model (the deployment), whatever the body says. */
+  function chat(api: Api, raw: string, res: ServerResponse, httpReq: IncomingMessage, deployment?: string): void {
     counters.enter();
     res.once("close", () => counters.leave());
     const bodyKey = textKey(raw);
@@ -169,6 +187,7 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
       reply(400, api.badRequest("The request body is not valid JSON.", id));
       return;
     }
+    if (deployment && body && typeof body === "object") (body as Record<string, unknown>).model = deployment;
     const req = api.read(body);
     if (typeof req === "string") {
       reply(400, api.badRequest(req, id));
@@ -178,6 +197,16 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
     const m = world.model(req.model);
     if (!m) {
       reply(404, api.notFoundModel(req.model, id));
+      return;
+    }
+    const strict = (m.strict || opts.strict) && api.strictProblem(body as Record<string, unknown>);
+    if (strict) {
+      reply(400, strict);
+      return;
+    }
+    const promptTokens = world.promptTokens(req);
+    if (promptTokens + (req.maxTokens ?? 0) > m.contextTokens) {
+      reply(400, api.contextTooLong(m.contextTokens, promptTokens, req.maxTokens, id));
       return;
     }
     const fault = decideFault(seed, opts, bodyKey, attempt, m.name);
@@ -209,6 +238,10 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
           });
         case "500":
           return reply(500, api.server(id));
+        case "overloaded": {
+          const [status, body] = api.overloaded(id);
+          return reply(status, body);
+        }
         case "reset":
           counters.status("reset");
           res.socket?.destroy();
@@ -230,6 +263,7 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
   const routes: Record<string, SimHandler> = {
     "POST /v1/chat/completions": (raw, res, req) => chat(OPENAI, raw, res, req),
     "POST /chat/completions": (raw, res, req) => chat(OPENAI, raw, res, req),
+    "POST /openai/v1/chat/completions": (raw, res, req) => chat(OPENAI, raw, res, req),
     "POST /v1/messages": (raw, res, req) => chat(ANTHROPIC, raw, res, req),
     "GET /v1/models": (_raw, res) =>
       send(
@@ -248,10 +282,23 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
     },
   };
 
+  /**
+   * Azure OpenAI: `POST {endpoint}/openai/deployments/{deployment}/chat/completions?api-version=...`;
+   * the deployment in the URL is the model. Without an api-version Azure answers 404.
+   */
+  const azureRoute = (method: string, path: string, query: string): SimHandler | undefined => {
+    const m = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(path);
+    if (method !== "POST" || !m) return undefined;
+    if (!new URLSearchParams(query).get("api-version")) {
+      return (_raw, res) => send(res, 404, JSON.stringify({ error: { code: "404", message: "Resource not found" } }), {});
+    }
+    return (raw, res, req) => chat(OPENAI, raw, res, req, decodeURIComponent(m[1]!));
+  };
+
   const server = createServer((req, res) => {
     arrivals.set(req, performance.now());
-    const path = (req.url ?? "/").split("?")[0]!;
-    const route = routes[`${req.method} ${path}`] ?? batchRoute(req.method ?? "GET", path);
+    const [path, query = ""] = (req.url ?? "/").split("?") as [string, string?];
+    const route = routes[`${req.method} ${path}`] ?? azureRoute(req.method ?? "GET", path, query) ?? batchRoute(req.method ?? "GET", path);
     readBody(req).then(
       async (raw) => {
         if (route) return route(raw, res, req);

@@ -56,4 +56,7 @@ export const ANTHROPIC_ERRORS = {
   notFoundRoute: (path: string, id: string) => anthropicError("not_found_error", `Not found: ${path} (simulated)`, id),
   rateLimited: (id: string) => anthropicError("rate_limit_error", "Number of requests has exceeded your rate limit (simulated).", id),
   server: (id: string) => anthropicError("api_error", "Internal server error (simulated).", id),
+  /** HTTP 529: the API is overloaded across all users (retryable). */
+  overloaded: (id: string) => anthropicError("overloaded_error", "Overloaded", id),
+  contextTooLong: (promptTokens: number, limit: number, id: string) => anthropicError("invalid_request_error", `prompt is too long: ${promptTokens} tokens > ${limit} maximum`, id),
 };

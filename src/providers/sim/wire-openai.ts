@@ -31,7 +31,44 @@ export function readOpenAIRequest(body: unknown): SimRequest | string {
     maxTokens: typeof max === "number" ? max : null,
     topLogprobs: body.logprobs === true ? ((top as number | undefined) ?? 0) : null,
     n: typeof body.n === "number" && body.n >= 1 ? Math.floor(body.n) : 1,
+    ...(typeof body.reasoning_effort === "string" ? { reasoningEffort: body.reasoning_effort } : {}),
   };
+}
+
+const REASONING_EFFORTS = ["minimal", "low", "medium", "high"];
+
+/**
+ * What OpenAI's reasoning models (o-series, gpt-5.x) reject, with the bodies they send: the
+ * request as a classic model takes it is a 400 on its first differing parameter.
+ */
+export function strictOpenAIProblem(body: Record<string, unknown>): Json | null {
+  const unsupported = (param: string, extra = "") => openaiError(`Unsupported parameter: '${param}' is not supported with this model.${extra}`, "invalid_request_error", "unsupported_parameter", param);
+  const onlyDefault = (param: string) =>
+    openaiError(`Unsupported value: '${param}' does not support ${JSON.stringify(body[param])} with this model. Only the default (1) value is supported.`, "invalid_request_error", "unsupported_value", param);
+  if (body.max_tokens !== undefined) return unsupported("max_tokens", " Use 'max_completion_tokens' instead.");
+  if (body.temperature != null && body.temperature !== 1) return onlyDefault("temperature");
+  if (body.top_p != null && body.top_p !== 1) return onlyDefault("top_p");
+  if (body.logprobs != null && body.logprobs !== false) return unsupported("logprobs");
+  if (body.top_logprobs != null) return unsupported("top_logprobs");
+  const effort = body.reasoning_effort;
+  if (effort != null && !REASONING_EFFORTS.includes(String(effort))) {
+    return openaiError(
+      `Unsupported value: 'reasoning_effort' does not support ${JSON.stringify(effort)} with this model. Supported values are: 'minimal', 'low', 'medium', and 'high'.`,
+      "invalid_request_error",
+      "unsupported_value",
+      "reasoning_effort",
+    );
+  }
+  return null;
+}
+
+/** The 400 for a prompt (plus the allowance asked for) longer than the model's context window. */
+export function contextLengthExceeded(limit: number, promptTokens: number, maxTokens: number | null): Json {
+  const message =
+    maxTokens == null || promptTokens > limit
+      ? `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`
+      : `This model's maximum context length is ${limit} tokens. However, you requested ${promptTokens + maxTokens} tokens (${promptTokens} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`;
+  return openaiError(message, "invalid_request_error", "context_length_exceeded", "messages");
 }
 
 const bytes = (t: string): number[] => [...Buffer.from(t, "utf8")];
@@ -64,7 +101,7 @@ export function openaiCompletion(reply: SimReply, model: string, id: string): Js
       completion_tokens: reply.completionTokens,
       total_tokens: reply.promptTokens + reply.completionTokens,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: reply.reasoningTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
     },
     service_tier: "default",
     system_fingerprint: "fp_simulated",
@@ -89,8 +126,8 @@ export function openaiChunks(reply: SimReply, model: string, id: string, usage: 
 }
 
 /** OpenAI's error envelope: `{error: {message, type, param, code}}`; the SDK reads `error`. */
-export function openaiError(message: string, type: string, code: string | null): Json {
-  return { error: { message, type, param: null, code } };
+export function openaiError(message: string, type: string, code: string | null, param: string | null = null): Json {
+  return { error: { message, type, param, code } };
 }
 
 export const OPENAI_ERRORS = {
@@ -100,4 +137,5 @@ export const OPENAI_ERRORS = {
   notFoundRoute: (path: string) => openaiError(`Unknown request URL: ${path}. (simulated)`, "invalid_request_error", "unknown_url"),
   rateLimited: () => openaiError("Rate limit reached for requests (simulated). Please try again later.", "requests", "rate_limit_exceeded"),
   server: () => openaiError("The server had an error while processing your request (simulated).", "server_error", null),
+  overloaded: () => openaiError("The engine is currently overloaded, please try again later (simulated).", "server_error", null),
 };

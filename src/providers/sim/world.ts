@@ -2,7 +2,7 @@ import { parseCriticPrompt } from "../../critic/prompt.js";
 import { garbageText, isUnparseable, rate, scoreTopLogprobs, type TopToken } from "./critic.js";
 import { generateOutput } from "./generate.js";
 import { textKey, unit } from "./hash.js";
-import type { SimModel } from "./models.js";
+import { type SimModel, defaultSimModel } from "./models.js";
 import { fallbackLevel, trueLevel, type RatedText, type Truth } from "./truth.js";
 
 /** One chat request, as both wire formats reduce to it. */
@@ -14,6 +14,8 @@ export interface SimRequest {
   /** null: logprobs not requested; otherwise how many top alternatives per token. */
   topLogprobs: number | null;
   n: number;
+  /** `reasoning_effort` as sent (OpenAI); null = the model's default (medium). */
+  reasoningEffort?: string | null;
 }
 
 export interface SimTokenLogprob {
@@ -32,12 +34,17 @@ export interface SimReply {
   kind: "critic" | "candidate";
   choices: SimChoice[];
   promptTokens: number;
+  /** Every generated token, hidden reasoning included (as the APIs bill them). */
   completionTokens: number;
+  /** The hidden reasoning part of completionTokens. */
+  reasoningTokens: number;
 }
 
 export interface SimWorldOptions {
   seed: number | string;
   models: readonly SimModel[];
+  /** Serve names not in `models` as `defaultSimModel(name)` (default true); false answers them 404. */
+  serveUnknown?: boolean;
   /** Probability that a critic stays unparseable after a re-ask (default 0: it then answers). */
   reaskUnparseableRate?: number;
 }
@@ -56,6 +63,7 @@ export class SimWorld {
   readonly models: readonly SimModel[];
   private readonly byName: Map<string, SimModel>;
   private readonly reaskRate: number;
+  private readonly serveUnknown: boolean;
   private readonly generated = new Set<string>();
   private readonly writer = new Map<string, { model: SimModel; input: string }>();
 
@@ -64,10 +72,22 @@ export class SimWorld {
     this.models = opts.models;
     this.byName = new Map(opts.models.map((m) => [m.name, m]));
     this.reaskRate = opts.reaskUnparseableRate ?? 0;
+    this.serveUnknown = opts.serveUnknown ?? true;
   }
 
   model(name: string): SimModel | undefined {
-    return this.byName.get(name);
+    const known = this.byName.get(name);
+    if (known || !this.serveUnknown) return known;
+    const m = defaultSimModel(name);
+    if (this.byName.size < 10_000) this.byName.set(name, m);
+    return m;
+  }
+
+  /** Prompt tokens of a request, as `reply` counts them (about 4 characters a token, 3 per message). */
+  promptTokens(req: SimRequest): number {
+    let chars = req.system.length;
+    for (const t of req.turns) chars += t.text.length;
+    return tokens(chars) + 3 * (req.turns.length + (req.system ? 1 : 0));
   }
 
   /** What `m` writes for `input`; remembered so a later critic prompt can be traced to it. */
@@ -104,9 +124,7 @@ export class SimWorld {
       at = i;
     }
     const first = parsed ? req.turns[at]!.text : (req.turns.find((t) => t.role === "user")?.text ?? "");
-    let promptChars = req.system.length;
-    for (const t of req.turns) promptChars += t.text.length;
-    const promptTokens = tokens(promptChars) + 3 * (req.turns.length + (req.system ? 1 : 0));
+    const promptTokens = this.promptTokens(req);
     const choices: SimChoice[] = [];
     const n = Math.max(1, Math.min(req.n, 128));
     const key = textKey(`${req.system}\n${first}`);
@@ -135,8 +153,33 @@ export class SimWorld {
       for (let i = 0; i < n; i++) choices.push(this.textChoice(text, req));
     }
     let completionTokens = 0;
-    for (const c of choices) completionTokens += tokens(c.text.length);
-    return { kind: parsed ? "critic" : "candidate", choices, promptTokens, completionTokens };
+    let reasoningTokens = 0;
+    const thinking = this.reasoning(m, req, key);
+    for (const c of choices) {
+      if (!thinking) {
+        completionTokens += tokens(c.text.length);
+        continue;
+      }
+      // Hidden reasoning comes out of the allowance first; what is left may not fit the answer.
+      const room = req.maxTokens == null ? Number.POSITIVE_INFINITY : req.maxTokens - thinking;
+      const answer = tokens(c.text.length);
+      if (room < answer) {
+        c.text = room >= 1 && !parsed ? c.text.slice(0, room * 4) : "";
+        c.finish = "length";
+        c.logprobs = null;
+      }
+      const used = Math.min(thinking, req.maxTokens ?? thinking);
+      reasoningTokens += used;
+      completionTokens += used + (c.text ? tokens(c.text.length) : 0);
+    }
+    return { kind: parsed ? "critic" : "candidate", choices, promptTokens, completionTokens, reasoningTokens };
+  }
+
+  /** Hidden reasoning tokens of one reply: the model's medium-effort count scaled by the effort asked for, +-25%. */
+  private reasoning(m: SimModel, req: SimRequest, key: string): number {
+    if (m.reasoningTokens <= 0) return 0;
+    const effort = { none: 0, minimal: 0.1, low: 0.4, medium: 1, high: 2.5, xhigh: 4 }[req.reasoningEffort ?? "medium"] ?? 1;
+    return Math.round(m.reasoningTokens * effort * (0.75 + 0.5 * unit(this.seed, "reasoning", m.name, key)));
   }
 
   private remember(out: string, m: SimModel, input: string): void {

@@ -25,6 +25,8 @@ import type { CommonOptions, LabelModelFit } from "./types.js";
 export interface OrdinalOptions extends CommonOptions {
   /** Floor on σ_j in scale points (methods.md: ≈ 0.3). */
   sigmaMin?: number;
+  /** Fit where each true level sits on the labels' scale (default true); false = evenly spaced levels. */
+  freeLevels?: boolean;
 }
 
 /** Upper tail Q(x) = 1 − Φ(x) via erfc (Numerical Recipes erfcc, relative error < 1.2e-7). */
@@ -54,11 +56,12 @@ function interval(lo: number, hi: number): number {
 }
 
 /** Fill log θ for one labeler: out[l·K + k] = log P(y = l | z = k). */
-export function discretisedGaussian(k: number, b: number, sigma: number, out: Float64Array = new Float64Array(k * k)): Float64Array {
+export function discretisedGaussian(k: number, b: number, sigma: number, out: Float64Array = new Float64Array(k * k), mu?: Float64Array): Float64Array {
   for (let t = 0; t < k; t++) {
+    const at = mu ? mu[t] : t;
     for (let l = 0; l < k; l++) {
-      const lo = l === 0 ? Number.NEGATIVE_INFINITY : (l - 0.5 - t - b) / sigma;
-      const hi = l === k - 1 ? Number.POSITIVE_INFINITY : (l + 0.5 - t - b) / sigma;
+      const lo = l === 0 ? Number.NEGATIVE_INFINITY : (l - 0.5 - at - b) / sigma;
+      const hi = l === k - 1 ? Number.POSITIVE_INFINITY : (l + 0.5 - at - b) / sigma;
       out[l * k + t] = Math.log(Math.max(interval(lo, hi), 1e-12));
     }
   }
@@ -79,8 +82,17 @@ interface LabelerPrior {
  * noise instead of a zero-noise, infinite-weight fit, and with few labels per labeler the model
  * degrades towards equal weights, the plain mean; with hundreds of labels the prior is negligible.
  */
-function expectedLogLik(k: number, counts: Float64Array, off: number, b: number, sigma: number, scratch: Float64Array, prior: LabelerPrior): number {
-  discretisedGaussian(k, b, sigma, scratch);
+function expectedLogLik(
+  k: number,
+  counts: Float64Array,
+  off: number,
+  b: number,
+  sigma: number,
+  scratch: Float64Array,
+  prior: LabelerPrior,
+  mu: Float64Array,
+): number {
+  discretisedGaussian(k, b, sigma, scratch, mu);
   const s = Math.log(sigma);
   let q = -0.5 * ((b * b) / prior.tauB2 + (s - prior.muS) ** 2 / prior.tauS2);
   for (let c = 0; c < k * k; c++) if (counts[off + c] > 0) q += counts[off + c] * scratch[c];
@@ -118,6 +130,8 @@ function ordinalMStep(
   sigma: Float64Array,
   weight: Float64Array,
   anchored: boolean,
+  mu: Float64Array,
+  freeLevels: boolean,
 ): MStep {
   const kk = k * k;
   const scratch = new Float64Array(kk);
@@ -143,7 +157,6 @@ function ordinalMStep(
         nTot += mo.n;
       }
       if (!anchored) for (let j = 0; j < nLabelers; j++) if (nTot > 0) bias[j] -= nb / nTot;
-      first = false;
     } else {
       // Hyper-parameters: the label-weighted spread of the current biases and log-noises, floored
       // so the prior never pins a labeler (sd at least 0.25 level in b, 0.1 in log σ).
@@ -169,7 +182,7 @@ function ordinalMStep(
         const off = j * kk;
         const b = bias[j];
         const s = Math.log(sigma[j]);
-        const f = (db: number, ds: number) => expectedLogLik(k, counts, off, b + db, Math.exp(s + ds), scratch, prior);
+        const f = (db: number, ds: number) => expectedLogLik(k, counts, off, b + db, Math.exp(s + ds), scratch, prior, mu);
         const f0 = f(0, 0);
         totalQ += f0;
         const fbp = f(h, 0);
@@ -224,7 +237,7 @@ function ordinalMStep(
         let q = 0;
         for (let j = 0; j < nLabelers; j++) {
           const sNew = Math.max(sMin, Math.log(sigma[j]) + alpha * step[2 * j + 1]);
-          q += expectedLogLik(k, counts, j * kk, bias[j] + alpha * step[2 * j], Math.exp(sNew), scratch, prior);
+          q += expectedLogLik(k, counts, j * kk, bias[j] + alpha * step[2 * j], Math.exp(sNew), scratch, prior, mu);
         }
         if (q >= totalQ - 1e-9 * Math.abs(totalQ)) {
           for (let j = 0; j < nLabelers; j++) {
@@ -235,14 +248,65 @@ function ordinalMStep(
         }
       }
     }
-    for (let j = 0; j < nLabelers; j++) logTheta.set(discretisedGaussian(k, bias[j], sigma[j], scratch), j * kk);
+    if (!first && freeLevels) updateLevels(k, nLabelers, counts, bias, sigma, mu);
+    first = false;
+    for (let j = 0; j < nLabelers; j++) logTheta.set(discretisedGaussian(k, bias[j], sigma[j], scratch, mu), j * kk);
   };
+}
+
+/** Σ_j Σ_l counts_j[l][t]·log P_j(l | level at x): the part of Q that depends on level t's location. */
+function levelLogLik(k: number, nLabelers: number, counts: Float64Array, bias: Float64Array, sigma: Float64Array, t: number, x: number): number {
+  let q = 0;
+  for (let j = 0; j < nLabelers; j++) {
+    const off = j * k * k;
+    for (let l = 0; l < k; l++) {
+      const c = counts[off + l * k + t];
+      if (c <= 0) continue;
+      const lo = l === 0 ? Number.NEGATIVE_INFINITY : (l - 0.5 - x - bias[j]) / sigma[j];
+      const hi = l === k - 1 ? Number.POSITIVE_INFINITY : (l + 0.5 - x - bias[j]) / sigma[j];
+      q += c * Math.log(Math.max(interval(lo, hi), 1e-12));
+    }
+  }
+  return q;
+}
+
+/**
+ * Where each true level sits on the labels' scale, μ_t, kept in order (μ_{t−1} ≤ μ_t ≤ μ_{t+1}).
+ * Labelers often use a scale unevenly (three grades they confuse and one they never give by
+ * mistake); a fixed even spacing forces that onto their noise. Q is separable in t and concave
+ * in each μ_t (a Gaussian interval probability is log-concave in its location), so a Newton
+ * step clamped to the order interval, accepted only if Q rises, is a valid GEM step.
+ */
+function updateLevels(k: number, nLabelers: number, counts: Float64Array, bias: Float64Array, sigma: Float64Array, mu: Float64Array): void {
+  const h = 1e-4;
+  for (let t = 0; t < k; t++) {
+    const f = (x: number) => levelLogLik(k, nLabelers, counts, bias, sigma, t, x);
+    const x0 = mu[t];
+    const f0 = f(x0);
+    const fp = f(x0 + h);
+    const fm = f(x0 - h);
+    const g = (fp - fm) / (2 * h);
+    const hess = (fp - 2 * f0 + fm) / (h * h);
+    let dx = hess < 0 ? -g / hess : Math.sign(g) * 0.1;
+    dx = Math.max(-1, Math.min(1, dx));
+    const lo = t > 0 ? mu[t - 1] : Number.NEGATIVE_INFINITY;
+    const hi = t < k - 1 ? mu[t + 1] : Number.POSITIVE_INFINITY;
+    for (let tries = 0; tries < 20; tries++, dx /= 2) {
+      const x = Math.max(lo, Math.min(hi, x0 + dx));
+      if (f(x) >= f0) {
+        mu[t] = x;
+        break;
+      }
+    }
+  }
 }
 
 /** Fitted bias/noise next to the usual fit. */
 export interface OrdinalFit extends LabelModelFit {
   bias: Float64Array;
   sigma: Float64Array;
+  /** μ_t: where true level t sits on the labels' index scale. */
+  levels: Float64Array;
 }
 
 /** @example ordinal(likertMatrix).labelerQuality.map((q) => q.bias) */
@@ -252,7 +316,9 @@ export function ordinal(m: LabelMatrix, opts: OrdinalOptions = {}): OrdinalFit {
   const sigma = new Float64Array(m.nLabelers).fill(1);
   const weight = new Float64Array(m.nLabelers);
   const anchored = !!opts.gold && opts.gold.some((g) => g >= 0);
-  const em = runEm(m, obs, ordinalMStep(m.k, m.nLabelers, opts.sigmaMin ?? 0.3, bias, sigma, weight, anchored), opts);
+  const mu = Float64Array.from({ length: m.k }, (_, t) => t);
+  const freeLevels = opts.freeLevels ?? true;
+  const em = runEm(m, obs, ordinalMStep(m.k, m.nLabelers, opts.sigmaMin ?? 0.3, bias, sigma, weight, anchored, mu, freeLevels), opts);
   const fit = finalize(
     m,
     obs,
@@ -264,10 +330,10 @@ export function ordinal(m: LabelMatrix, opts: OrdinalOptions = {}): OrdinalFit {
       iterations: em.iterations,
       converged: em.converged,
       // One location constraint ties the biases together.
-      nParams: 2 * m.nLabelers - 1 + m.k - 1,
+      nParams: 2 * m.nLabelers - 1 + m.k - 1 + (freeLevels ? m.k : 0),
       logTheta: em.logTheta,
     },
     opts.gold,
   );
-  return { ...fit, bias, sigma };
+  return { ...fit, bias, sigma, levels: mu };
 }

@@ -26,6 +26,11 @@ export interface ScoreBlendOptions extends CommonOptions {
   repeats?: number;
   /** Seed for the fold assignment. */
   seed?: number | string;
+  /**
+   * false: gold only chooses (labeler, w); gold items keep their blended critic score, so every
+   * estimate is on the critics' scale (default true: gold items take their gold label).
+   */
+  clampGold?: boolean;
 }
 
 /** Per item: mean class index over the labels it has; NaN when it has none. */
@@ -135,7 +140,8 @@ export function scoreBlend(m: LabelMatrix, opts: ScoreBlendOptions = {}): LabelM
   const { labeler, w } = hasGold ? chooseBlend(m, gold, opts) : { labeler: -1, w: 1 };
   const mean = meanIndex(m);
   const s = blendIndex(m, mean, labeler, w);
-  const posterior = twoPoint(m, s, gold);
+  const clamp = opts.clampGold === false ? undefined : gold;
+  const posterior = twoPoint(m, s, clamp);
   const obs = observations(m);
   const classPrior = new Float64Array(m.k);
   let n = 0;
@@ -147,5 +153,5 @@ export function scoreBlend(m: LabelMatrix, opts: ScoreBlendOptions = {}): LabelM
   for (let c = 0; c < m.k; c++) classPrior[c] = n ? classPrior[c] / n : 1 / m.k;
   const name = labeler < 0 || w === 1 ? "blend:mean" : `blend:${m.labelerIds[labeler]}@${w}`;
   const parts = { method: name, posterior, classPrior, logLikelihood: [], iterations: 0, converged: true, nParams: hasGold ? 2 : 0 };
-  return finalize(m, obs, parts, gold);
+  return finalize(m, obs, parts, clamp);
 }

@@ -18,7 +18,7 @@ export function renderFailuresCsv(r: TriageResult): string {
   const facets = r.facets.map((f) => f.column);
   // A facet named like a rubric keeps its own column under "facet:<name>".
   const facetHead = facets.map((f) => (r.rubrics.includes(f) || ["id", "worst_score", "failed_rubrics", "signals"].includes(f) ? `facet:${f}` : f));
-  const head = ["id", "worst_score", ...r.rubrics, "failed_rubrics", "signals", ...facetHead, "latency_ms", "weight", "line", "output_preview"];
+  const head = ["id", "worst_score", ...r.rubrics, "failed_rubrics", "signals", ...facetHead, "latency_ms", "p_bad", "weight", "line", "output_preview"];
   const rows = r.failures.map((l) => [
     l.id,
     num(l.worst),
@@ -27,6 +27,7 @@ export function renderFailuresCsv(r: TriageResult): string {
     l.signals.join(";"),
     ...facets.map((f) => l.facets[f] ?? ""),
     num(l.latencyMs),
+    num(l.pBad),
     num(1 / l.pi),
     String(l.line),
     l.outputPreview,

@@ -124,6 +124,7 @@ export function signalsSection(r: TriageResult): Section {
     title: "Signals",
     text: [
       `The label model (a two-class latent class model over the signals) puts ${fmtPct(r.design.prior)} of lines as bad. Its precision and recall come from the signals' agreements alone; the judged columns measure them against the critics' verdicts, weighted back to the whole log.`,
+      ...r.design.joint.map((b) => `Modelled as one joint signal, because they fire together beyond what a line's quality explains: ${b.join(" + ")}.`),
     ],
     tables: [
       {
@@ -132,6 +133,15 @@ export function signalsSection(r: TriageResult): Section {
           num: [false, true, true, true, true, true, true, true],
           rows: r.signals.map((s) => [s.name, fmtInt(s.fired), fmtPct(s.coverage, 2), fmtPct(s.modelPrecision), fmtPct(s.modelRecall), fmtInt(s.judgedFired), fmtPct(s.precision), fmtPct(s.recall)]),
           sort: r.signals.map((s) => [null, s.fired, s.coverage, s.modelPrecision, s.modelRecall, s.judgedFired, s.precision, s.recall]),
+        },
+      },
+      {
+        caption: "Each combination of signals: its lines, the label model's probability that such a line is bad, and each line's chance to be judged",
+        table: {
+          head: ["Signals", "Lines", "P(bad)", "Chance to be judged"],
+          num: [false, true, true, true],
+          rows: r.design.patterns.slice(0, 20).map((p) => [p.signals.join(" + ") || "none", fmtInt(p.lines), fmtPct(p.pBad), fmtPct(p.pi, 2)]),
+          sort: r.design.patterns.slice(0, 20).map((p) => [null, p.lines, p.pBad, p.pi]),
         },
       },
     ],

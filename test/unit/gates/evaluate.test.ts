@@ -124,3 +124,77 @@ describe("gate config", () => {
     expect(gateRefProblem(gates, ["v0", "v2"], ["politeness"])).toBeNull();
   });
 });
+
+describe("small samples: a gate says cannot tell instead of passing", () => {
+  it("below the stated minimum number of items, even a threshold far below the interval does not pass", () => {
+    const r1 = buildRunResult();
+    const c1 = r1.cells[0];
+    c1.n = 3;
+    const [o] = evaluateGates(r1, [{ type: "mean", candidate: c1.candidate, rubric: c1.rubric, atLeast: -100 }]);
+    expect(o.pass).toBe(false);
+    expect(o.verdict).toBe("cannot tell");
+    expect(o.message).toMatch(/cannot tell, only 3 items/);
+    expect(describeOutcome(o)).toMatch(/^CANNOT TELL/);
+  });
+
+  it("never passes on an interval of zero width (the label model's estimate treated as certain)", () => {
+    const r1 = buildRunResult();
+    const c1 = r1.cells[0];
+    c1.ci95 = { lo: 4.33, hi: 4.33 };
+    const [o] = evaluateGates(r1, [{ type: "mean", candidate: c1.candidate, rubric: c1.rubric, atLeast: 4.3 }]);
+    expect(o.pass).toBe(false);
+    expect(o.verdict).toBe("cannot tell");
+    const p = r1.pairwise[0];
+    p.diffCi95 = { lo: 0, hi: 0 };
+    const [c] = evaluateGates(r1, [{ type: "compare", candidate: p.a, baseline: p.b, rubric: p.rubric, notWorseBy: 0.5 }]);
+    expect(c.pass).toBe(false);
+    expect(c.message).toMatch(/zero width/);
+  });
+});
+
+describe("a gate names its scale", () => {
+  it("scale: human decides on the PPI++ estimate and its interval, and says so", () => {
+    const r1 = buildRunResult();
+    const c1 = r1.cells[0];
+    c1.ppi = { estimate: 5.1, ci95: { lo: 4.8, hi: 5.4 }, lambda: 0.6, nGold: 40, classicalCi95: { lo: 4.6, hi: 5.6 }, scale: "human" };
+    const [o] = evaluateGates(r1, [{ type: "mean", candidate: c1.candidate, rubric: c1.rubric, atLeast: 4.75, scale: "human" }]);
+    expect(o.scale).toBe("human");
+    expect(o.estimate).toBe(5.1);
+    expect(o.pass).toBe(true);
+    expect(o.message).toMatch(/human-scale \(PPI\+\+\) mean/);
+  });
+
+  it("scale: human without enough gold cannot tell", () => {
+    const r1 = buildRunResult();
+    const c1 = r1.cells[0];
+    c1.ppi = null;
+    const [o] = evaluateGates(r1, [{ type: "mean", candidate: c1.candidate, rubric: c1.rubric, atLeast: -100, scale: "human" }]);
+    expect(o.pass).toBe(false);
+    expect(o.verdict).toBe("cannot tell");
+  });
+});
+
+describe("Holm's family-wise correction over a suite's gates", () => {
+  it("fails a gate that passes alone but not at its Holm level, and records p and level on every gate", () => {
+    const r1 = buildRunResult();
+    const c1 = r1.cells[0];
+    c1.n = 30;
+    c1.mean = 5;
+    // t with 29 df: a lower bound just above the threshold passes alone (p ≈ 0.02 < 0.025) ...
+    const se = 0.2;
+    const q = 2.045229642132703;
+    c1.ci95 = { lo: 5 - q * se, hi: 5 + q * se };
+    const threshold = 5 - q * se - 0.001;
+    const gates: Gate[] = [
+      { type: "mean", candidate: c1.candidate, rubric: c1.rubric, atLeast: threshold },
+      { type: "mean", candidate: c1.candidate, rubric: c1.rubric, atLeast: threshold, name: "again" },
+    ];
+    expect(evaluateGates(r1, gates).every((o) => o.pass)).toBe(true);
+    // ... but Holm over two gates asks the smaller p for 0.0125.
+    const held = evaluateGates(r1, gates, { familywise: "holm" });
+    expect(held.every((o) => !o.pass)).toBe(true);
+    expect(held[0]!.familywise!.gates).toBe(2);
+    expect(held[0]!.familywise!.p).toBeGreaterThan(0.0125);
+    expect(held[0]!.message).toMatch(/Holm over 2 gates/);
+  });
+});

@@ -19,7 +19,7 @@ const chatBody = (i: number) => ({
 describe("sim server over HTTP", () => {
   let sim: SimServer;
   beforeAll(async () => {
-    sim = await startSimServer({ seed: 3 });
+    sim = await startSimServer({ seed: 3, serveUnknownModels: false });
   });
   afterAll(() => sim.close());
 

@@ -118,3 +118,21 @@ describe("two critics without gold: not identified, so the plain mean, said plai
     expect(agg.summary.reason).toMatch(/cannot tell which critic is right/);
   });
 });
+
+describe("one scale per number", () => {
+  it("when gold picks one critic, gold outputs keep that critic's level instead of their human label", () => {
+    // Critic 0 tracks the truth one level high; critics 1 and 2 are noise. Gold = truth.
+    const r = createRng("scale");
+    const n = 120;
+    const truth = Array.from({ length: n }, () => 1 + r.int(5));
+    const levels = truth.map((z) => [Math.min(7, z + 1), 1 + r.int(7), 1 + r.int(7)]);
+    const gold = truth.map((z, i) => (i < 40 ? z : null));
+    const agg = aggregateLevels("accuracy", levels, ["good", "noise1", "noise2"], 7, gold);
+    expect(agg.summary.method).toMatch(/^(select|blend) good/);
+    expect(agg.summary.scale).toBe("critic");
+    for (let i = 0; i < 40; i++) {
+      if (/^select/.test(agg.summary.method)) expect(agg.scores[i]).toBe(levels[i]![0]);
+      expect(agg.scores[i]).not.toBe(gold[i]);
+    }
+  });
+});

@@ -1,9 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { sampleCorrelation } from "simple-statistics";
 import { describe, expect, it } from "vitest";
 import { loadCrowd } from "../../../bench/label-models.js";
 import { auto } from "../../../src/stats/label-models/auto.js";
-import { scoreAgainstGold } from "../../../src/stats/label-models/evaluate.js";
-import { dawidSkene, majorityVote } from "../../../src/stats/label-models/index.js";
+import { buildLabelMatrix } from "../../../src/stats/label-matrix.js";
+import { posteriorMean, scoreAgainstGold } from "../../../src/stats/label-models/evaluate.js";
+import { dawidSkene, majorityVote, ordinal } from "../../../src/stats/label-models/index.js";
 
 const D = "../shared/data/crowd";
 
@@ -55,9 +57,34 @@ describe.each(["ZenCrowd_all", "ZenCrowd_us"])("activecrowdtoolkit %s", (name) =
   it.skipIf(!existsSync(path))("auto with 100 gold items is not below majority vote (data absent: skipped)", async () => {
     const { m, gold } = await load(path);
     const some = new Int32Array(gold.length).fill(-1);
-    for (let i = 0, c = 0; i < gold.length && c < 100; i++) if (gold[i] >= 0 && i % 7 === 0) (some[i] = gold[i]), c++;
+    let c = 0;
+    for (let i = 0; i < gold.length && c < 100; i++) {
+      if (gold[i] < 0 || i % 7 !== 0) continue;
+      some[i] = gold[i];
+      c++;
+    }
     const held = (i: number) => some[i] < 0;
     const mv = scoreAgainstGold(m, majorityVote(m), gold, held).accuracy!;
     expect(scoreAgainstGold(m, auto(m, { gold: some }), gold, held).accuracy!).toBeGreaterThanOrEqual(mv);
+  });
+});
+
+// Graded real sets: the ordinal model (free level locations) against majority vote.
+const ADULT = `${D}/adult-ipeirotis2010/labels.txt`;
+it.skipIf(!existsSync(ADULT))("ordinal beats majority vote on adult content, G<P<R<X as 1..4 (data absent: skipped)", async () => {
+  const { CROWD_SETS } = await import("../../../bench/crowd.js");
+  const { m, gold } = await CROWD_SETS.find(([n]) => n.startsWith("adult"))![1]();
+  expect(scoreAgainstGold(m, ordinal(m), gold).accuracy!).toBeGreaterThan(scoreAgainstGold(m, majorityVote(m), gold).accuracy!);
+});
+
+describe.each(["anger", "fear", "joy", "sadness"])("snow2008-affect %s, 0-100 binned to 0..10", (emotion) => {
+  const path = `${D}/snow2008-affect/${emotion}.standardized.tsv`;
+  it.skipIf(!existsSync(path))("the ordinal posterior mean correlates with the expert score better than the plain mean (data absent: skipped)", () => {
+    const lines = readFileSync(path, "utf8").split("\n").slice(1).filter(Boolean).map((l) => l.split("\t"));
+    const expert = new Map(lines.map((c) => [c[2], Number(c[4])]));
+    const m = buildLabelMatrix(lines.map((c) => ({ item: c[2], labeler: c[1], label: Math.round(Number(c[3]) / 10) })));
+    const truth = m.itemIds.map((id) => expert.get(id)!);
+    const r = (fit: { posterior: Float64Array }) => sampleCorrelation(Array.from(posteriorMean(m, fit.posterior)), truth);
+    expect(r(ordinal(m))).toBeGreaterThan(r(majorityVote(m)));
   });
 });

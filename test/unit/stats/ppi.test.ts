@@ -91,3 +91,13 @@ describe("PPI++ on SummEval with gpt-4 as the critic and the expert mean as gold
     },
   );
 });
+
+describe("level", () => {
+  it("is 95% by default, like every other interval in the report", () => {
+    const def = ppiMean(Y, YHAT, UNLABELLED)!;
+    const at95 = ppiMean(Y, YHAT, UNLABELLED, { alpha: 0.05 })!;
+    expect(def.ci).toEqual(at95.ci);
+    const at90 = ppiMean(Y, YHAT, UNLABELLED, { alpha: 0.1 })!;
+    expect(def.ci.hi - def.ci.lo).toBeGreaterThan(at90.ci.hi - at90.ci.lo);
+  });
+});

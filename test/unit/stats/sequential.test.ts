@@ -102,3 +102,34 @@ describe("decide", () => {
     expect(decide({ lo: 0.48, hi: 0.53 }, { delta: 0 })).toBe("undecided");
   });
 });
+
+describe("hedged-capital betting CS (Waudby-Smith & Ramdas 2024)", () => {
+  it("covers the mean at every t on seeded Bernoulli data, and is tighter than empirical Bernstein at small n", async () => {
+    const { bettingCs, empiricalBernsteinCs } = await import("../../../src/stats/sequential.js");
+    const { createRng } = await import("../../../src/stats/rng.js");
+    const r = createRng("betting");
+    let misses = 0;
+    let widthBet = 0;
+    let widthEb = 0;
+    const reps = 200;
+    for (let k = 0; k < reps; k++) {
+      const mu = 0.3 + 0.4 * r.next();
+      const bet = bettingCs({ alpha: 0.05 });
+      const eb = empiricalBernsteinCs({ alpha: 0.05 });
+      let missed = false;
+      for (let t = 1; t <= 300; t++) {
+        const x = r.next() < mu ? 1 : 0;
+        const b = bet.push(x);
+        const e = eb.push(x);
+        if (b.lo > mu || b.hi < mu) missed = true;
+        if (t === 40) {
+          widthBet += (b.hi - b.lo) / reps;
+          widthEb += (e.hi - e.lo) / reps;
+        }
+      }
+      if (missed) misses++;
+    }
+    expect(misses / reps).toBeLessThanOrEqual(0.05);
+    expect(widthBet).toBeLessThan(0.8 * widthEb);
+  });
+});

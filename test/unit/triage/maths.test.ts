@@ -3,7 +3,7 @@ import { createRng } from "../../../src/stats/rng.js";
 import { paretoSample, targetInclusion } from "../../../src/triage/design.js";
 import { drawSample, patternCounts } from "../../../src/triage/draw.js";
 import { failureRate, hajekRatio, wilson } from "../../../src/triage/estimate.js";
-import { badProbability, fitSignalModel } from "../../../src/triage/signal-model.js";
+import { badProbability, dependentSignals, fitSignalModel } from "../../../src/triage/signal-model.js";
 import { simCriticLevel, simLogLine } from "../../../src/triage/simulate.js";
 
 /** Lines from a latent class world with known truth: P(bad) = prior, signal j fires w.p. a[j] on bad lines and b[j] on fine ones. */
@@ -47,6 +47,25 @@ describe("signal label model (latent class EM over signal patterns)", () => {
       bad += w.bad[i]!;
     }
     expect(Math.abs(bad / n - badProbability(fit, 1))).toBeLessThan(0.05);
+  });
+
+  it("models a pair of signals that fire together for a reason of their own jointly, and still recovers the truth", () => {
+    const truth = { prior: 0.05, a: [0.5, 0.4, 0.35], b: [0.02, 0.03, 0.02] };
+    const w = latentWorld(9, 100_000, truth.prior, truth.a, truth.b);
+    const plain = fitSignalModel(patternCounts(w.patterns), 3);
+    expect(plain.blocks).toEqual([[0], [1], [2]]);
+    expect(dependentSignals(plain, patternCounts(w.patterns))).toEqual([]);
+    // A fourth signal that nearly always fires with signal 2, on fine lines too (a timeout that is also an empty reply).
+    const r = createRng(10);
+    const withDup = w.patterns.map((p) => (p & 4 && r.next() < 0.9 ? p | 8 : r.next() < 0.005 ? p | 8 : p));
+    const fit = fitSignalModel(patternCounts(withDup), 4);
+    expect(fit.blocks).toContainEqual([2, 3]);
+    expect(fit.prior).toBeCloseTo(truth.prior, 2);
+    for (const j of [0, 1, 2]) {
+      expect(Math.abs(fit.sensitivity[j]! - truth.a[j]!)).toBeLessThan(0.06);
+      expect(Math.abs(fit.falseAlarm[j]! - truth.b[j]!)).toBeLessThan(0.005);
+    }
+    expect(dependentSignals(fit, patternCounts(withDup))).toEqual([]);
   });
 
   it("without signals every line gets the same score", () => {
