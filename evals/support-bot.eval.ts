@@ -30,6 +30,10 @@ const data = [
   { id: "q6", input: "Can I cancel and get the rest of the month back?", context: HELP_CENTRE.cancel },
   { id: "q7", input: "The invoice is missing our VAT number.", context: HELP_CENTRE.invoice },
   { id: "q8", input: "The password reset email never came.", context: HELP_CENTRE.password },
+  { id: "q9", input: "Is a refund possible for an annual plan?", context: HELP_CENTRE.refund },
+  { id: "q10", input: "I want to cancel before the trial ends.", context: HELP_CENTRE.cancel },
+  { id: "q11", input: "Can I get an invoice for last year?", context: HELP_CENTRE.invoice },
+  { id: "q12", input: "How do I change my password?", context: HELP_CENTRE.password },
 ];
 
 describeEval(

@@ -34,7 +34,7 @@ async function app(row: TaskRow): Promise<string> {
 }
 
 describeEval("my app", {
-  data: ["reset my password", "change my email address", "export my notes", "delete my account", "cancel my plan", "get an invoice", "turn on sync", "restore a deleted note"].map((what) => ({ input: "How do I " + what + "?" })),
+  data: ["reset my password", "change my email address", "export my notes", "delete my account", "cancel my plan", "get an invoice", "turn on sync", "restore a deleted note", "share a notebook", "print a note", "change the theme", "add a tag"].map((what) => ({ input: "How do I " + what + "?" })),
   candidates: [{ id: "app", task: app }],
   rubrics: ["politeness"],
   simulate: true,
@@ -44,7 +44,7 @@ describeEval("my app", {
     expect(ctx.result).toScoreAtLeast("app", "politeness", 1);
     expect(ctx.result).not.toScoreAtLeast("app", "politeness", 7);
     const n: number = ctx.result.generations.length;
-    expect(n).toBe(8);
+    expect(n).toBe(12);
   });
 });
 `;
