@@ -33,7 +33,7 @@ export async function rows(): Promise<BenchRow[]> {
   const sim = await startSimServer({ seed: 1, latencyMs: 0, perModelLatency: false });
   try {
     const lines = ["id,input,output"];
-    for (let i = 0; i < ROWS; i++) lines.push(`q${i},How do I reset my password (case ${i})?,${answer(i)}`);
+    for (let i = 0; i < ROWS; i++) lines.push(`q${i},"How do I reset my password (case ${i})?","${answer(i)}"`);
     const file = join(dir, "rows.csv");
     await writeFile(file, `${lines.join("\n")}\n`);
     const base = { dataset: file, rubrics: ["helpfulness"], critics: ["openai:sim-critic-strong"], providers: { openai: { baseURL: sim.openaiBaseURL } }, concurrency: 32 };
