@@ -10,10 +10,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import("./run.js")).runCommand,
   demo: async () => (await import("./demo.js")).demoCommand,
   report: async () => (await import("./report.js")).reportCommand,
+  history: async () => (await import("./history.js")).historyCommand,
+  cache: async () => (await import("./cache.js")).cacheCommand,
   calibrate: async () => (await import("./calibrate.js")).calibrateCommand,
   compare: async () => (await import("./compare.js")).compareCommand,
   "sim-server": async () => (await import("./sim-server.js")).simServerCommand,
   aggregate: async () => (await import("./aggregate.js")).aggregateCommand,
+  rubric: async () => (await import("./rubric.js")).rubricCommand,
   triage: async () => (await import("./triage.js")).triageCommand,
 };
 

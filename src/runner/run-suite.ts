@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Suite } from "../config/load.js";
+import { missingColumns } from "../config/rubric.js";
 import { ConfigError } from "../errors.js";
 import { type DatasetRow, type RowRef, indexDataset, loadDataset, readDataset } from "../data/dataset.js";
 import { evaluateGates } from "../gates/evaluate.js";
@@ -9,6 +10,7 @@ import { gateRefProblem } from "../gates/check.js";
 import { writeReports } from "../report/write.js";
 import type { RunResult } from "../run-result.js";
 import { JOURNAL_VERSION, Journal, readJournal, upgradeLog } from "../store/journal.js";
+import { gitCommit } from "../store/git.js";
 import { Budget } from "./budget.js";
 import { resultFromLog, runHeader, suiteIds } from "./run-log.js";
 import type { RunEventListener } from "./events.js";
@@ -62,6 +64,16 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
+/** A rubric that shows the critic a column the dataset lacks would silently judge without it: a configuration error instead. */
+function checkRubricColumns(suite: Suite, columns: string[]): void {
+  for (const r of suite.rubrics) {
+    const missing = missingColumns(r, columns);
+    if (!missing.length) continue;
+    const what = missing.map((c) => (c === "conversation" ? `"conversation" (a "messages" column)` : `"${c}"`)).join(", ");
+    throw new ConfigError(`rubric "${r.id}" shows the critic ${what}, which ${suite.dataset} does not have (its columns: ${columns.join(", ")}); add the column or choose a rubric whose inputs the dataset has`, { file: r.file, field: "inputs" });
+  }
+}
+
 /** The main job as a library call: dataset -> (sample) -> judgments -> statistics -> reports. */
 export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<SuiteRun> {
   // Everything that can be wrong with the input is checked before anything is written. A large
@@ -72,6 +84,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const full = suite.compare || (await isSmall(suite.dataset)) ? await loadDataset(suite.dataset, readOpts) : null;
   const dataset = full ?? (await indexDataset(suite.dataset, readOpts));
   const refs: RowRef[] = dataset.rows;
+  checkRubricColumns(suite, dataset.columns);
   const sampled = sampleRows(refs, suite);
   const resume = opts.resume ? await readJournal(suite.cacheDir, opts.resume) : undefined;
   if (resume) {
@@ -85,7 +98,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const badGate = gateRefProblem(suite.gates, candidateIds, suite.rubrics.map((r) => r.id));
   if (badGate) throw new ConfigError(badGate, { file: suite.configFile ?? undefined });
   const run = opts.resume ?? opts.run ?? newRunId();
-  const header = runHeader(run, new Date().toISOString(), suite, { file: dataset.file, goldRubrics: dataset.goldRubrics, candidates: candidateIds }, opts.simulated ?? false, sampled.note);
+  const header = runHeader(run, new Date().toISOString(), suite, { file: dataset.file, goldRubrics: dataset.goldRubrics, candidates: candidateIds }, opts.simulated ?? false, sampled.note, gitCommit(opts.cwd));
   // A log of critic 0.1 is carried on under the current version (its units are written as they are reached).
   const journal = await Journal.open(suite.cacheDir, header, resume ? { log: resume.version < JOURNAL_VERSION ? await upgradeLog(suite.cacheDir, resume, header) : resume, session: { at: header.startedAt, versions: header.versions, budget: suite.budget } } : undefined);
   const budget = new Budget(suite.budget);

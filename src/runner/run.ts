@@ -1,13 +1,12 @@
 import { setMaxListeners } from "node:events";
 import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
-import type { CandidateTarget, CriticTarget, ProviderKind, Suite } from "../config/load.js";
+import type { CandidateTarget, CriticTarget, ProviderKind, Suite, SuiteCandidate } from "../config/load.js";
+import { createCandidateRunner } from "../candidates/generate.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
 import { parseScore } from "../critic/parse.js";
-import { type ChatMessage, REASK, criticMessages } from "../critic/prompt.js";
+import { type ChatMessage, criticMessages, reask } from "../critic/prompt.js";
 import type { DatasetRow } from "../data/dataset.js";
-import { anthropicProvider } from "../providers/anthropic.js";
-import { openaiProvider } from "../providers/openai.js";
 import type { Provider } from "../providers/provider.js";
 import { type Adaptation, ShapeBook, describeAdaptation, shapeFields } from "../providers/shapes.js";
 import type { Generation, Judgment } from "../run-result.js";
@@ -22,7 +21,6 @@ import type { RunEventListener } from "./events.js";
 import { Limiter } from "./limiter.js";
 import { DEFAULT_RETRY } from "./retry.js";
 import { forEachBounded, unitWindow } from "./window.js";
-import { createBatcher } from "./batcher.js";
 
 export interface ExecuteOptions {
   suite: Suite;
@@ -97,11 +95,26 @@ export function renderTemplate(template: string, row: DatasetRow): string {
   });
 }
 
+/** Each SDK is loaded on its provider's first call: loading one a suite does not use costs every run start a second of CPU on a busy machine. */
+function lazyProvider(kind: ProviderKind, load: () => Promise<Provider>): Provider {
+  let p: Promise<Provider> | null = null;
+  return {
+    kind,
+    complete: async (req, signal) => {
+      p ??= load();
+      return (await p).complete(req, signal);
+    },
+  };
+}
+
 function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
   const out: Record<ProviderKind, Provider> = {};
   for (const [name, p] of Object.entries(suite.providers)) {
     const opts = { baseURL: p.baseURL, apiKey: p.apiKey, headers: p.headers, timeoutMs: suite.timeoutMs };
-    out[name] = p.type === "anthropic" ? anthropicProvider(opts) : openaiProvider({ ...opts, ...(p.type === "azure-openai" ? { azureApiVersion: p.apiVersion } : {}) });
+    out[name] =
+      p.type === "anthropic"
+        ? lazyProvider(name, async () => (await import("../providers/anthropic.js")).anthropicProvider(opts))
+        : lazyProvider(name, async () => (await import("../providers/openai.js")).openaiProvider({ ...opts, ...(p.type === "azure-openai" ? { azureApiVersion: p.apiVersion } : {}) }));
   }
   return out;
 }
@@ -145,13 +158,14 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       else adaptFailure ??= new ConfigError(`the cascade's threshold needs logprobs from ${cascadeCheap.id}, and its server returns none; give the cascade a band, e.g. band: [3, 5]`, { field: "cascade" });
     }
   };
+  const cache = new ResponseCache(suite.cacheDir, !opts.noCache);
   const call = createCaller({
     shapes: new ShapeBook(resume?.adaptations),
     cacheScopes: Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`])),
     onAdapt,
     providers: buildProviders(suite),
     limiters,
-    cache: new ResponseCache(suite.cacheDir, !opts.noCache),
+    cache,
     budget,
     retry: { ...DEFAULT_RETRY, maxRetries: suite.maxRetries },
     prices: suite.prices,
@@ -160,7 +174,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     replay: opts.replay,
     journal,
     batcher: opts.batch
-      ? createBatcher(suite, {
+      ? (await import("./batcher.js")).createBatcher(suite, {
           known: resume?.batches,
           record: (r) => journal.batch(r),
           signal,
@@ -170,6 +184,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       : undefined,
   });
 
+  // Function and HTTP candidates: their own limits and deadlines, the same run signal and cache.
+  const candidates = createCandidateRunner({ signal, cache: new ResponseCache(suite.cacheDir, !opts.noCache), retry: { ...DEFAULT_RETRY, maxRetries: suite.maxRetries }, onEvent: opts.onEvent });
   const judgments: Judgment[] = [];
   const generations: Generation[] = [];
   const outputs = new Map<string, OutputInfo>();
@@ -269,7 +285,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     let gen = resume?.generations.get(gkey);
     if (!gen) {
       try {
-        gen = await generate(call, u.target, u.row, `${gkey}|gen`);
+        gen = u.target.kind === "task" || u.target.kind === "http" ? await candidates.generate(u.target, u.row) : await generate(call, u.target, u.row, `${gkey}|gen`);
       } catch (e) {
         if (handleStop(e)) return;
         gen = failedGeneration(u.row.id, u.candidate, e);
@@ -287,6 +303,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     return judgeUnit(u, gen.output);
   });
   opts.signal.removeEventListener("abort", onAbort);
+  await cache.close(run);
   await own?.close();
   if (fatalError) throw fatalError;
   const stopReason = opts.signal.aborted ? "interrupted" : budget.stopReason;
@@ -298,7 +315,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
 interface Unit {
   row: DatasetRow;
   candidate: string;
-  target?: CandidateTarget;
+  target?: SuiteCandidate;
 }
 
 async function* unitsOf(rows: Iterable<DatasetRow> | AsyncIterable<DatasetRow>, suite: Suite): AsyncGenerator<Unit> {
@@ -315,9 +332,15 @@ export function plannedUnits(rows: readonly { id: string; candidate: string }[],
 
 async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callId: string): Promise<Generation> {
   const messages: ChatMessage[] = [];
-  if (t.system) messages.push({ role: "system", content: t.system });
-  messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
-  const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape) }, callId);
+  if (t.system && !row.messages?.some((m) => m.role === "system")) messages.push({ role: "system", content: t.system });
+  // A conversation is continued as it stands; a single prompt is the candidate's template filled in.
+  if (row.messages) messages.push(...row.messages);
+  else messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
+  const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape), ...(t.stream && t.provider === "openai" ? { stream: true } : {}) }, callId);
+  const first = r.cached ? null : (r.reply.firstTokenMs ?? null);
+  // Tokens after the first, over the time after the first token: the pace a reader sees the answer arrive at.
+  const streamedMs = first == null ? 0 : r.reply.latencyMs - first;
+  const pace = first != null && streamedMs > 0 && r.reply.outputTokens ? (r.reply.outputTokens - 1) / (streamedMs / 1000) : null;
   return {
     item: row.id,
     candidate: t.id,
@@ -330,15 +353,17 @@ async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callI
     ...(r.reply.reasoningTokens ? { reasoningTokens: r.reply.reasoningTokens } : {}),
     costUsd: r.costUsd,
     failed: null,
+    ...(first != null ? { firstTokenMs: first, tokensPerSecond: pace } : {}),
   };
 }
 
 /** One output, one rubric, one critic: ask, parse strictly, re-ask once, else abstain. */
 async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number, key: string): Promise<Judgment> {
-  const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference }, maxChars);
+  const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference, conversation: row.messages, columns: row.meta }, maxChars);
   const req = { model: critic.model, messages, ...shapeFields(critic.shape), ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}) };
   let r = await call(critic, req, `${key}|ask`);
-  let parsed = parseScore(r.reply.text);
+  const K = rubric.levels.length;
+  let parsed = parseScore(r.reply.text, K);
   let attempts = r.attempts;
   let cost = r.costUsd;
   let latency = r.cached ? null : r.reply.latencyMs;
@@ -348,7 +373,7 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
   let outTok = r.reply.outputTokens;
   let reasoningTok = r.reply.reasoningTokens ?? 0;
   if (parsed.kind === "abstain") {
-    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: REASK }] }, `${key}|reask`);
+    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: reask(K) }] }, `${key}|reask`);
     attempts += again.attempts;
     cost = sum(cost, again.costUsd);
     latency = again.cached ? latency : sum(latency ?? 0, again.reply.latencyMs);
@@ -357,9 +382,9 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
     reasoningTok += again.reply.reasoningTokens ?? 0;
     allCached &&= again.cached;
     r = again;
-    parsed = parseScore(again.reply.text);
+    parsed = parseScore(again.reply.text, K);
   }
-  const dist = parsed.kind === "score" && r.reply.firstTokenTop ? levelDistribution(r.reply.firstTokenTop) : null;
+  const dist = parsed.kind === "score" && r.reply.firstTokenTop ? levelDistribution(r.reply.firstTokenTop, K) : null;
   const distribution = dist ? dist.p.map((v) => Math.round(v * 1e4) / 1e4) : null;
   return {
     item: row.id,

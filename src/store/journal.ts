@@ -66,6 +66,9 @@ const GenerationLine = z.object({
   output: z.string(),
   ...callFields,
   failed: z.string().nullable(),
+  firstTokenMs: nullableNumber.optional(),
+  tokensPerSecond: nullableNumber.optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
 /**
@@ -148,6 +151,8 @@ const HeaderV2 = z.object({
   dataset: z.object({ file: z.string(), goldRubrics: z.array(z.string()), candidates: z.array(z.string()) }),
   /** What sampling kept, said once in the report (null when every item is judged). */
   sampleNote: z.string().nullable(),
+  /** The git commit checked out where the run started, when it started inside a work tree. */
+  git: z.string().nullable().optional(),
 });
 
 /** Version 1 (critic 0.1) wrote only the suite's ids and config: enough to resume, not to rebuild a report. */

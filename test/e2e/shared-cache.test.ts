@@ -8,10 +8,8 @@ import { writeSupportCsv } from "../helpers/suite.js";
 
 const scratch = useScratch();
 
-async function cacheFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const sub of await readdir(dir)) for (const f of await readdir(join(dir, sub))) out.push(join(dir, sub, f));
-  return out;
+async function segments(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => f.startsWith("seg-")).map((f) => join(dir, f));
 }
 
 describe("two processes sharing one cache directory", () => {
@@ -31,10 +29,13 @@ describe("two processes sharing one cache directory", () => {
       expect(s.judgments).toBe(judgments);
       expect(s.failed).toBe(0);
     }
-    // Every entry is whole JSON (written by rename), and no temp file is left behind.
-    const files = await cacheFiles(join(work, ".critic/cache"));
-    expect(files.every((f) => f.endsWith(".json"))).toBe(true);
-    for (const f of files) expect(() => JSON.parse(readFileSync(f, "utf8"))).not.toThrow();
+    // One segment per process, every line whole JSON, an index written by rename, no temp file left behind.
+    const cacheDir = join(work, ".critic/cache");
+    const segs = await segments(cacheDir);
+    expect(segs).toHaveLength(2);
+    for (const f of segs) for (const line of readFileSync(f, "utf8").trimEnd().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+    expect((await readdir(cacheDir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(readFileSync(join(cacheDir, "index.txt"), "utf8").split("\n")[0]).toBe("critic-cache-index 1");
     expect(await readdir(join(work, ".critic/runs"))).toHaveLength(2);
 
     sim.reset();
@@ -43,6 +44,16 @@ describe("two processes sharing one cache directory", () => {
     const s = JSON.parse(await readFile(join(work, "c/summary.json"), "utf8"));
     expect(s.cacheHits).toBe(judgments);
     expect(s.calls).toBe(0);
+    expect(sim.stats().total).toBe(0);
+
+    // Prune keeps what the most recent run used (all of it here), in one segment.
+    const pruned = await critic(["cache", "prune", "--keep-runs", "1"], { cwd: work });
+    expect(pruned.code).toBe(0);
+    expect(await segments(cacheDir)).toHaveLength(1);
+    sim.reset();
+    const d = await critic(args("d"), { cwd: work, env });
+    expect(d.code).toBe(0);
+    expect(JSON.parse(await readFile(join(work, "d/summary.json"), "utf8")).cacheHits).toBe(judgments);
     expect(sim.stats().total).toBe(0);
   });
 });

@@ -34,7 +34,7 @@ describe("report number formatting", () => {
   });
 
   it("flags a total cost that leaves unpriced models out", () => {
-    const r = buildRunResult();
+    const r = buildRunResult({ generated: true });
     const unpriced = r.usage.filter((u) => u.costUsd === null).length;
     expect(unpriced).toBeGreaterThan(0);
     expect(fmtTotalCost(r.totals.costUsd, r.usage)).toBe(`${fmtUsd(r.totals.costUsd)} (${unpriced} models unpriced)`);

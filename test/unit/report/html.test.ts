@@ -48,6 +48,9 @@ describe("renderHtml", () => {
   });
 
   it("plots cost against quality for priced candidates and marks the cheapest not worse than the best", () => {
+    // Candidates that generate their outputs have a cost to plot.
+    const r = buildRunResult({ generated: true });
+    const html = renderHtml(r);
     const charts = svgs(html, "scatter");
     expect(charts).toHaveLength(r.rubrics.length);
     const priced = r.usage.filter((u) => u.role === "candidate" && u.costUsd !== null).length;
