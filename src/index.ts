@@ -16,6 +16,9 @@ export { loadDataset, readDataset, type Dataset, type DatasetRow } from "./data/
 export { runSuite, type RunSuiteOptions, type SuiteRun } from "./runner/run-suite.js";
 export type { RunEvent } from "./runner/events.js";
 export { CriticError, InputError, ConfigError, ProviderError } from "./errors.js";
+// The user's own system as a candidate
+export type { TaskFn, TaskRow, TaskContext, TaskResult, ConversationMessage } from "./candidates/types.js";
+export type { RubricObject, TaskCandidateSpec, HttpCandidateSpec, ModelCandidateSpec } from "./config/schema.js";
 
 // The result and its reports
 export type { RunResult, Judgment, ScoreRow, CellSummary, PairwiseResult, RankingEntry, CalibrationRow, CascadeSummary, SequentialSummary, CostBreakdown } from "./run-result.js";

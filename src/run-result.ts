@@ -63,6 +63,12 @@ export interface Generation extends CallAccounting {
   candidate: string;
   output: string;
   failed: string | null;
+  /** Milliseconds to the first token: a streamed model or service, or what a task reported. */
+  firstTokenMs?: number | null;
+  /** Output tokens per second after the first token, for a streamed reply. */
+  tokensPerSecond?: number | null;
+  /** What a task function returned beside its output. */
+  metadata?: Record<string, unknown>;
 }
 
 /** One row per item x candidate x rubric. */
@@ -122,6 +128,10 @@ export interface UsageSummary {
   reasoningTokens?: number;
   costUsd: number | null;
   latencyMs: LatencySummary;
+  /** Streamed candidates: time to the first token (p50/p95/p99/max), as a chat user feels it. */
+  firstTokenMs?: LatencySummary;
+  /** Streamed candidates: output tokens per second after the first token. */
+  tokensPerSecond?: LatencySummary;
 }
 
 export interface PairwiseResult {

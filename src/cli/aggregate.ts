@@ -89,7 +89,7 @@ function timestamp(): string {
 export const aggregateCommand: Command = {
   name: "aggregate",
   summary: "Combine existing labels (crowd workers, critics run elsewhere) with a label model.",
-  usage: "LABELS [--k K] [--method auto|mv|ds|one-coin|ordinal|blend] [--gold FILE] [--out DIR] [--seed N]",
+  usage: "LABELS [--k K] [--method auto|mv|ds|one-coin|ordinal|blend] [--gold FILE] [--out DIR] [--seed N] [--continuous round|error]",
   allowPositionals: true,
   flags: {
     k: { type: "string" },
@@ -97,6 +97,7 @@ export const aggregateCommand: Command = {
     gold: { type: "string" },
     out: { type: "string" },
     seed: { type: "string" },
+    continuous: { type: "string" },
   },
   flagHelp: {
     k: "number of levels of an integer scale (default: inferred from the labels)",
@@ -104,6 +105,7 @@ export const aggregateCommand: Command = {
     gold: "separate gold file item,gold (a gold column in LABELS also works)",
     out: "output directory (default reports/aggregate-<timestamp>)",
     seed: "seed for auto's cross-validation folds (default 1)",
+    continuous: "labels with decimals: round (default; nearest level, halves to even) or error",
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new ConfigError("expected exactly one LABELS file");
@@ -114,7 +116,9 @@ export const aggregateCommand: Command = {
     const k = kFlag === undefined ? undefined : Number(kFlag);
     if (k !== undefined && !(Number.isInteger(k) && k >= 2)) throw new ConfigError(`--k must be an integer ≥ 2, got "${kFlag}"`, { field: "--k" });
     const seed = Number(str(values, "seed") ?? 1);
-    const table = await readLabels(file, { k });
+    const continuous = str(values, "continuous") ?? "round";
+    if (continuous !== "round" && continuous !== "error") throw new ConfigError(`--continuous must be round or error, got "${continuous}"`, { field: "--continuous" });
+    const table = await readLabels(file, { k, continuous });
     const goldFile = str(values, "gold");
     const goldMap = goldFile ? await readGold(resolve(io.cwd, goldFile), { k }) : table.gold;
     let m: LabelMatrix;
@@ -160,6 +164,7 @@ export const aggregateCommand: Command = {
       itemsWithoutLabels: m.unlabeledItems,
       duplicatesDropped: m.duplicates,
       duplicatePolicy: "first label kept",
+      continuousLabels: { rounded: table.rounded ?? 0, rule: "nearest integer level, halves to even (3.5 -> 4, 2.5 -> 2)" },
       iterations: fit.iterations,
       converged: fit.converged,
       logLikelihood: fit.logLikelihood.at(-1) ?? null,
@@ -181,6 +186,7 @@ export const aggregateCommand: Command = {
     const t = new Table({ head: ["", "value"], style: { head: [], border: [] } });
     t.push(["method", `${fit.method} (asked: ${method})`], ["items / labelers / labels", `${m.nItems} / ${m.nLabelers} / ${summary.nLabels}`]);
     t.push(["items without labels", String(m.unlabeledItems.length)], ["duplicates dropped", String(m.duplicates)]);
+    if (table.rounded) t.push(["continuous labels binned", `${table.rounded} (nearest level, halves to even)`]);
     t.push(["iterations", `${fit.iterations}${fit.converged ? "" : " (not converged)"}`]);
     const fmt = (s: Partial<GoldScore> | null | undefined) => (s?.accuracy == null ? "n/a" : s.accuracy.toFixed(4));
     if (summary.gold) {

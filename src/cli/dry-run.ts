@@ -1,5 +1,5 @@
 import Table from "cli-table3";
-import type { Suite } from "../config/load.js";
+import { type Suite, isModelCandidate } from "../config/load.js";
 import { type ChatMessage, criticMessages } from "../critic/prompt.js";
 import { type DatasetRow, loadDataset } from "../data/dataset.js";
 import { renderTemplate } from "../runner/run.js";
@@ -17,7 +17,7 @@ function* renderedPrompts(suite: Suite, rows: readonly DatasetRow[]): Generator<
   const show = (who: string, what: string, messages: ChatMessage[]) => `--- ${who}: ${what}\n${messages.map((m) => `[${m.role}]\n${m.content}`).join("\n")}\n`;
   for (const row of rows) {
     const outputs = suite.candidates.length ? suite.candidates.map((c) => ({ candidate: c.id, text: `<the answer ${c.id} generates>` })) : [{ candidate: row.candidate, text: row.output ?? "" }];
-    for (const c of suite.candidates) {
+    for (const c of suite.candidates.filter(isModelCandidate)) {
       const messages: ChatMessage[] = [...(c.system ? [{ role: "system" as const, content: c.system }] : []), { role: "user", content: renderTemplate(c.prompt, row) }];
       yield show(c.id, `generate for item ${row.id}`, messages);
     }

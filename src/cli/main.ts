@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   "sim-server": async () => (await import("./sim-server.js")).simServerCommand,
   aggregate: async () => (await import("./aggregate.js")).aggregateCommand,
   audit: async () => (await import("./audit.js")).auditCommand,
+  rubric: async () => (await import("./rubric.js")).rubricCommand,
   triage: async () => (await import("./triage.js")).triageCommand,
 };
 

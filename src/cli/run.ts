@@ -1,5 +1,5 @@
 import { relative, resolve } from "node:path";
-import { type Suite, type SuiteFlags, findConfig, loadSuite } from "../config/load.js";
+import { type Suite, type SuiteFlags, findConfig, isModelCandidate, loadSuite } from "../config/load.js";
 import { suiteOfLog } from "../runner/run-log.js";
 import { readJournal } from "../store/journal.js";
 import { ConfigError } from "../errors.js";
@@ -145,7 +145,10 @@ async function suiteOfRun(run: string, cwd: string, env: NodeJS.ProcessEnv, flag
     maxRetries: flags.maxRetries ?? s.maxRetries,
     out: flags.out ? resolve(cwd, flags.out) : s.out,
   };
-  for (const t of [...suite.critics, ...suite.candidates]) {
+  // A function is not in the log, nor a service's header values: those come only from the config.
+  const own = suite.candidates.find((c) => !isModelCandidate(c));
+  if (own) throw new ConfigError(`run ${run} has the ${own.kind} candidate "${own.id}", which its log cannot hold; resume it with its config: critic run --config FILE --resume ${run}`);
+  for (const t of [...suite.critics, ...suite.candidates.filter(isModelCandidate)]) {
     const p = suite.providers[t.provider];
     if (!p.apiKey && (!p.baseURL || (p.apiKeyEnv && t.provider !== "openai" && t.provider !== "anthropic"))) throw new ConfigError(`${t.id} needs ${p.apiKeyEnv ?? "an API key"} in the environment (or a base URL for a local server)`, { field: "critics" });
   }

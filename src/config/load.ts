@@ -7,8 +7,11 @@ import { ConfigError, fieldPath } from "../errors.js";
 import type { Gate } from "../gates/types.js";
 import { targetPrice, withProviderPrices } from "../providers/prices.js";
 import { type RequestShape, type ShapeOverrides, resolveShape } from "../providers/shapes.js";
-import { type Rubric, resolveRubric } from "./rubric.js";
-import { type CandidateSpec, type CascadeSpec, type CompareSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
+import { type Rubric, resolveRubric, rubricFromObject, rubricToObject } from "./rubric.js";
+import { writeInlineData } from "./inline-data.js";
+import type { TaskFn } from "../candidates/types.js";
+import type { z } from "zod";
+import { type CandidateSpec, candidateKind, type CascadeSpec, type CompareSpec, type CriticSpec, type Price, SuiteConfigSchema, type SuiteConfigInput } from "./schema.js";
 
 /** A provider's name: `openai`, `anthropic`, or one the config gives under `providers`. */
 export type ProviderKind = string;
@@ -36,7 +39,9 @@ export interface CriticTarget extends ModelTarget {
   samples?: number;
 }
 
+/** A model with a prompt template. */
 export interface CandidateTarget extends ModelTarget {
+  kind?: "model";
   prompt: string;
   system?: string;
   maxTokens: number;
@@ -44,6 +49,47 @@ export interface CandidateTarget extends ModelTarget {
   expectedOutputTokens?: number;
   shape: RequestShape;
   overrides: ShapeOverrides;
+  /** Streamed, for time to first token (OpenAI-compatible providers). */
+  stream?: boolean;
+}
+
+/** The user's own function. */
+export interface TaskCandidateTarget {
+  kind: "task";
+  id: string;
+  task: TaskFn;
+  /** null: outputs are never cached; otherwise the version string that is part of the cache key. */
+  cacheVersion: string | null;
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  expectedOutputTokens?: number;
+}
+
+/** A running HTTP service. Header values are resolved from the environment here and live only in memory. */
+export interface HttpCandidateTarget {
+  kind: "http";
+  id: string;
+  url: string;
+  method: "POST" | "PUT" | "GET";
+  headers: Record<string, string>;
+  /** Header values that came from the environment: redacted from any error message. */
+  secrets: string[];
+  body: unknown;
+  output: string;
+  inputTokens?: string;
+  outputTokens?: string;
+  cacheVersion: string | null;
+  concurrency: number;
+  timeoutMs: number;
+  expectedOutputTokens?: number;
+}
+
+/** Any candidate: a model, a function, a service. */
+export type SuiteCandidate = CandidateTarget | TaskCandidateTarget | HttpCandidateTarget;
+
+export function isModelCandidate(t: SuiteCandidate): t is CandidateTarget {
+  return t.kind !== "task" && t.kind !== "http";
 }
 
 export interface ProviderSettings {
@@ -70,7 +116,7 @@ export interface Suite {
   dataset: string;
   rubrics: Rubric[];
   critics: CriticTarget[];
-  candidates: CandidateTarget[];
+  candidates: SuiteCandidate[];
   /** By name: `openai` and `anthropic` always, plus the config's named providers. */
   providers: Record<ProviderKind, ProviderSettings>;
   timeoutMs: number;
@@ -184,11 +230,40 @@ function criticTarget(spec: CriticSpec, logprobsDefault: boolean, typeOf: (provi
   return { id, provider, model, logprobs: requested && shape.logprobs, ...(requested && !shape.logprobs ? { logprobsUnavailable: true } : {}), shape, overrides, ...(typeof spec !== "string" && spec.samples && spec.samples > 1 ? { samples: spec.samples } : {}) };
 }
 
-function candidateTarget(spec: CandidateSpec, typeOf: (provider: string) => ProviderType): CandidateTarget {
+/** `cache: true` or a `version` turns a task's or service's output cache on; the version is part of the key. */
+const cacheVersionOf = (spec: { cache?: boolean; version?: string }): string | null => (spec.version ?? (spec.cache ? "" : null));
+
+function candidateTarget(spec: CandidateSpec, typeOf: (provider: string) => ProviderType, defaults: { concurrency: number; timeoutMs: number }, env: Record<string, string | undefined>, file?: string): SuiteCandidate {
+  if ("task" in spec) {
+    return { kind: "task", id: spec.id, task: spec.task, cacheVersion: cacheVersionOf(spec), concurrency: spec.concurrency ?? defaults.concurrency, timeoutMs: spec.timeoutMs ?? defaults.timeoutMs, retries: spec.retries ?? 0 };
+  }
+  if ("recorded" in spec) {
+    const task = () => {
+      throw new Error(`${spec.id} is a recorded ${spec.recorded} candidate: its outputs come from the journal`);
+    };
+    return { kind: "task", id: spec.id, task, cacheVersion: null, concurrency: defaults.concurrency, timeoutMs: defaults.timeoutMs, retries: 0 };
+  }
+  if ("http" in spec) {
+    const h = spec.http;
+    const headers: Record<string, string> = {};
+    const secrets: string[] = [];
+    for (const [name, v] of Object.entries(h.headers ?? {})) {
+      const field = `candidates.${spec.id}.http.headers.${name}`;
+      const read = (envName: string): string => {
+        const value = env[envName];
+        if (!value) throw new ConfigError(`needs ${envName} in the environment`, { file, field });
+        secrets.push(value);
+        return value;
+      };
+      headers[name] = typeof v === "string" ? v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, n: string) => read(n)) : (v.prefix ?? "") + read(v.env);
+    }
+    return { kind: "http", id: spec.id, url: h.url, method: h.method, headers, secrets, body: h.body, output: h.output, inputTokens: h.inputTokens, outputTokens: h.outputTokens, cacheVersion: cacheVersionOf(spec), concurrency: spec.concurrency ?? defaults.concurrency, timeoutMs: spec.timeoutMs ?? defaults.timeoutMs };
+  }
   const { provider, model } = parseModelRef(spec.model);
+  if (spec.stream && typeOf(provider) !== "openai") throw new ConfigError("stream: true is supported for OpenAI-compatible candidates only", { file, field: `candidates.${spec.id}.stream` });
   const overrides = overridesOf(spec);
   const shape = resolveShape(apiOf(typeOf(provider)), model, "candidate", overrides);
-  return { id: spec.id, provider, model, prompt: spec.prompt, system: spec.system, maxTokens: shape.maxTokens, temperature: shape.temperature, expectedOutputTokens: spec.expectedOutputTokens, shape, overrides };
+  return { id: spec.id, provider, model, prompt: spec.prompt, system: spec.system, maxTokens: shape.maxTokens, temperature: shape.temperature, expectedOutputTokens: spec.expectedOutputTokens, shape, overrides, ...(spec.stream ? { stream: true } : {}) };
 }
 
 function rejectDuplicates(ids: string[], field: string, file?: string): void {
@@ -199,8 +274,21 @@ function rejectDuplicates(ids: string[], field: string, file?: string): void {
   }
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A candidate that fits none of the forms fails as "invalid union"; report instead what is wrong
+ * with it as the form it means (a `task` is a function candidate, an `http` a service, ...).
+ */
+function unionIssue(issue: Issue, raw: unknown): Issue {
+  if (issue.code !== "invalid_union" || issue.path[0] !== "candidates") return issue;
+  const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], raw);
+  const inner = issue.errors[candidateKind(value)]?.[0];
+  return inner ? { ...inner, path: [...issue.path, ...inner.path] } : issue;
+}
+
 /** Build the suite from an optional config file, flags and the environment. */
-export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.ProcessEnv, inline?: SuiteConfigInput, opts: { offline?: boolean } = {}): Promise<Suite> {
+export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<string, string | undefined>, inline?: SuiteConfigInput, opts: { offline?: boolean } = {}): Promise<Suite> {
   const configFile = inline ? null : flags.config ? resolve(cwd, flags.config) : findConfig(cwd);
   const raw = inline ?? (configFile ? await readConfigFile(configFile) : {});
   if (raw === null || typeof raw !== "object") throw new ConfigError("the config must be an object", { file: configFile ?? undefined });
@@ -220,7 +308,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   }
   const parsed = SuiteConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = unionIssue(parsed.error.issues[0]!, merged);
     const field = fieldPath(issue.path);
     const hint = !configFile && ["dataset", "rubrics", "critics"].includes(field) ? ` (give --${field === "rubrics" ? "rubric" : field === "critics" ? "critic" : field} or a critic.config file)` : "";
     throw new ConfigError(`${issue.message}${hint}`, { file: configFile ?? undefined, field: field || undefined });
@@ -228,6 +316,11 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   const c = parsed.data;
   const baseDir = configFile ? dirname(configFile) : cwd;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const cacheDir = c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic");
+  if (c.data && c.dataset) throw new ConfigError("give either dataset (a file) or data (the rows), not both", { file: configFile ?? undefined, field: "data" });
+  if (!c.data && !c.dataset) throw new ConfigError(`is missing${configFile ? "" : " (give --dataset or a critic.config file)"}`, { file: configFile ?? undefined, field: "dataset" });
+  // Inline rows are written once to a content-addressed JSONL file, so resume and `critic report` read them like any dataset.
+  const dataset = c.data ? await writeInlineData(c.data, cacheDir) : abs(c.dataset!);
   for (const [name, v] of [["--concurrency", flags.concurrency], ["--budget-usd", flags.budgetUsd], ["--max-calls", flags.maxCalls], ["--max-tokens", flags.maxTokens], ["--timeout-ms", flags.timeoutMs], ["--sample", flags.sample], ["--delta", flags.delta]] as const) {
     if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new ConfigError(`${name} must be a positive number, got ${v}`);
   }
@@ -258,16 +351,17 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   const providers: Record<string, ProviderSettings> = { openai: provider("openai"), anthropic: provider("anthropic") };
   for (const name of Object.keys(c.providers ?? {})) providers[name] ??= provider(name);
   const typeOf = (name: string): ProviderType => providers[name]?.type ?? "openai";
-  const refs = [...c.critics.map((x, i) => [typeof x === "string" ? x : x.model, `critics[${i}]`] as const), ...(c.candidates ?? []).map((x, i) => [x.model, `candidates[${i}].model`] as const)];
+  const refs = [...c.critics.map((x, i) => [typeof x === "string" ? x : x.model, `critics[${i}]`] as const), ...(c.candidates ?? []).flatMap((x, i) => ("model" in x ? [[x.model, `candidates[${i}].model`] as const] : []))];
   for (const [ref, field] of refs) {
     const name = parseModelRef(ref).provider;
     if (!providers[name]) throw new ConfigError(`"${ref}" names provider "${name}", which is not configured: add it under providers (with its type and baseURL), or use openai: or anthropic:`, { file, field });
   }
   const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? false, typeOf));
-  const candidates = (c.candidates ?? []).map((s) => candidateTarget(s, typeOf));
+  const timeoutMs = flags.timeoutMs ?? c.timeoutMs ?? 60_000;
+  const candidates = (c.candidates ?? []).map((spec) => candidateTarget(spec, typeOf, { concurrency, timeoutMs }, env, configFile ?? undefined));
   rejectDuplicates(critics.map((x) => x.id), "critics", configFile ?? undefined);
   rejectDuplicates(candidates.map((x) => x.id), "candidates", configFile ?? undefined);
-  for (const t of [...critics, ...candidates]) {
+  for (const t of [...critics, ...candidates.filter(isModelCandidate)]) {
     const p = providers[t.provider]!;
     if (p.apiKey || opts.offline) continue;
     // The default providers take a base URL instead of a key (a local server); a named one without apiKeyEnv is local.
@@ -279,7 +373,10 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   }
   const rubricDirs = [join(baseDir, "rubrics")];
   const rubrics: Rubric[] = [];
-  for (const ref of c.rubrics) rubrics.push(await resolveRubric(ref.includes("/") ? abs(ref) : ref, rubricDirs));
+  for (const [i, ref] of c.rubrics.entries()) {
+    if (typeof ref === "string") rubrics.push(await resolveRubric(ref.includes("/") ? abs(ref) : ref, rubricDirs));
+    else rubrics.push({ ...rubricFromObject(ref, `${configFile ?? "inline suite"}: rubrics[${i}]`), inline: true });
+  }
   rejectDuplicates(rubrics.map((r) => r.id), "rubrics", configFile ?? undefined);
   if (c.cascade) {
     for (const id of c.cascade.critics) {
@@ -296,7 +393,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
   // A dollar cap is only enforced on calls whose price is known: refuse to start rather than overspend silently.
   const budgetUsd = flags.budgetUsd ?? c.budget?.usd;
   if (budgetUsd !== undefined) {
-    const unpriced = [...critics, ...candidates].filter((t) => !targetPrice(t, suitePrices));
+    const unpriced = [...critics, ...candidates.filter(isModelCandidate)].filter((t) => !targetPrice(t, suitePrices));
     if (unpriced.length) {
       const m = unpriced[0]!.model;
       throw new ConfigError(
@@ -313,12 +410,12 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     name: c.name ?? (configFile ? "suite" : "ad-hoc"),
     configFile,
     baseDir,
-    dataset: abs(c.dataset),
+    dataset,
     rubrics,
     critics,
     candidates,
     providers,
-    timeoutMs: flags.timeoutMs ?? c.timeoutMs ?? 60_000,
+    timeoutMs,
     maxRetries: flags.maxRetries ?? c.maxRetries ?? 6,
     maxOutputChars: c.maxOutputChars ?? 20_000,
     prices: suitePrices,
@@ -328,7 +425,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
     cascade: c.cascade,
     compare: c.compare,
     out: flags.out ? resolve(cwd, flags.out) : c.out ? abs(c.out) : undefined,
-    cacheDir: c.cacheDir ? abs(c.cacheDir) : join(cwd, ".critic"),
+    cacheDir,
     seed: flags.seed ?? c.seed ?? 1,
     gates: c.gates ?? [],
     families: declaredFamilies(c, critics, candidates),
@@ -338,13 +435,13 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: NodeJS.Proc
 }
 
 /** `family` on critics and candidates, then the suite's `families` map (which wins). */
-function declaredFamilies(c: { critics: CriticSpec[]; candidates?: CandidateSpec[]; families?: Record<string, string> }, critics: CriticTarget[], candidates: CandidateTarget[]): Record<string, string> {
+function declaredFamilies(c: { critics: CriticSpec[]; candidates?: CandidateSpec[]; families?: Record<string, string> }, critics: CriticTarget[], candidates: { id: string }[]): Record<string, string> {
   const out: Record<string, string> = {};
   c.critics.forEach((spec, j) => {
     if (typeof spec !== "string" && spec.family) out[critics[j]!.id] = spec.family;
   });
   (c.candidates ?? []).forEach((spec, k) => {
-    if (spec.family) out[candidates[k]!.id] = spec.family;
+    if ("family" in spec && typeof spec.family === "string") out[candidates[k]!.id] = spec.family;
   });
   return { ...out, ...c.families };
 }
@@ -366,9 +463,10 @@ export function suiteToConfig(suite: Suite): SuiteConfigInput {
   return {
     name: suite.name,
     dataset: suite.dataset,
-    rubrics: suite.rubrics.map((r) => r.file),
+    rubrics: suite.rubrics.map((r) => (r.inline ? rubricToObject(r) : r.file)),
     critics: suite.critics.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, logprobs: c.logprobs || c.logprobsUnavailable, ...c.overrides, ...(c.samples ? { samples: c.samples } : {}) })),
-    candidates: suite.candidates.map((c) => ({ id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, ...c.overrides, expectedOutputTokens: c.expectedOutputTokens })),
+    // A function cannot be stored, and a service's headers may hold secrets: the journal holds their outputs instead.
+    candidates: suite.candidates.map((c) => (isModelCandidate(c) ? { id: c.id, model: `${c.provider}:${c.model}`, prompt: c.prompt, system: c.system, ...c.overrides, expectedOutputTokens: c.expectedOutputTokens, ...(c.stream ? { stream: true } : {}) } : { id: c.id, recorded: c.kind })),
     prices: suite.prices,
     ...(suite.families && Object.keys(suite.families).length ? { families: suite.families } : {}),
     ...(suite.explain ? { explain: suite.explain } : {}),

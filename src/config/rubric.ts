@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -17,9 +17,16 @@ const text = (what: string) =>
 
 const level = text("level description");
 
-const FIELDS = ["id", "title", "question", "inputs", "scale"];
+const FIELDS = ["id", "title", "question", "inputs", "judge", "scale"];
 
-/** A rubric file: exactly seven described levels, 7 best. */
+/** Levels a rubric may have; seven is the default and the recommendation. */
+export const MIN_LEVELS = 3;
+export const MAX_LEVELS = 10;
+
+/** A dataset column name (or `output`, `conversation`) a rubric shows the critic. */
+const COLUMN = /^[A-Za-z_][\w:.-]*$/;
+
+/** A rubric file: 3 to 10 described levels (7 recommended), the highest best. */
 export const RubricSchema = z
   .object(
     {
@@ -27,10 +34,12 @@ export const RubricSchema = z
       title: text("title"),
       question: text("question"),
       inputs: z
-        .array(z.enum(["input", "output", "reference"], { error: "must be one of input, output, reference" }), {
+        .array(z.string({ error: "must be a column name" }).regex(COLUMN, "must be a column name such as input, reference, context or conversation"), {
           error: "must be a list such as [input, output, reference]",
         })
         .default(["input", "output"]),
+      /** For a conversation: rate its last turn (the output) or the assistant's whole part in it. */
+      judge: z.enum(["last-turn", "conversation"], { error: "must be last-turn or conversation" }).default("last-turn"),
       scale: z.record(z.string(), level, {
         error: (iss) =>
           iss.input === undefined ? "is missing" : "must map each level 1..7 to its description (1: ..., 7: ...)",
@@ -41,12 +50,20 @@ export const RubricSchema = z
   .strict()
   .superRefine((r, ctx) => {
     const keys = Object.keys(r.scale);
-    const want = ["1", "2", "3", "4", "5", "6", "7"];
-    for (const k of keys) {
-      if (!want.includes(k)) ctx.addIssue({ code: "custom", path: ["scale", k], message: `level ${k} is not one of 1..7` });
+    // The levels are 1..K without gaps; K is the highest level given (7 when none is valid).
+    const numeric = keys.filter((k) => /^\d+$/.test(k)).map(Number);
+    const k = Math.max(0, ...numeric.filter((n) => n >= 1 && n <= MAX_LEVELS));
+    for (const key of keys) {
+      if (!/^\d+$/.test(key) || Number(key) < 1 || Number(key) > MAX_LEVELS) {
+        ctx.addIssue({ code: "custom", path: ["scale", key], message: `level ${key} is not one of 1..${k >= MIN_LEVELS ? k : 7} (a rubric has ${MIN_LEVELS} to ${MAX_LEVELS} levels, 7 recommended)` });
+      }
     }
-    for (const k of want) {
-      if (!keys.includes(k)) ctx.addIssue({ code: "custom", path: ["scale", k], message: `level ${k} is missing (a rubric describes exactly levels 1..7)` });
+    if (k < MIN_LEVELS) {
+      ctx.addIssue({ code: "custom", path: ["scale"], message: `has ${k} levels; a rubric describes ${MIN_LEVELS} to ${MAX_LEVELS} levels, 1 worst (7 recommended)` });
+      return;
+    }
+    for (let i = 1; i <= k; i++) {
+      if (!keys.includes(String(i))) ctx.addIssue({ code: "custom", path: ["scale", String(i)], message: `level ${i} is missing (a rubric describes every level from 1 to its highest, ${k})` });
     }
     const seen = new Map<string, string>();
     for (const [k, v] of Object.entries(r.scale)) {
@@ -68,12 +85,20 @@ export interface Rubric {
   id: string;
   title: string;
   question: string;
-  inputs: ("input" | "output" | "reference")[];
-  /** levels[0] describes level 1, levels[6] level 7. */
+  /** Texts the critic sees besides the output: input, reference, conversation, or any dataset column. */
+  inputs: string[];
+  /** For a conversation: rate the last turn (the output, the default), or the assistant's whole part in it. */
+  judge?: "last-turn" | "conversation";
+  /** levels[0] describes level 1, levels[K-1] level K (the best). */
   levels: string[];
   /** Where it came from, for error messages. */
   file: string;
+  /** Given inline (a rubric object in the config), not read from a file. */
+  inline?: boolean;
 }
+
+/** Number of levels K: the scale runs 1..K, K best. */
+export const levelsOf = (r: Pick<Rubric, "levels">): number => r.levels.length;
 
 export const BUNDLED_RUBRIC_DIR = join(packageRoot(), "rubrics");
 
@@ -89,10 +114,15 @@ export function parseRubric(text: string, file: string): Rubric {
     throw new InputError({ file, line: pos?.line }, `not valid YAML${pos ? ` (column ${pos.col})` : ""}: ${msg}`);
   }
   if (doc == null) throw new InputError({ file }, "rubric file is empty");
-  if (typeof doc !== "object" || Array.isArray(doc)) {
+  return rubricFromObject(doc, file);
+}
+
+/** Validate a rubric given as an object (a parsed YAML file, or a rubric written inline in a config). */
+export function rubricFromObject(doc: unknown, file: string): Rubric {
+  // A YAML list has keys 0..6 once read as a record; say what is wrong instead of "level 0 is not one of 1..7".
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new InputError({ file }, `a rubric is a mapping with ${FIELDS.join(", ")}; this file holds ${typeName(doc)}`);
   }
-  // A YAML list has keys 0..6 once read as a record; say what is wrong instead of "level 0 is not one of 1..7".
   if ("scale" in doc && Array.isArray(doc.scale)) {
     throw new InputError({ file, field: "scale" }, "must map each level to its description (1: ..., 7: ...), not be a list");
   }
@@ -109,7 +139,11 @@ export function parseRubric(text: string, file: string): Rubric {
     title: r.title,
     question: r.question,
     inputs: r.inputs,
-    levels: ["1", "2", "3", "4", "5", "6", "7"].map((k) => r.scale[k]!),
+    judge: r.judge,
+    levels: Object.keys(r.scale)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((k) => r.scale[String(k)]!),
     file,
   };
 }
@@ -140,5 +174,70 @@ export async function resolveRubric(ref: string, dirs: string[]): Promise<Rubric
       }
     }
   }
-  throw new ConfigError(`unknown rubric "${ref}": no ${ref}.yaml in ${[...dirs, "the bundled rubrics"].join(", ")}`, { field: "rubrics" });
+  const bundled = bundledRubricIds();
+  const near = closest(ref, [...new Set([...dirs.flatMap(rubricIdsIn), ...bundled])]);
+  throw new ConfigError(
+    `unknown rubric "${ref}"${near ? ` (did you mean "${near}"?)` : ""}: no ${ref}.yaml in ${[...dirs, "the bundled rubrics"].join(", ")}. Bundled: ${bundled.join(", ")}`,
+    { field: "rubrics" },
+  );
+}
+
+function rubricIdsIn(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => f.replace(/\.ya?ml$/, ""))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The ids of the rubrics that ship with critic. */
+export function bundledRubricIds(): string[] {
+  return rubricIdsIn(BUNDLED_RUBRIC_DIR);
+}
+
+/** Levenshtein distance: the usual measure for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The closest id, when it is close enough to be a plausible typo (at most a third of the letters differ) or a prefix. */
+export function closest(ref: string, ids: string[]): string | null {
+  let best: string | null = null;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const id of ids) {
+    const d = id.startsWith(ref.toLowerCase()) || ref.toLowerCase().startsWith(id) ? 0.5 : editDistance(ref.toLowerCase(), id);
+    if (d < bestD) {
+      bestD = d;
+      best = id;
+    }
+  }
+  return best && bestD <= Math.max(2, Math.ceil(ref.length / 3)) ? best : null;
+}
+
+/** A rubric as the object a config may hold inline (what `suiteToConfig` stores for an inline rubric). */
+export function rubricToObject(r: Rubric): { id: string; title: string; question: string; inputs: string[]; judge: NonNullable<Rubric["judge"]>; scale: Record<string, string> } {
+  return { id: r.id, title: r.title, question: r.question, inputs: r.inputs, judge: r.judge ?? "last-turn", scale: Object.fromEntries(r.levels.map((t, i) => [String(i + 1), t])) };
+}
+
+/**
+ * The dataset columns a rubric needs that the dataset lacks. `input` is met by a conversation
+ * (`messages`), `conversation` needs one, `output` is always there (read or generated).
+ */
+export function missingColumns(rubric: Pick<Rubric, "inputs">, columns: readonly string[]): string[] {
+  const has = (c: string) => columns.includes(c);
+  return rubric.inputs.filter((c) => {
+    if (c === "output") return false;
+    if (c === "input") return !has("input") && !has("messages");
+    if (c === "conversation") return !has("messages");
+    return !has(c);
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { TaskFn } from "../candidates/types.js";
 import { GateSchema } from "../gates/schema.js";
 
 const positive = z.number().positive();
@@ -55,7 +56,7 @@ export const CriticSpecSchema = z.union([
     .strict(),
 ]);
 
-export const CandidateSpecSchema = z
+export const ModelCandidateSchema = z
   .object({
     id: z.string().min(1),
     model: ModelRef,
@@ -67,8 +68,73 @@ export const CandidateSpecSchema = z
     ...shapeFields,
     /** What --dry-run assumes an answer costs before any has been generated (default 200 tokens). */
     expectedOutputTokens: z.number().int().positive().optional(),
+    /** Stream the answer (OpenAI-compatible): records time to first token and tokens per second. */
+    stream: z.boolean().optional(),
   })
   .strict();
+
+/** The user's own code as a candidate: `task(row, ctx)` returns the output (see src/candidates/types.ts). */
+export const TaskCandidateSchema = z
+  .object({
+    id: z.string().min(1),
+    task: z.custom<TaskFn>((v) => typeof v === "function", { message: "must be a function (row, ctx) => output" }),
+    /** Reuse outputs across runs. Off by default: the user's code changes between runs. */
+    cache: z.boolean().optional(),
+    /** Part of the cache key (and turns the cache on): bump it when the code changes. */
+    version: z.string().min(1).optional(),
+    /** Calls in flight at once (default: the suite's concurrency). */
+    concurrency: z.number().int().positive().optional(),
+    /** Per-call timeout (default: the suite's timeoutMs). */
+    timeoutMs: z.number().int().positive().optional(),
+    /** Calls again after a throw (default 0: a task is called once per row per run). */
+    retries: z.number().int().min(0).max(20).optional(),
+  })
+  .strict();
+
+/** An environment variable's value: `{ env: "MY_TOKEN", prefix: "Bearer " }`, read at run time, never written anywhere. */
+export const EnvValueSchema = z.object({ env: z.string().min(1), /** Text before the value: "Bearer ". */ prefix: z.string().optional() }).strict();
+
+/** A running service as a candidate. */
+export const HttpCandidateSchema = z
+  .object({
+    id: z.string().min(1),
+    http: z
+      .object({
+        url: z.url(),
+        method: z.enum(["POST", "PUT", "GET"]).default("POST"),
+        /** Literal values, or `{ env: "NAME" }` (or "${NAME}" inside a string) read from the environment. */
+        headers: z.record(z.string(), z.union([z.string(), EnvValueSchema])).optional(),
+        /** A JSON template; {{column}} placeholders are replaced by the row's values, JSON-escaped. */
+        body: z.unknown().optional(),
+        /** Where the answer is in the JSON reply: `choices.0.message.content`, `answer.text`. */
+        output: z.string().min(1),
+        /** Where the usage is, if the service reports it: paths to input and output token counts. */
+        inputTokens: z.string().min(1).optional(),
+        outputTokens: z.string().min(1).optional(),
+      })
+      .strict(),
+    concurrency: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    cache: z.boolean().optional(),
+    version: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** Written by critic into a run's journal for a task or HTTP candidate, whose outputs only the journal holds. */
+export const RecordedCandidateSchema = z.object({ id: z.string().min(1), recorded: z.enum(["task", "http"]) }).strict();
+
+/** A model with a prompt, the user's function, a running HTTP service (or, in a journal, a recorded one). */
+export const CandidateSpecSchema = z.union([ModelCandidateSchema, TaskCandidateSchema, HttpCandidateSchema, RecordedCandidateSchema]);
+
+/** Which branch of CandidateSpecSchema a raw candidate means, for error messages that name the right fields. */
+export function candidateKind(raw: unknown): 0 | 1 | 2 | 3 {
+  if (raw && typeof raw === "object") {
+    if ("task" in raw) return 1;
+    if ("http" in raw) return 2;
+    if ("recorded" in raw) return 3;
+  }
+  return 0;
+}
 
 /** Cheap critic first; the expensive one only where the cheap one is unsure or abstained. */
 export const CascadeSchema = z
@@ -109,8 +175,12 @@ export const BudgetSchema = z
 export const SuiteConfigSchema = z
   .object({
     name: z.string().optional(),
-    dataset: z.string().min(1),
-    rubrics: z.array(z.string().min(1)).min(1),
+    /** A CSV or JSONL file; or give the rows inline as `data`. */
+    dataset: z.string().min(1).optional(),
+    /** The rows themselves (an inline suite): objects with `input` or `messages`, optional `id`, `reference` and any other column. */
+    data: z.array(z.record(z.string(), z.unknown()), { error: "must be an array of row objects" }).min(1, "has no rows").optional(),
+    /** Bundled ids, rubrics/<id>.yaml of your own, paths, or rubric objects ({ id, title, question, inputs?, scale }). */
+    rubrics: z.array(z.union([z.string().min(1), z.custom<RubricObject>((v) => typeof v === "object" && v !== null && !Array.isArray(v), { message: "must be a rubric id, a path, or a rubric object" })])).min(1),
     critics: z.array(CriticSpecSchema).min(1),
     candidates: z.array(CandidateSpecSchema).optional(),
     /** Named endpoints: `openai` and `anthropic` always exist; any other name needs a `type`. */
@@ -141,9 +211,25 @@ export const SuiteConfigSchema = z
   })
   .strict();
 
+/** A rubric written inline, with the fields of a rubric YAML file. */
+export interface RubricObject {
+  id: string;
+  title: string;
+  question: string;
+  /** Which texts the critic sees: input, output, reference, conversation, or any dataset column. */
+  inputs?: string[];
+  /** Whether a conversation is judged on its last turn (default) or as a whole. */
+  judge?: "last-turn" | "conversation";
+  /** Level -> description, 1 worst; 3 to 10 levels (7 recommended). */
+  scale: Record<string | number, string>;
+}
+
 export type SuiteConfigInput = z.input<typeof SuiteConfigSchema>;
 export type CriticSpec = z.infer<typeof CriticSpecSchema>;
 export type CandidateSpec = z.infer<typeof CandidateSpecSchema>;
+export type ModelCandidateSpec = z.infer<typeof ModelCandidateSchema>;
+export type TaskCandidateSpec = z.infer<typeof TaskCandidateSchema>;
+export type HttpCandidateSpec = z.infer<typeof HttpCandidateSchema>;
 export type Price = z.infer<typeof PriceSchema>;
 export type CascadeSpec = z.infer<typeof CascadeSchema>;
 export type CompareSpec = z.infer<typeof CompareSchema>;

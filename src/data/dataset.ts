@@ -4,11 +4,15 @@ import { CsvError, type Options as CsvOptions, Parser } from "csv-parse";
 import { parse as parseCsv } from "csv-parse/sync";
 import { InputError } from "../errors.js";
 import { readLines, readText } from "./lines.js";
+import type { ConversationMessage } from "../candidates/types.js";
 
 /** One output to judge (or, without `output`, one prompt a candidate will answer). */
 export interface DatasetRow {
   id: string;
+  /** The prompt; for a conversation without an `input` column, its last user turn. */
   input: string;
+  /** An OpenAI-style conversation (`messages` column: a JSON list of {role, content}), when the row holds one. */
+  messages?: ConversationMessage[] | null;
   /** null when the dataset has no output for this row (the config's candidates generate it). */
   output: string | null;
   /** `default` when the dataset has no candidate column. */
@@ -43,7 +47,8 @@ interface Options {
   scale?: number;
 }
 
-const RESERVED = new Set(["id", "input", "output", "candidate", "reference"]);
+const RESERVED = new Set(["id", "input", "output", "candidate", "reference", "messages"]);
+const ROLES = new Set(["system", "user", "assistant"]);
 const GOLD = "gold:";
 const RUBRIC_ID = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -169,7 +174,9 @@ function toRow(rec: Rec, line: number, ctx: Ctx): DatasetRow {
   };
 
   const id = required("id").trim();
-  const input = required("input");
+  const messages = rec.messages == null || rec.messages.trim() === "" ? null : conversation(rec.messages, ctx, fail);
+  // A conversation stands in for the input: its last user turn is what a single-turn candidate answers.
+  const input = messages && (rec.input == null || rec.input.trim() === "") ? (messages.findLast((m) => m.role === "user")?.content ?? "") : required("input");
   const output = ctx.requireOutput ? required("output") : optional("output");
   // A candidate column with a blank cell is more likely a mistake than a wish for "default".
   const candidate = rec.candidate === undefined || rec.candidate === null ? "default" : required("candidate").trim();
@@ -184,7 +191,24 @@ function toRow(rec: Rec, line: number, ctx: Ctx): DatasetRow {
     if (name.startsWith(GOLD)) gold[name.slice(GOLD.length)] = goldLabel(v, name, ctx, fail);
     else if (!RESERVED.has(name) && v !== null) meta[name] = v;
   }
-  return { id, input, output, candidate, reference: optional("reference"), gold, meta, line };
+  return { id, input, output, candidate, reference: optional("reference"), gold, meta, line, ...(messages ? { messages } : {}) };
+}
+
+/** A `messages` value: a JSON list of {role, content} turns, system/user/assistant, ending on a user turn. */
+function conversation(text: string, ctx: Ctx, fail: (m: string) => never): ConversationMessage[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return fail(`${ctx.noun} "messages" must be a JSON list of {role, content} turns`);
+  }
+  if (!Array.isArray(v) || v.length === 0) return fail(`${ctx.noun} "messages" must be a non-empty list of {role, content} turns`);
+  return v.map((m, i) => {
+    const turn = m as { role?: unknown; content?: unknown };
+    if (!turn || typeof turn !== "object" || !ROLES.has(turn.role as string)) fail(`messages[${i}].role must be system, user or assistant`);
+    if (typeof turn.content !== "string") fail(`messages[${i}].content must be text`);
+    return { role: turn.role as ConversationMessage["role"], content: turn.content as string };
+  });
 }
 
 function goldLabel(v: string | null, name: string, ctx: Ctx, fail: (m: string) => never): number | null {
@@ -293,7 +317,7 @@ function checkHeader(record: string[], file: string, line: number, ctx: Ctx): st
     if (j !== i) throw new InputError(where, `column "${name}" appears twice in the header (columns ${j + 1} and ${i + 1})`);
     if (name.startsWith(GOLD)) checkGoldName(name, file, line);
   });
-  const required = ctx.requireOutput ? ["id", "input", "output"] : ["id", "input"];
+  const required = (ctx.requireOutput ? ["id", "input", "output"] : ["id", "input"]).filter((c) => c !== "input" || !names.includes("messages"));
   for (const want of required) {
     if (names.includes(want)) continue;
     const near = names.find((n) => n.toLowerCase() === want);
@@ -361,6 +385,7 @@ function jsonRecord(obj: Record<string, unknown>, file: string, line: number): R
       for (const [r, label] of Object.entries(v)) put(GOLD + r, goldText(label, `gold.${r}`, fail));
     } else if (key.startsWith(GOLD)) put(key, goldText(v, key, fail));
     else if (key === "id") rec[key] = typeof v === "number" && Number.isFinite(v) ? String(v) : text(v, key, fail);
+    else if (key === "messages") rec[key] = v == null ? null : typeof v === "string" ? v : JSON.stringify(v);
     else if (RESERVED.has(key)) rec[key] = text(v, key, fail);
     else if (v !== null) rec[key] = typeof v === "string" ? v : JSON.stringify(v);
   }

@@ -13,6 +13,8 @@ import type { LabelRow } from "../stats/label-matrix.js";
 export interface LabelTable {
   file: string;
   rows: LabelRow[];
+  /** Continuous labels binned to the nearest level (see ReadLabelsOptions.continuous). */
+  rounded?: number;
   /** Gold value per item, from a gold column (any row of the item). */
   gold: Map<string, string>;
 }
@@ -26,6 +28,21 @@ export interface ReadLabelsOptions {
   goldMissing?: string[];
   /** `--k`: an integer label or gold value must lie on the scale (1..k, or 0..k-1 for a zero-based file). */
   k?: number;
+  /**
+   * Continuous labels (G-Eval expected scores, half-points from averaged raters): "round" bins
+   * each to the nearest integer level, halves to the even level so averaged raters' x.5 do not
+   * all drift one way (`critic aggregate`'s default); "error" rejects them (the default here).
+   */
+  continuous?: "round" | "error";
+}
+
+/** Nearest integer, halves to even (3.5 → 4, 2.5 → 2): unbiased on half-points. */
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
 }
 
 const INTEGER = /^-?\d+$/;
@@ -142,11 +159,14 @@ export async function readLabels(file: string, opts: ReadLabelsOptions = {}): Pr
   const missing = new Set(["", ...(opts.goldMissing ?? [])]);
   const rows: LabelRow[] = [];
   const gold = new Map<string, string>();
+  let rounded = 0;
   for (const { v, line } of await readTable(file, ["item", "labeler", "label"], opts)) {
     if (!v.item) throw new InputError({ file, line, field: "item" }, "item is empty");
     if (!v.labeler) throw new InputError({ file, line, field: "labeler" }, "labeler is empty");
     if (DECIMAL.test(v.label)) {
-      throw new InputError({ file, line, field: "label" }, `label "${v.label}" is not an integer level (round it, or use names)`);
+      if (opts.continuous !== "round") throw new InputError({ file, line, field: "label" }, `label "${v.label}" is not an integer level (round it, or use names)`);
+      v.label = String(roundHalfEven(Number(v.label)));
+      rounded++;
     }
     checkOnScale(v.label, opts.k, file, line, "label");
     rows.push({ item: v.item, labeler: v.labeler, label: v.label === "" ? null : v.label });
@@ -156,7 +176,7 @@ export async function readLabels(file: string, opts: ReadLabelsOptions = {}): Pr
     }
   }
   if (rows.length === 0) throw new InputError({ file }, "no label rows");
-  return { file, rows, gold };
+  return { file, rows, gold, rounded };
 }
 
 /**

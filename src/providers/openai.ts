@@ -55,8 +55,42 @@ export function openaiProvider(opts: ProviderOptions): Provider {
     kind: "openai",
     async complete(req: CompletionRequest, signal?: AbortSignal): Promise<ProviderReply> {
       const started = performance.now();
+      if (req.stream) return call(signal, (s) => streamed(client, req, s, started));
       const res = await call(signal, (s) => client.chat.completions.create(openaiChatBody(req), { signal: s, ...(req.headers ? { headers: req.headers } : {}) }));
       return openaiReply(res, performance.now() - started);
     },
+  };
+}
+
+/**
+ * A streamed chat completion read chunk by chunk: the time of the first piece of text is the
+ * time to first token a chat user feels; `stream_options.include_usage` brings the token counts.
+ */
+async function streamed(client: OpenAI, req: CompletionRequest, signal: AbortSignal | undefined, started: number): Promise<ProviderReply> {
+  const body = { ...openaiChatBody(req), stream: true as const, stream_options: { include_usage: true } };
+  const stream = await client.chat.completions.create(body, { signal, ...(req.headers ? { headers: req.headers } : {}) });
+  let text = "";
+  let firstTokenMs: number | null = null;
+  let finish: string | null = null;
+  let usage: OpenAI.CompletionUsage | null = null;
+  for await (const chunk of stream) {
+    const choice = chunk.choices?.[0];
+    const piece = choice?.delta?.content;
+    if (piece) {
+      firstTokenMs ??= performance.now() - started;
+      text += piece;
+    }
+    if (choice?.finish_reason) finish = choice.finish_reason;
+    if (chunk.usage) usage = chunk.usage;
+  }
+  const thought = THINK_BLOCK.exec(text);
+  return {
+    text: thought ? text.slice(thought[0].length) : text,
+    inputTokens: usage?.prompt_tokens ?? null,
+    outputTokens: usage?.completion_tokens ?? null,
+    reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens ?? null,
+    finish,
+    latencyMs: performance.now() - started,
+    firstTokenMs,
   };
 }

@@ -13,6 +13,8 @@ export interface CompletionRequest {
   reasoningEffort?: string;
   /** Ask for top-k logprobs of each output token (OpenAI-compatible providers only). */
   topLogprobs?: number;
+  /** Stream the reply (a candidate's, to measure time to first token); the text and usage are the same. */
+  stream?: boolean;
   /** Extra body fields from the config, sent as given. */
   extraBody?: Record<string, unknown>;
   /** Extra request headers from the config. */
@@ -33,6 +35,8 @@ export interface ProviderReply {
   /** Why generation stopped, normalised: "stop", "length" (the allowance ran out), or the API's own word. */
   finish?: string | null;
   latencyMs: number;
+  /** A streamed reply: milliseconds from the request to the first piece of text. */
+  firstTokenMs?: number | null;
 }
 
 /** A model API. Adapters are thin: no retries (the runner owns them), errors become ProviderError. */

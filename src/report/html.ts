@@ -154,7 +154,21 @@ function costSection(r: RunResult): string {
     const missing = unknown.length ? ` Not plotted (cost unknown): ${unknown.map(esc).join(", ")}.` : "";
     return `<div class="cost" data-rubric="${esc(rub.id)}"><h3>${esc(rub.title)}</h3>${chart}<p class="caption" data-pick="${esc(pick?.pick ?? "")}">${verdict}${missing} "Not worse" means the paired difference with the best has a 95% interval reaching 0, or, without one, the two score intervals overlap.</p></div>`;
   });
-  return `<section id="cost"><h2>Cost versus quality</h2><div class="two">${parts.join("")}</div></section>`;
+  return `<section id="cost"><h2>Cost versus quality</h2><div class="two">${parts.join("")}</div>${feltLatency(r)}</section>`;
+}
+
+/** Beside cost and quality, the wait a chat user feels: time to first token next to the total, for candidates that streamed. */
+function feltLatency(r: RunResult): string {
+  const streamed = r.usage.filter((u) => u.firstTokenMs);
+  if (!streamed.length) return "";
+  const ms = (x: number | null) => numCell(x, fmtMs(x));
+  const cols = ["Candidate", "First token p50", "p95", "p99", "Total p50", "p95", "p99", "Tokens/s p50"].map((label, i) => ({ label, num: i > 0 }));
+  const rows = streamed.map((u): Cell[] => {
+    const f = u.firstTokenMs!;
+    const tps = u.tokensPerSecond?.p50 ?? null;
+    return [u.id, ms(f.p50), ms(f.p95), ms(f.p99), ms(u.latencyMs.p50), ms(u.latencyMs.p95), ms(u.latencyMs.p99), numCell(tps, tps == null ? "n/a" : `${tps.toFixed(1)}/s`)];
+  });
+  return `<h3>Latency as users feel it</h3>${htmlTable("felt-latency", cols, rows)}<p class="caption">First token: from the request to the first piece of the answer (streamed replies, or what a task reported).</p>`;
 }
 
 function usageSection(r: RunResult): string {

@@ -145,6 +145,16 @@ function usageSection(r: RunResult): string[] {
   return ["## Usage and latency", "", table(head, rows, ["l", "l", ...Array(11).fill("r")]), "", "Cost is n/a for models without a known price.", ""];
 }
 
+/** What a chat user feels: time to the first token beside the total, for candidates that streamed. */
+function feltLatencySection(r: RunResult): string[] {
+  const streamed = r.usage.filter((u) => u.firstTokenMs);
+  if (!streamed.length) return [];
+  const rate = (x: number | null) => (x == null ? NA : `${fmtNum(x, 1)}/s`);
+  const rows = streamed.map((u) => [md(u.id), ...latency(u.firstTokenMs!).slice(0, 3), ...latency(u.latencyMs).slice(0, 3), rate(u.tokensPerSecond?.p50 ?? null)]);
+  const head = ["Candidate", "First token p50", "p95", "p99", "Total p50", "p95", "p99", "Tokens/s p50"];
+  return ["## Latency as users feel it", "", table(head, rows, ["l", ...Array(7).fill("r")]), "", "First token: from the request to the first piece of the answer (streamed replies, or what a task reported). Tokens/s: output tokens after the first, per second.", ""];
+}
+
 function worstSection(r: RunResult): string[] {
   const worst = worstScores(r, 10);
   if (worst.length === 0) return [];
@@ -176,6 +186,23 @@ function failedSection(r: RunResult): string[] {
     `${fmtInt(failed.length)} judgments failed after every retry; they are left out of the statistics, and \`critic run --resume ${md(r.run)}\` asks for them again.`,
     "",
     table(["Item", "Candidate", "Rubric", "Critic", "Reason", "Attempts", "Error"], rows, ["l", "l", "l", "l", "l", "r", "l"]),
+    "",
+    ...more,
+  ];
+}
+
+/** Outputs a candidate (a model, a function, a service) failed to produce, with the error each gave. */
+function failedGenerationsSection(r: RunResult): string[] {
+  const failed = r.generations.filter((g) => g.failed);
+  if (failed.length === 0) return [];
+  const rows = failed.slice(0, FAILED_LISTED).map((g) => [md(g.item), md(g.candidate), fmtInt(g.attempts), md(preview(g.failed ?? "", 160))]);
+  const more = failed.length > FAILED_LISTED ? [`… and ${fmtInt(failed.length - FAILED_LISTED)} more.`, ""] : [];
+  return [
+    "## Failed generations",
+    "",
+    `${fmtInt(failed.length)} ${failed.length === 1 ? "output" : "outputs"} could not be generated (the candidate threw, timed out or failed after every retry); the rest of the run went on, and \`critic run --resume ${md(r.run)}\` tries them again.`,
+    "",
+    table(["Item", "Candidate", "Attempts", "Error"], rows, ["l", "l", "r", "l"]),
     "",
     ...more,
   ];
@@ -222,10 +249,12 @@ export function renderMarkdown(r: RunResult): string {
     "",
     ...gatesMarkdown(r),
     ...scoresSection(r),
+    ...failedGenerationsSection(r),
     ...failedSection(r),
     ...rankingSection(r),
     ...criticsSection(r),
     ...usageSection(r),
+    ...feltLatencySection(r),
     ...reasoningSection(r),
     ...spendSection(r),
     ...worstSection(r),

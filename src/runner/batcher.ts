@@ -1,4 +1,4 @@
-import type { ModelTarget, Suite } from "../config/load.js";
+import { type ModelTarget, type Suite, isModelCandidate } from "../config/load.js";
 import { ConfigError } from "../errors.js";
 import { batchApi } from "../providers/batch/index.js";
 import type { CompletionRequest, ProviderReply } from "../providers/provider.js";
@@ -23,7 +23,7 @@ interface Waiting {
  * restarted process collects them instead of paying again.
  */
 export function createBatcher(suite: Suite, opts: { known?: readonly BatchRecord[]; record: (r: BatchRecord) => Promise<void>; signal: AbortSignal; onProgress?: (p: BatchProgress) => void; settleMs?: number; pollMs?: number }) {
-  const named = [...suite.critics, ...suite.candidates].find((t) => t.provider !== "openai" && t.provider !== "anthropic");
+  const named = [...suite.critics, ...suite.candidates.filter(isModelCandidate)].find((t) => t.provider !== "openai" && t.provider !== "anthropic");
   if (named) throw new ConfigError(`--batch sends calls through the openai and anthropic providers' batch APIs; ${named.id} uses provider "${named.provider}": run it without --batch`);
   const apis = Object.fromEntries((["openai", "anthropic"] as const).map((k) => [k, batchApi(k, { ...suite.providers[k]!, timeoutMs: suite.timeoutMs })]));
   let queue: Waiting[] = [];

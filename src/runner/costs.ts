@@ -1,4 +1,4 @@
-import type { Suite } from "../config/load.js";
+import { type Suite, isModelCandidate } from "../config/load.js";
 import { BATCH_DISCOUNT, costUsd, priceFor } from "../providers/prices.js";
 import type { CallAccounting, CostBreakdown, Generation, Judgment } from "../run-result.js";
 
@@ -14,7 +14,7 @@ export function costBreakdown(suite: Suite, judgments: readonly Judgment[], gene
   const byCritic: Record<string, number | null> = {};
   const byCandidate: Record<string, number | null> = {};
   const byRubric: Record<string, number | null> = {};
-  const models = new Map([...suite.critics, ...suite.candidates].map((t) => [t.id, t.model]));
+  const models = new Map([...suite.critics, ...suite.candidates.filter(isModelCandidate)].map((t) => [t.id, t.model]));
   let cacheSaved = 0;
   // No cache hit saved exactly nothing; hits without a price saved an unknown amount.
   let cachePriced = true;

@@ -75,7 +75,7 @@ export function familiesOf(suite: Suite, candidates: readonly string[]): { criti
   const candidate = new Map(
     candidates.map((id) => {
       const target = suite.candidates.find((t) => t.id === id);
-      return [id, declared[id] ?? (target ? modelFamily(target.model) : null) ?? modelFamily(id)];
+      return [id, declared[id] ?? (target && "model" in target ? modelFamily(target.model) : null) ?? modelFamily(id)];
     }),
   );
   return { critic, candidate };

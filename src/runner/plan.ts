@@ -1,4 +1,4 @@
-import type { ModelTarget, Suite } from "../config/load.js";
+import { type ModelTarget, type Suite, isModelCandidate } from "../config/load.js";
 import { criticMessages } from "../critic/prompt.js";
 import type { DatasetRow } from "../data/dataset.js";
 import { costUsd, priceFor } from "../providers/prices.js";
@@ -63,16 +63,16 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
   if (suite.candidates.length) {
     for (const row of rows) {
       for (const c of suite.candidates) {
-        const prompt = (c.system ?? "") + renderTemplate(c.prompt, row);
         const answer = c.expectedOutputTokens ?? DEFAULT_ANSWER_TOKENS;
-        add(c, "candidate", tokensOf(prompt) + 8, answer);
+        // A function or a service is the user's own code: its calls and dollars are not critic's to plan.
+        if (isModelCandidate(c)) add(c, "candidate", tokensOf((c.system ?? "") + renderTemplate(c.prompt, row)) + 8, answer);
         units.push({ row, output: "x".repeat(answer * 4) });
       }
     }
   } else for (const row of rows) units.push({ row, output: row.output ?? "" });
   for (const u of units) {
     for (const rubric of suite.rubrics) {
-      const messages = criticMessages(rubric, { input: u.row.input, output: u.output, reference: u.row.reference }, suite.maxOutputChars);
+      const messages = criticMessages(rubric, { input: u.row.input, output: u.output, reference: u.row.reference, conversation: u.row.messages, columns: u.row.meta }, suite.maxOutputChars);
       const input = messages.reduce((t, m) => t + tokensOf(m.content) + 4, 0);
       // `samples: k` asks k times.
       for (const critic of suite.critics) for (let s = 0; s < (critic.samples ?? 1); s++) add(critic, "critic", input, CRITIC_OUTPUT_TOKENS);
@@ -113,7 +113,7 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
     }
   }
   const byProvider: Record<string, number> = {};
-  for (const t of [...suite.critics, ...suite.candidates]) byProvider[t.provider] = (byProvider[t.provider] ?? 0) + (lines.get(t.id)?.calls ?? 0);
+  for (const t of [...suite.critics, ...suite.candidates.filter(isModelCandidate)]) byProvider[t.provider] = (byProvider[t.provider] ?? 0) + (lines.get(t.id)?.calls ?? 0);
   // Providers run in parallel, each at its own concurrency; candidates must answer before critics judge.
   const seconds = Math.max(0, ...Object.entries(byProvider).map(([p, calls]) => Math.ceil(calls / suite.providers[p]!.concurrency) * (latencyMs / 1000)));
   const all = [...lines.values()];

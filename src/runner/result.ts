@@ -57,21 +57,28 @@ function usageFor(id: string, role: UsageSummary["role"], rows: CallAccounting[]
   };
 }
 
-function row(rubric: string, who: string, est: (number | null)[], gold: (number | null)[]): CalibrationRow {
-  const c = calibrate(est, gold, { scale: SCALE });
-  return { rubric, who, ...c, confusion: c.confusion.counts, sentence: maeSentence(c.mae, SCALE, who) };
+/** Time to first token and tokens per second, where the candidate streamed (or a task reported them). */
+function streamingOf(gs: readonly Generation[]): Pick<UsageSummary, "firstTokenMs" | "tokensPerSecond"> {
+  const first = gs.filter((g) => !g.cached && g.firstTokenMs != null);
+  if (!first.length) return {};
+  return { firstTokenMs: latency(first.map((g) => g.firstTokenMs ?? null)), tokensPerSecond: latency(first.map((g) => g.tokensPerSecond ?? null)) };
+}
+
+function row(rubric: string, who: string, est: (number | null)[], gold: (number | null)[], scale = SCALE): CalibrationRow {
+  const c = calibrate(est, gold, { scale });
+  return { rubric, who, ...c, confusion: c.confusion.counts, sentence: maeSentence(c.mae, scale, who) };
 }
 
 /** Each critic, the plain mean of critics and the label-model aggregate (fitted without gold) against the human labels. */
-function calibrationRows(rubric: string, critics: string[], byCritic: (number | null)[][], levels: (number | null)[][], aggregate: (number | null)[], gold: (number | null)[]): CalibrationRow[] {
-  const rows = critics.map((c, j) => row(rubric, c, byCritic[j]!, gold));
+function calibrationRows(rubric: string, critics: string[], byCritic: (number | null)[][], levels: (number | null)[][], aggregate: (number | null)[], gold: (number | null)[], scale = SCALE): CalibrationRow[] {
+  const rows = critics.map((c, j) => row(rubric, c, byCritic[j]!, gold, scale));
   if (critics.length > 1) {
-    const round = (v: number | null) => (v == null ? null : Math.min(SCALE, Math.max(1, Math.round(v))));
+    const round = (v: number | null) => (v == null ? null : Math.min(scale, Math.max(1, Math.round(v))));
     const mean = levels.map((r) => {
       const xs = r.filter((v): v is number => v != null);
       return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
     });
-    rows.push(row(rubric, "mean of critics", mean.map(round), gold), row(rubric, "aggregate", aggregate.map(round), gold));
+    rows.push(row(rubric, "mean of critics", mean.map(round), gold, scale), row(rubric, "aggregate", aggregate.map(round), gold, scale));
   }
   return rows;
 }
@@ -129,6 +136,12 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   if (opts.simulated) notes.push("All critics and candidates in this run are simulated by critic's built-in simulator: the numbers demonstrate the tool, not any real model.");
 
   const byRubric = groupBy(ex.judgments, (j) => j.rubric);
+  const failedUnjudged = new Map<string, number>();
+  for (const j of ex.judgments) {
+    if (j.kind !== "failed" || ex.outputs.has(generationKey(j.item, j.candidate))) continue;
+    const k = `${j.candidate}\u0000${j.rubric}`;
+    failedUnjudged.set(k, (failedUnjudged.get(k) ?? 0) + 1);
+  }
 
   const scores: ScoreRow[] = [];
   const cells: CellSummary[] = [];
@@ -169,11 +182,13 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     const levels = unitJudgments.map((js) => critics.map((c) => js.find((j) => j.critic === c)?.level ?? null));
     // Gold labels a specific output, so only dataset outputs (not generated ones) can carry it.
     const gold = units.map((u) => rowsByUnit.get(u.key)?.gold[rubric.id] ?? null);
-    const agg = aggregateLevels(rubric.id, levels, critics, SCALE, gold);
+    // K levels: 7 unless the rubric describes another number (3 to 10).
+    const K = rubric.levels.length;
+    const agg = aggregateLevels(rubric.id, levels, critics, K, gold);
     if (critics.length > 1 || gold.some((g) => g != null)) labelModels.push(agg.summary);
     const byCritic = critics.map((_, j) => levels.map((row) => row[j] ?? null));
     criticAgreement.push({ rubric: rubric.id, alpha: critics.length > 1 ? criticAlpha(byCritic) : null });
-    if (gold.some((g) => g != null)) calibration.push(...calibrationRows(rubric.id, critics, byCritic, levels, agg.unsupervisedScores, gold));
+    if (gold.some((g) => g != null)) calibration.push(...calibrationRows(rubric.id, critics, byCritic, levels, agg.unsupervisedScores, gold, K));
 
     units.forEach((u, i) => {
       scores.push({
@@ -196,8 +211,8 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
       const ci = meanCi(s);
       const present = s.filter((v): v is number => v != null);
       const js = idx.flatMap((i) => unitJudgments[i]!);
-      const distribution = new Array<number>(SCALE).fill(0);
-      for (const v of present) distribution[Math.min(SCALE, Math.max(1, Math.round(v))) - 1]!++;
+      const distribution = new Array<number>(K).fill(0);
+      for (const v of present) distribution[Math.min(K, Math.max(1, Math.round(v))) - 1]!++;
       cells.push({
         candidate: cand,
         rubric: rubric.id,
@@ -206,7 +221,8 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
         ci95: ci ? { lo: ci.ci95[0], hi: ci.ci95[1] } : null,
         distribution,
         abstentions: js.filter((j) => j.kind === "abstain").length,
-        failed: js.filter((j) => j.kind === "failed").length,
+        // A failed generation has no output to judge; its judgments are failed too, and counted here.
+        failed: js.filter((j) => j.kind === "failed").length + (failedUnjudged.get(`${cand}\u0000${rubric.id}`) ?? 0),
         criticMeans: Object.fromEntries(
           critics.map((c, j) => {
             const v = idx.map((i) => levels[i]![j]).filter((x): x is number => x != null);
@@ -237,7 +253,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     }),
     ...suite.candidates.map((t) => {
       const gs: Generation[] = ex.generations.filter((g) => g.candidate === t.id);
-      return usageFor(t.id, "candidate", gs, 0, gs.filter((g) => g.failed).length);
+      return { ...usageFor(t.id, "candidate", gs, 0, gs.filter((g) => g.failed).length), ...streamingOf(gs) };
     }),
   ];
   const fresh = [...ex.judgments, ...ex.generations].filter((r) => !r.cached);
@@ -262,7 +278,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     stopReason: ex.stopReason,
     simulated: opts.simulated,
     dataset: dataset.file,
-    rubrics: suite.rubrics.map((r) => ({ id: r.id, title: r.title, scale: SCALE })),
+    rubrics: suite.rubrics.map((r) => ({ id: r.id, title: r.title, scale: r.levels.length })),
     critics,
     candidates,
     goldRubrics: dataset.goldRubrics.filter((g) => suite.rubrics.some((r) => r.id === g)),

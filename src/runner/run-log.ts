@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION as ANTHROPIC_VERSION } from "@anthropic-ai/sdk/version";
 import { VERSION as OPENAI_VERSION } from "openai/version";
-import type { ProviderKind, Suite } from "../config/load.js";
+import { type ProviderKind, type Suite, type SuiteCandidate, isModelCandidate } from "../config/load.js";
 import type { RowRef } from "../data/dataset.js";
 import { InputError } from "../errors.js";
 import { packageRoot } from "../paths.js";
@@ -35,7 +35,7 @@ export function logVersions(): LogVersions {
  */
 export function loggedSuite(suite: Suite): Record<string, unknown> {
   const prices = { ...suite.prices };
-  for (const t of [...suite.critics, ...suite.candidates]) {
+  for (const t of [...suite.critics, ...suite.candidates.filter(isModelCandidate)]) {
     const p = priceFor(t.model, suite.prices);
     if (p) prices[t.model] = p;
   }
@@ -46,7 +46,14 @@ export function loggedSuite(suite: Suite): Record<string, unknown> {
       return [k, { type: p.type, baseURL: p.baseURL, apiKeyEnv: p.apiKeyEnv, concurrency: p.concurrency, ...(headers ? { headers } : {}), ...(p.apiVersion ? { apiVersion: p.apiVersion } : {}) }];
     }),
   );
-  return { ...suite, providers, prices };
+  return { ...suite, providers, prices, candidates: suite.candidates.map(loggedCandidate) };
+}
+
+/** A service's header values may be secrets (read from the environment): the log keeps their names only. A function is not data. */
+function loggedCandidate(c: SuiteCandidate): unknown {
+  if (c.kind === "http") return { ...c, headers: Object.fromEntries(Object.keys(c.headers).map((k) => [k, "***"])), secrets: [] };
+  if (c.kind === "task") return { ...c, task: null };
+  return c;
 }
 
 /** Header names whose values are secrets: never written to the log. */

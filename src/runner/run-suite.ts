@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Suite } from "../config/load.js";
+import { missingColumns } from "../config/rubric.js";
 import { ConfigError } from "../errors.js";
 import { type DatasetRow, type RowRef, indexDataset, loadDataset, readDataset } from "../data/dataset.js";
 import { evaluateGates } from "../gates/evaluate.js";
@@ -65,6 +66,16 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
+/** A rubric that shows the critic a column the dataset lacks would silently judge without it: a configuration error instead. */
+function checkRubricColumns(suite: Suite, columns: string[]): void {
+  for (const r of suite.rubrics) {
+    const missing = missingColumns(r, columns);
+    if (!missing.length) continue;
+    const what = missing.map((c) => (c === "conversation" ? `"conversation" (a "messages" column)` : `"${c}"`)).join(", ");
+    throw new ConfigError(`rubric "${r.id}" shows the critic ${what}, which ${suite.dataset} does not have (its columns: ${columns.join(", ")}); add the column or choose a rubric whose inputs the dataset has`, { file: r.file, field: "inputs" });
+  }
+}
+
 /** The main job as a library call: dataset -> (sample) -> judgments -> statistics -> reports. */
 export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<SuiteRun> {
   // Everything that can be wrong with the input is checked before anything is written. A large
@@ -75,6 +86,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   const full = suite.compare || (await isSmall(suite.dataset)) ? await loadDataset(suite.dataset, readOpts) : null;
   const dataset = full ?? (await indexDataset(suite.dataset, readOpts));
   const refs: RowRef[] = dataset.rows;
+  checkRubricColumns(suite, dataset.columns);
   const sampled = sampleRows(refs, suite);
   const resume = opts.resume ? await readJournal(suite.cacheDir, opts.resume) : undefined;
   if (resume) {

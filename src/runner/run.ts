@@ -1,10 +1,11 @@
 import { setMaxListeners } from "node:events";
 import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
-import type { CandidateTarget, CriticTarget, ProviderKind, Suite } from "../config/load.js";
+import type { CandidateTarget, CriticTarget, ProviderKind, Suite, SuiteCandidate } from "../config/load.js";
+import { createCandidateRunner } from "../candidates/generate.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
 import { parseScore } from "../critic/parse.js";
-import { type ChatMessage, REASK, criticMessages } from "../critic/prompt.js";
+import { type ChatMessage, criticMessages, reask } from "../critic/prompt.js";
 import type { DatasetRow } from "../data/dataset.js";
 import type { Provider } from "../providers/provider.js";
 import { type Adaptation, ShapeBook, describeAdaptation, shapeFields } from "../providers/shapes.js";
@@ -183,6 +184,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
       : undefined,
   });
 
+  // Function and HTTP candidates: their own limits and deadlines, the same run signal and cache.
+  const candidates = createCandidateRunner({ signal, cache: new ResponseCache(suite.cacheDir, !opts.noCache), retry: { ...DEFAULT_RETRY, maxRetries: suite.maxRetries }, onEvent: opts.onEvent });
   const judgments: Judgment[] = [];
   const generations: Generation[] = [];
   const outputs = new Map<string, OutputInfo>();
@@ -282,7 +285,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
     let gen = resume?.generations.get(gkey);
     if (!gen) {
       try {
-        gen = await generate(call, u.target, u.row, `${gkey}|gen`);
+        gen = u.target.kind === "task" || u.target.kind === "http" ? await candidates.generate(u.target, u.row) : await generate(call, u.target, u.row, `${gkey}|gen`);
       } catch (e) {
         if (handleStop(e)) return;
         gen = failedGeneration(u.row.id, u.candidate, e);
@@ -312,7 +315,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
 interface Unit {
   row: DatasetRow;
   candidate: string;
-  target?: CandidateTarget;
+  target?: SuiteCandidate;
 }
 
 async function* unitsOf(rows: Iterable<DatasetRow> | AsyncIterable<DatasetRow>, suite: Suite): AsyncGenerator<Unit> {
@@ -329,9 +332,15 @@ export function plannedUnits(rows: readonly { id: string; candidate: string }[],
 
 async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callId: string): Promise<Generation> {
   const messages: ChatMessage[] = [];
-  if (t.system) messages.push({ role: "system", content: t.system });
-  messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
-  const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape) }, callId);
+  if (t.system && !row.messages?.some((m) => m.role === "system")) messages.push({ role: "system", content: t.system });
+  // A conversation is continued as it stands; a single prompt is the candidate's template filled in.
+  if (row.messages) messages.push(...row.messages);
+  else messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
+  const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape), ...(t.stream && t.provider === "openai" ? { stream: true } : {}) }, callId);
+  const first = r.cached ? null : (r.reply.firstTokenMs ?? null);
+  // Tokens after the first, over the time after the first token: the pace a reader sees the answer arrive at.
+  const streamedMs = first == null ? 0 : r.reply.latencyMs - first;
+  const pace = first != null && streamedMs > 0 && r.reply.outputTokens ? (r.reply.outputTokens - 1) / (streamedMs / 1000) : null;
   return {
     item: row.id,
     candidate: t.id,
@@ -344,6 +353,7 @@ async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callI
     ...(r.reply.reasoningTokens ? { reasoningTokens: r.reply.reasoningTokens } : {}),
     costUsd: r.costUsd,
     failed: null,
+    ...(first != null ? { firstTokenMs: first, tokensPerSecond: pace } : {}),
   };
 }
 
@@ -375,10 +385,11 @@ async function judgeSampled(call: Caller, critic: CriticTarget, rubric: Rubric, 
 }
 
 async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row: DatasetRow, candidate: string, output: string, maxChars: number, key: string, sampling?: { sample: number; temperature: number | null }): Promise<Judgment> {
-  const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference }, maxChars);
+  const messages = criticMessages(rubric, { input: row.input, output, reference: row.reference, conversation: row.messages, columns: row.meta }, maxChars);
   const req = { model: critic.model, messages, ...shapeFields(critic.shape), ...(critic.logprobs ? { topLogprobs: TOP_LOGPROBS } : {}), ...(sampling ? { temperature: sampling.temperature, sample: sampling.sample } : {}) };
   let r = await call(critic, req, `${key}|ask`);
-  let parsed = parseScore(r.reply.text);
+  const K = rubric.levels.length;
+  let parsed = parseScore(r.reply.text, K);
   let attempts = r.attempts;
   let cost = r.costUsd;
   let latency = r.cached ? null : r.reply.latencyMs;
@@ -388,7 +399,7 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
   let outTok = r.reply.outputTokens;
   let reasoningTok = r.reply.reasoningTokens ?? 0;
   if (parsed.kind === "abstain") {
-    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: REASK }] }, `${key}|reask`);
+    const again = await call(critic, { ...req, messages: [...messages, { role: "assistant", content: r.reply.text }, { role: "user", content: reask(K) }] }, `${key}|reask`);
     attempts += again.attempts;
     cost = sum(cost, again.costUsd);
     latency = again.cached ? latency : sum(latency ?? 0, again.reply.latencyMs);
@@ -397,9 +408,9 @@ async function judgeOne(call: Caller, critic: CriticTarget, rubric: Rubric, row:
     reasoningTok += again.reply.reasoningTokens ?? 0;
     allCached &&= again.cached;
     r = again;
-    parsed = parseScore(again.reply.text);
+    parsed = parseScore(again.reply.text, K);
   }
-  const dist = parsed.kind === "score" && r.reply.firstTokenTop ? levelDistribution(r.reply.firstTokenTop) : null;
+  const dist = parsed.kind === "score" && r.reply.firstTokenTop ? levelDistribution(r.reply.firstTokenTop, K) : null;
   const distribution = dist ? dist.p.map((v) => Math.round(v * 1e4) / 1e4) : null;
   return {
     item: row.id,

@@ -13,12 +13,12 @@ import { itemIds } from "./sample-rows.js";
 const SCALE = 7;
 
 /** Per-item difference A - B on [-1, 1]: each critic scores both sides, so its leniency cancels; critics are averaged. */
-function itemDifference(judged: ReadonlyMap<string, Judgment>, item: string, a: string, b: string, rubric: string, critics: string[]): number | null {
+function itemDifference(judged: ReadonlyMap<string, Judgment>, item: string, a: string, b: string, rubric: string, critics: string[], scale = SCALE): number | null {
   const diffs: number[] = [];
   for (const c of critics) {
     const la = judged.get(judgmentKey(item, a, rubric, c))?.level;
     const lb = judged.get(judgmentKey(item, b, rubric, c))?.level;
-    if (la != null && lb != null) diffs.push((la - lb) / (SCALE - 1));
+    if (la != null && lb != null) diffs.push((la - lb) / (scale - 1));
   }
   return diffs.length ? diffs.reduce((s, d) => s + d, 0) / diffs.length : null;
 }
@@ -32,6 +32,8 @@ function itemDifference(judged: ReadonlyMap<string, Judgment>, item: string, a: 
 export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; run: string; journal: Journal; budget: Budget; noCache?: boolean; replay?: boolean; signal: AbortSignal; onEvent?: RunEventListener }): Promise<{ executed: ExecutedRun; summary: SequentialSummary; rows: DatasetRow[] }> {
   const spec = opts.suite.compare!;
   const rubric = spec.rubric ?? opts.suite.rubrics[0]!.id;
+  // Differences are scaled to [-1, 1] by the rubric's own number of levels.
+  const K = opts.suite.rubrics.find((r) => r.id === rubric)?.levels.length ?? SCALE;
   const generated = opts.suite.candidates.length > 0;
   const known = generated ? opts.suite.candidates.map((c) => c.id) : [...new Set(opts.rows.map((r) => r.candidate))];
   for (const id of [spec.a, spec.b]) if (!known.includes(id)) throw new ConfigError(`--compare: unknown candidate "${id}" (candidates are ${known.join(", ")})`);
@@ -41,7 +43,7 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
   const rows = opts.rows;
   const items = itemIds(rows);
   const critics = suite.critics.map((c) => c.id);
-  const cmp = createSequentialComparison({ alpha: spec.alpha, delta: spec.delta / (SCALE - 1), batchSize: spec.batchSize, horizon: items.length, items: items.length, seed: opts.suite.seed });
+  const cmp = createSequentialComparison({ alpha: spec.alpha, delta: spec.delta / (K - 1), batchSize: spec.batchSize, horizon: items.length, items: items.length, seed: opts.suite.seed });
   const perItemCalls = critics.length * suite.rubrics.length * (generated ? suite.candidates.length : new Set(rows.map((r) => r.candidate)).size) + (generated ? suite.candidates.length : 0);
   let last: ExecutedRun | null = null;
   const judged: string[] = [];
@@ -55,7 +57,7 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
     const judgedRows = judged.flatMap((id) => byItem.get(id)!);
     last = await executeRun({ ...opts, suite, rows: judgedRows, units: plannedUnits(judgedRows, suite), budget });
     const judgedSoFar = new Map(last.judgments.filter((j) => j.kind !== "failed").map((j) => [judgmentKey(j.item, j.candidate, j.rubric, j.critic), j]));
-    cmp.add(batch.map((id) => itemDifference(judgedSoFar, id, spec.a, spec.b, rubric, critics)));
+    cmp.add(batch.map((id) => itemDifference(judgedSoFar, id, spec.a, spec.b, rubric, critics, K)));
     // Each decision is logged: the log says how the comparison went, batch by batch.
     await opts.journal.record({ type: "sequential", summary: summaryOf(cmp.state(), judged.length, budget.calls) });
     if (!last.complete) break;
@@ -68,8 +70,8 @@ export async function runSequential(opts: { suite: Suite; rows: DatasetRow[]; ru
       decision: state.decision,
       confidence: 1 - spec.alpha,
       delta: spec.delta,
-      estimate: state.estimate == null ? null : state.estimate * (SCALE - 1),
-      cs: { lo: state.cs.lo * (SCALE - 1), hi: state.cs.hi * (SCALE - 1) },
+      estimate: state.estimate == null ? null : state.estimate * (K - 1),
+      cs: { lo: state.cs.lo * (K - 1), hi: state.cs.hi * (K - 1) },
       itemsJudged,
       itemsTotal: items.length,
       calls,

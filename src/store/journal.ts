@@ -69,6 +69,9 @@ const GenerationLine = z.object({
   output: z.string(),
   ...callFields,
   failed: z.string().nullable(),
+  firstTokenMs: nullableNumber.optional(),
+  tokensPerSecond: nullableNumber.optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
 /**

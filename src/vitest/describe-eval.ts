@@ -12,12 +12,26 @@ import { type SimServer, type SimServerOptions, startSimServer } from "../provid
 import { appendStepSummary } from "../report/write.js";
 import type { RunResult } from "../run-result.js";
 import { type SuiteRun, runSuite } from "../runner/run-suite.js";
+import type { TaskFn } from "../candidates/types.js";
+import { compactSummary } from "./summary.js";
 
 export interface DescribeEvalOptions {
   /** Path of a critic.config.* file (relative to `cwd`). */
   config?: string;
   /** An inline suite config (the object `defineConfig` takes); paths resolve against `cwd`. */
   suite?: SuiteConfigInput;
+  /** The rows to evaluate, inline: objects with `input` (or `messages`), optional `id`, `reference` and any column. Or a dataset file path. */
+  data?: Record<string, unknown>[] | string;
+  /** Your system under test: one function candidate, named "task" (or give `candidates`). */
+  task?: TaskFn;
+  /** Candidates: `{ id, task }`, `{ id, http }` or `{ id, model, prompt }`, side by side. */
+  candidates?: SuiteConfigInput["candidates"];
+  /** Rubric ids, paths, or rubric objects ({ id, title, question, inputs?, scale }). */
+  rubrics?: SuiteConfigInput["rubrics"];
+  /** Critic models, `provider:model` (default with `simulate`: the simulator's strong critic). */
+  critics?: SuiteConfigInput["critics"];
+  /** Quality gates, as in a config's `gates:`; each becomes a test. */
+  gates?: SuiteConfigInput["gates"];
   /** Start the built-in simulator and point both providers at it (no key, no network). */
   simulate?: boolean | SimServerOptions;
   /** Working directory: config lookup, relative paths and the `.critic/` cache (default process.cwd()). */
@@ -29,7 +43,9 @@ export interface DescribeEvalOptions {
   replay?: boolean;
   /** Timeout of the run in beforeAll (default 10 minutes). */
   timeoutMs?: number;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
+  /** Do not print the per-candidate summary after the run. */
+  quiet?: boolean;
 }
 
 export interface MeanGateBuilder {
@@ -69,9 +85,22 @@ function failure(o: GateOutcome, site: Error): Error {
   return e;
 }
 
-async function prepare(opts: DescribeEvalOptions, cwd: string, env: NodeJS.ProcessEnv): Promise<Suite> {
+/** The inline options (`data`, `task`, `rubrics`, ...) over `suite`: the whole suite can sit in the test file. */
+function inlineSuite(name: string, opts: DescribeEvalOptions): SuiteConfigInput | undefined {
+  const given = opts.data !== undefined || opts.task || opts.candidates || opts.rubrics || opts.critics || opts.gates;
+  if (!given) return opts.suite;
+  const base: Partial<SuiteConfigInput> = opts.suite ?? {};
+  const data = typeof opts.data === "string" ? { dataset: opts.data } : opts.data ? { data: opts.data } : {};
+  const candidates = opts.task ? [{ id: "task", task: opts.task }, ...(opts.candidates ?? [])] : (opts.candidates ?? base.candidates);
+  const critics = opts.critics ?? base.critics ?? (opts.simulate ? [DEFAULT_SIM_CRITIC] : undefined);
+  return { name, ...base, ...data, rubrics: opts.rubrics ?? base.rubrics, critics, candidates, gates: opts.gates ?? base.gates } as SuiteConfigInput;
+}
+
+const DEFAULT_SIM_CRITIC = "openai:sim-critic-strong";
+
+async function prepare(name: string, opts: DescribeEvalOptions, cwd: string, env: Record<string, string | undefined>): Promise<Suite> {
   const simEnv = opts.simulate ? { ...env, OPENAI_API_KEY: "sim-key", ANTHROPIC_API_KEY: "sim-key" } : env;
-  return loadSuite({ config: opts.config }, cwd, simEnv, opts.suite);
+  return loadSuite({ config: opts.config }, cwd, simEnv, inlineSuite(name, opts));
 }
 
 /**
@@ -92,7 +121,7 @@ export function describeEval(name: string, opts: DescribeEvalOptions, body?: (ct
 
   describe(name, async () => {
     // Loading while collecting: config errors surface at once, and config `gates:` become tests too.
-    const suite = await prepare(opts, cwd, env);
+    const suite = await prepare(name, opts, cwd, env);
     const declare = (gate: Gate, site: Error) => {
       const index = gates.push({ gate, site }) - 1;
       it(`gate: ${gateName(gate)}`, () => {
@@ -137,6 +166,7 @@ export function describeEval(name: string, opts: DescribeEvalOptions, body?: (ct
       const all = gates.map((g) => g.gate);
       run = await runSuite({ ...s, gates: all }, { cwd, out: opts.out, write: opts.out !== undefined, noCache: opts.noCache, replay: opts.replay ?? env.CRITIC_REPLAY === "1", simulated: Boolean(opts.simulate) });
       outcomes = run.result.gates ?? evaluateGates(run.result, all);
+      if (!opts.quiet) console.log(compactSummary(name, run));
       if (env.GITHUB_STEP_SUMMARY) await appendStepSummary(run.result, env.GITHUB_STEP_SUMMARY);
     }, opts.timeoutMs ?? 600_000);
 

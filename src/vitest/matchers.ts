@@ -2,6 +2,9 @@
  * Matchers for ad-hoc checks on a RunResult, decided exactly like gates (on 95% intervals).
  * Registered with `expect.extend` when `critic/vitest` is imported.
  */
+// The bare import stays in the emitted matchers.d.ts: without it, the `declare module "vitest"`
+// below is not anchored to the user's vitest and their tsc does not see the matchers.
+import "vitest";
 import { expect } from "vitest";
 import { describeOutcome, evaluateGates } from "../gates/evaluate.js";
 import type { Gate } from "../gates/types.js";

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -55,4 +55,16 @@ it("scores the model on gold it did not see, says so, and prints no colour codes
   expect(summary.gold.evaluation).toMatch(/held out/);
   // Clamped gold would score every gold item as right; held out, the fit must earn it.
   expect(summary.gold.model.n).toBe(summary.gold.nItems);
+});
+
+it("accepts continuous labels (half-points, G-Eval expectations), binning them to the nearest level and saying how many", () => {
+  writeFileSync(join(work, "half.csv"), "item,labeler,label\na,w1,3.5\na,w2,4\na,w3,2.5\nb,w1,1.2\nb,w2,1\nb,w3,2\n");
+  const r = critic("half.csv", "--method", "mv", "--out", "half");
+  expect(r.status).toBe(0);
+  const summary = JSON.parse(readFileSync(join(work, "half/summary.json"), "utf8"));
+  expect(summary.continuousLabels.rounded).toBe(3);
+  expect(summary.continuousLabels.rule).toMatch(/halves to even/);
+  // 3.5 -> 4 and 2.5 -> 2 (halves to even), 1.2 -> 1: a = {4, 4, 2}, majority 4.
+  const labels = readFileSync(join(work, "half/labels.csv"), "utf8").trim().split("\n");
+  expect(labels.find((l) => l.startsWith("a,"))!.split(",")[1]).toBe("4");
 });

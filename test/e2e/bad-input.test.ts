@@ -63,7 +63,7 @@ const CASES: Case[] = [
   },
   { name: "a negative --budget-usd", files: { "data.csv": GOOD_CSV }, args: run("data.csv", ["--budget-usd=-1"]), expect: ["--budget-usd", /must be a positive number, got -1/] },
   { name: "aggregate labels outside --k", files: { "labels.csv": "item,labeler,label\na,w1,3\na,w2,4\nb,w1,9\n" }, args: ["aggregate", "labels.csv", "--k", "7", "--out", "rep"], expect: ["labels.csv:4", "label", /label 9 is outside the 7-point scale/] },
-  { name: "aggregate labels that are not whole levels", files: { "labels.csv": "item,labeler,label\na,w1,3\na,w2,3.5\n" }, args: ["aggregate", "labels.csv", "--out", "rep"], expect: ["labels.csv:3", "label", /"3.5" is not an integer level/] },
+  { name: "aggregate labels that are not whole levels", files: { "labels.csv": "item,labeler,label\na,w1,3\na,w2,3.5\n" }, args: ["aggregate", "labels.csv", "--out", "rep", "--continuous", "error"], expect: ["labels.csv:3", "label", /"3.5" is not an integer level/] },
   { name: "aggregate --k that is not a scale", files: { "labels.csv": "item,labeler,label\na,w1,3\n" }, args: ["aggregate", "labels.csv", "--k", "1", "--out", "rep"], expect: ["--k", /integer ≥ 2, got "1"/] },
 ];
 

@@ -30,7 +30,7 @@ describe("untrusted text in the critic prompt", () => {
       const [system, user] = criticMessages(RUBRIC, subject);
       expect(system!.content).not.toContain(payload);
       const parsed = parseCriticPrompt(user!.content);
-      expect(parsed).toEqual({ rubric: "tone", input: subject.input, reference: subject.reference, output: subject.output });
+      expect(parsed).toEqual({ rubric: "tone", scale: 7, input: subject.input, reference: subject.reference, output: subject.output });
       // The markers carry a hash of the texts, so a text cannot contain its own end marker.
       const code = markerCode(subject);
       expect(payload).not.toContain(code);

@@ -6,7 +6,7 @@ import { decideFault, type FaultOptions } from "./faults.js";
 import { textKey, unit } from "./hash.js";
 import { DEFAULT_SIM_MODELS, type SimModel } from "./models.js";
 import { ANTHROPIC_ERRORS, anthropicMessage, readAnthropicRequest } from "./wire-anthropic.js";
-import { OPENAI_ERRORS, contextLengthExceeded, openaiCompletion, readOpenAIRequest, strictOpenAIProblem } from "./wire-openai.js";
+import { OPENAI_ERRORS, contextLengthExceeded, openaiChunks, openaiCompletion, readOpenAIRequest, strictOpenAIProblem } from "./wire-openai.js";
 import { SimWorld, type SimReply, type SimRequest } from "./world.js";
 import type { Json } from "./json.js";
 
@@ -92,6 +92,26 @@ const ANTHROPIC: Api = {
   idHeader: "request-id",
   idPrefix: "msg_sim",
 };
+
+/** Milliseconds between streamed chunks: the first token arrives after the latency, the rest over a short while. */
+const CHUNK_MS = 3;
+
+/** A server-sent-events reply, one `data:` event per chunk, ending with `data: [DONE]` as OpenAI's does. */
+function streamChunks(res: ServerResponse, chunks: Json[], headers: Record<string, string>): void {
+  if (res.destroyed || res.headersSent) return;
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "x-simulated": "true", ...headers });
+  let i = 0;
+  const next = (): void => {
+    if (res.destroyed) return;
+    if (i === chunks.length) {
+      res.end("data: [DONE]\n\n");
+      return;
+    }
+    res.write(`data: ${JSON.stringify(chunks[i++])}\n\n`);
+    setTimeout(next, CHUNK_MS);
+  };
+  next();
+}
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
   if (res.destroyed || res.headersSent) return;
@@ -193,9 +213,16 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
     if (fault) counters.fault(fault);
     // The answer is worked out while the latency runs, as a server's would be.
     const answer = fault === null || fault === "garbage" ? world.reply(m, req, fault === "garbage") : null;
+    const streamed = api === OPENAI && (body as { stream?: unknown }).stream === true;
     const ok = (): void => {
       const r = answer ?? world.reply(m, req);
       counters.served(r.kind, r.promptTokens, r.completionTokens);
+      if (streamed) {
+        counters.status(200);
+        const usage = (body as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage === true;
+        streamChunks(res, openaiChunks(r, req.model, id, usage), { [api.idHeader]: id });
+        return;
+      }
       reply(200, api.ok(r, req.model, id));
     };
     const delay =

@@ -108,6 +108,23 @@ export function openaiCompletion(reply: SimReply, model: string, id: string): Js
   };
 }
 
+/**
+ * The same reply as `chat.completion.chunk` events, as OpenAI streams it: a first chunk with the
+ * role, the text in pieces of a few words, a chunk with the finish reason, and with
+ * `stream_options.include_usage` a last chunk with no choices and the usage.
+ */
+export function openaiChunks(reply: SimReply, model: string, id: string, usage: boolean): Json[] {
+  const created = Math.floor(Date.now() / 1000);
+  const chunk = (choices: Json[], extra: Record<string, Json> = {}): Json => ({ id, object: "chat.completion.chunk", created, model, system_fingerprint: "fp_simulated", choices, ...extra });
+  const c = reply.choices[0]!;
+  const pieces = c.text.match(/\S+\s*/g) ?? [];
+  const out: Json[] = [chunk([{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }])];
+  for (let i = 0; i < pieces.length; i += 3) out.push(chunk([{ index: 0, delta: { content: pieces.slice(i, i + 3).join("") }, logprobs: null, finish_reason: null }]));
+  out.push(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: c.finish }]));
+  if (usage) out.push(chunk([], { usage: { prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, total_tokens: reply.promptTokens + reply.completionTokens } }));
+  return out;
+}
+
 /** OpenAI's error envelope: `{error: {message, type, param, code}}`; the SDK reads `error`. */
 export function openaiError(message: string, type: string, code: string | null, param: string | null = null): Json {
   return { error: { message, type, param, code } };

@@ -150,7 +150,7 @@ export class SimWorld {
           choices.push(this.textChoice(garbageText(this.seed, `${m.name}|${key}|${i}`), req));
           continue;
         }
-        const r = rate(this.seed, m, key, truth, parsed.output.length, call ? 1000 * call + i : i, bonus + noise);
+        const r = onScale(rate(this.seed, m, key, truth, parsed.output.length, call ? 1000 * call + i : i, bonus + noise), parsed.scale);
         const digit = String(r.level);
         const lp =
           req.topLogprobs == null
@@ -239,4 +239,18 @@ export class SimWorld {
     });
     return { text, finish, logprobs: lps };
   }
+}
+
+/**
+ * A rating on the seven-point scale, moved onto a rubric of K levels (3 to 10) the way a critic
+ * reading that rubric would place it: level and probabilities mapped linearly, 1 to 1 and 7 to K.
+ */
+function onScale<T extends { level: number; dist: number[] }>(r: T, k: number): T {
+  if (k === 7 || !Number.isInteger(k) || k < 2) return r;
+  const to = (level: number) => Math.round(1 + ((level - 1) * (k - 1)) / 6);
+  const dist = new Array<number>(k).fill(0);
+  r.dist.forEach((p, j) => {
+    dist[to(j + 1) - 1]! += p;
+  });
+  return { ...r, level: to(r.level), dist };
 }

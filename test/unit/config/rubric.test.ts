@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLED_RUBRIC_DIR, loadRubricFile, parseRubric, resolveRubric } from "../../../src/config/rubric.js";
+import { BUNDLED_RUBRIC_DIR, closest, loadRubricFile, missingColumns, parseRubric, resolveRubric, rubricFromObject } from "../../../src/config/rubric.js";
 import { ConfigError, InputError } from "../../../src/errors.js";
 
 const FIX = "test/fixtures/bad-input";
@@ -49,11 +49,20 @@ describe("bundled rubrics", () => {
 });
 
 describe("invalid rubric files name the file and the field", () => {
-  it("six levels: names scale.7 as missing", async () => {
-    const e = await inputError(() => loadRubricFile(`${FIX}/six-levels.yaml`));
-    expect(e.file).toBe(`${FIX}/six-levels.yaml`);
-    expect(e.field).toBe("scale.7");
-    expect(e.message).toBe(`${FIX}/six-levels.yaml: scale.7: level 7 is missing (a rubric describes exactly levels 1..7)`);
+  it("six levels is a six-level rubric (3 to 10 are allowed, 7 recommended)", async () => {
+    const r = await loadRubricFile(`${FIX}/six-levels.yaml`);
+    expect(r.levels).toHaveLength(6);
+  });
+
+  it("a gap in the levels names the missing one", async () => {
+    const e = await inputError(() => parseRubric(`id: a\ntitle: T\nquestion: Q\n${SEVEN.replace("  4: d\n", "")}`, "r.yaml"));
+    expect(e.field).toBe("scale.4");
+    expect(e.message).toBe("r.yaml: scale.4: level 4 is missing (a rubric describes every level from 1 to its highest, 7)");
+  });
+
+  it("two levels are too few", async () => {
+    const e = await inputError(() => parseRubric("id: a\ntitle: T\nquestion: Q\nscale:\n  1: bad\n  2: good\n", "r.yaml"));
+    expect(e.message).toBe("r.yaml: scale: has 2 levels; a rubric describes 3 to 10 levels, 1 worst (7 recommended)");
   });
 
   it("duplicate level text (ignoring case): names the later level and the one it copies", async () => {
@@ -80,13 +89,13 @@ describe("invalid rubric files name the file and the field", () => {
 
   it.each([
     ["empty file", "", "r.yaml: rubric file is empty"],
-    ["a list instead of a mapping", "- a\n- b\n", "r.yaml: a rubric is a mapping with id, title, question, inputs, scale; this file holds a list"],
-    ["an unknown field", `id: a\ntitle: T\nquestion: Q\nweight: 2\n${SEVEN}`, "r.yaml: weight: unknown field (a rubric has id, title, question, inputs, scale)"],
+    ["a list instead of a mapping", "- a\n- b\n", "r.yaml: a rubric is a mapping with id, title, question, inputs, judge, scale; this file holds a list"],
+    ["an unknown field", `id: a\ntitle: T\nquestion: Q\nweight: 2\n${SEVEN}`, "r.yaml: weight: unknown field (a rubric has id, title, question, inputs, judge, scale)"],
     ["a level left blank", `id: a\ntitle: T\nquestion: Q\n${SEVEN.replace("7: g", "7:")}`, "r.yaml: scale.7: level description is empty"],
     ["a level that is a number", `id: a\ntitle: T\nquestion: Q\n${SEVEN.replace("7: g", "7: 5")}`, "r.yaml: scale.7: must be text, got a number"],
-    ["a level 8", `id: a\ntitle: T\nquestion: Q\n${SEVEN}  8: h\n`, "r.yaml: scale.8: level 8 is not one of 1..7"],
+    ["a level 11", `id: a\ntitle: T\nquestion: Q\n${SEVEN}  11: h\n`, "r.yaml: scale.11: level 11 is not one of 1..7 (a rubric has 3 to 10 levels, 7 recommended)"],
     ["scale as a list", "id: a\ntitle: T\nquestion: Q\nscale: [a, b, c, d, e, f, g]\n", "r.yaml: scale: must map each level to its description (1: ..., 7: ...), not be a list"],
-    ["an unknown input", `id: a\ntitle: T\nquestion: Q\ninputs: [input, context]\n${SEVEN}`, "r.yaml: inputs[1]: must be one of input, output, reference"],
+    ["an input that is not a column name", `id: a\ntitle: T\nquestion: Q\ninputs: [input, "two words"]\n${SEVEN}`, "r.yaml: inputs[1]: must be a column name such as input, reference, context or conversation"],
     ["an id with capitals", `id: Polite\ntitle: T\nquestion: Q\n${SEVEN}`, "r.yaml: id: id must be lower-case letters, digits, - or _"],
   ])("%s", async (_name, text, message) => {
     const e = await inputError(() => parseRubric(text, "r.yaml"));
@@ -122,5 +131,28 @@ describe("resolveRubric", () => {
   it("an unknown id is a configuration error naming it", async () => {
     await expect(resolveRubric("charm", [dir])).rejects.toThrow(ConfigError);
     await expect(resolveRubric("charm", [dir])).rejects.toThrow(/unknown rubric "charm"/);
+  });
+});
+
+describe("rubric ids and columns", () => {
+  it("suggests the closest id for a typo or a prefix, and nothing for an unrelated word", () => {
+    const ids = ["accuracy", "completeness", "helpfulness", "politeness", "safety"];
+    expect(closest("helpfullness", ids)).toBe("helpfulness");
+    expect(closest("polite", ids)).toBe("politeness");
+    expect(closest("Accuracy", ids)).toBe("accuracy");
+    expect(closest("banana", ids)).toBeNull();
+  });
+
+  it("names the columns a rubric shows that the dataset lacks; a conversation stands in for the input", () => {
+    expect(missingColumns({ inputs: ["input", "output", "reference"] }, ["id", "input", "output"])).toEqual(["reference"]);
+    expect(missingColumns({ inputs: ["input", "context", "output"] }, ["id", "messages"])).toEqual(["context"]);
+    expect(missingColumns({ inputs: ["conversation", "output"] }, ["id", "input"])).toEqual(["conversation"]);
+    expect(missingColumns({ inputs: ["input", "output"] }, ["id", "input"])).toEqual([]);
+  });
+
+  it("a rubric object from a config is validated like a file, with the place it came from", () => {
+    const r = rubricFromObject({ id: "tone", title: "Tone", question: "Q", inputs: ["input", "output"], scale: { 1: "a", 2: "b", 3: "c", 4: "d", 5: "e" } }, "critic.config.ts: rubrics[1]");
+    expect(r.levels).toEqual(["a", "b", "c", "d", "e"]);
+    expect(() => rubricFromObject({ id: "tone", title: "Tone", question: "Q", scale: { 1: "a", 2: "a", 3: "c" } }, "critic.config.ts: rubrics[1]")).toThrow("critic.config.ts: rubrics[1]: scale.2: description duplicates level 1");
   });
 });
