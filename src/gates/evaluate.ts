@@ -14,9 +14,9 @@ const WORST = 5;
 /**
  * Fewer items than this and a gate says "cannot tell": a t interval on 1..7 scores is only as
  * good as the normal approximation, and with a handful of items one odd output decides the
- * verdict (the seeded coverage test in test/unit/gates checks n = 3, 5 and 10).
+ * verdict; the seeded coverage test (test/unit/runner/small-n-coverage.test.ts) holds from n = 5.
  */
-export const MIN_GATE_ITEMS = 10;
+export const MIN_GATE_ITEMS = 5;
 
 /** Why the interval cannot decide the gate, or null when it can. */
 function cannotTell(ci: Interval, n: number): string | null {
