@@ -49,7 +49,7 @@ export interface CandidateTarget extends ModelTarget {
   expectedOutputTokens?: number;
   shape: RequestShape;
   overrides: ShapeOverrides;
-  /** Streamed, for time to first token (OpenAI-compatible providers). */
+  /** Streamed, for time to first token (OpenAI-compatible and Anthropic providers). */
   stream?: boolean;
 }
 
@@ -260,7 +260,7 @@ function candidateTarget(spec: CandidateSpec, typeOf: (provider: string) => Prov
     return { kind: "http", id: spec.id, url: h.url, method: h.method, headers, secrets, body: h.body, output: h.output, inputTokens: h.inputTokens, outputTokens: h.outputTokens, cacheVersion: cacheVersionOf(spec), concurrency: spec.concurrency ?? defaults.concurrency, timeoutMs: spec.timeoutMs ?? defaults.timeoutMs };
   }
   const { provider, model } = parseModelRef(spec.model);
-  if (spec.stream && typeOf(provider) !== "openai") throw new ConfigError("stream: true is supported for OpenAI-compatible candidates only", { file, field: `candidates.${spec.id}.stream` });
+  if (spec.stream && typeOf(provider) === "azure-openai") throw new ConfigError("stream: true is supported for OpenAI-compatible and Anthropic candidates only", { file, field: `candidates.${spec.id}.stream` });
   const overrides = overridesOf(spec);
   const shape = resolveShape(apiOf(typeOf(provider)), model, "candidate", overrides);
   return { id: spec.id, provider, model, prompt: spec.prompt, system: spec.system, maxTokens: shape.maxTokens, temperature: shape.temperature, expectedOutputTokens: spec.expectedOutputTokens, shape, overrides, ...(spec.stream ? { stream: true } : {}) };

@@ -68,7 +68,7 @@ export const ModelCandidateSchema = z
     ...shapeFields,
     /** What --dry-run assumes an answer costs before any has been generated (default 200 tokens). */
     expectedOutputTokens: z.number().int().positive().optional(),
-    /** Stream the answer (OpenAI-compatible): records time to first token and tokens per second. */
+    /** Stream the answer (OpenAI-compatible or Anthropic): records time to first token and tokens per second. */
     stream: z.boolean().optional(),
   })
   .strict();

@@ -83,6 +83,8 @@ async function streamed(client: OpenAI, req: CompletionRequest, signal: AbortSig
     if (choice?.finish_reason) finish = choice.finish_reason;
     if (chunk.usage) usage = chunk.usage;
   }
+  // The SDK ends the iteration quietly when aborted: a cut-off answer must not pass for a whole one.
+  signal?.throwIfAborted();
   const thought = THINK_BLOCK.exec(text);
   return {
     text: thought ? text.slice(thought[0].length) : text,

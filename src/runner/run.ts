@@ -336,7 +336,7 @@ async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callI
   // A conversation is continued as it stands; a single prompt is the candidate's template filled in.
   if (row.messages) messages.push(...row.messages);
   else messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
-  const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape), ...(t.stream && t.provider === "openai" ? { stream: true } : {}) }, callId);
+  const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape), ...(t.stream ? { stream: true } : {}) }, callId);
   const first = r.cached ? null : (r.reply.firstTokenMs ?? null);
   // Tokens after the first, over the time after the first token: the pace a reader sees the answer arrive at.
   const streamedMs = first == null ? 0 : r.reply.latencyMs - first;

@@ -5,7 +5,7 @@ import { SimCounters, type SimStats } from "./counters.js";
 import { decideFault, type FaultOptions } from "./faults.js";
 import { textKey, unit } from "./hash.js";
 import { DEFAULT_SIM_MODELS, type SimModel } from "./models.js";
-import { ANTHROPIC_ERRORS, anthropicMessage, readAnthropicRequest } from "./wire-anthropic.js";
+import { ANTHROPIC_ERRORS, anthropicEvents, anthropicMessage, readAnthropicRequest } from "./wire-anthropic.js";
 import { OPENAI_ERRORS, contextLengthExceeded, openaiChunks, openaiCompletion, readOpenAIRequest, strictOpenAIProblem } from "./wire-openai.js";
 import { SimWorld, type SimReply, type SimRequest } from "./world.js";
 import type { Json } from "./json.js";
@@ -96,22 +96,28 @@ const ANTHROPIC: Api = {
 /** Milliseconds between streamed chunks: the first token arrives after the latency, the rest over a short while. */
 const CHUNK_MS = 3;
 
-/** A server-sent-events reply, one `data:` event per chunk, ending with `data: [DONE]` as OpenAI's does. */
-function streamChunks(res: ServerResponse, chunks: Json[], headers: Record<string, string>): void {
+/** A server-sent-events reply, one frame (`event:`/`data:` lines and a blank line) at a time. */
+function streamFrames(res: ServerResponse, frames: string[], headers: Record<string, string>): void {
   if (res.destroyed || res.headersSent) return;
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "x-simulated": "true", ...headers });
   let i = 0;
   const next = (): void => {
     if (res.destroyed) return;
-    if (i === chunks.length) {
-      res.end("data: [DONE]\n\n");
+    if (i === frames.length) {
+      res.end();
       return;
     }
-    res.write(`data: ${JSON.stringify(chunks[i++])}\n\n`);
+    res.write(frames[i++]);
     setTimeout(next, CHUNK_MS);
   };
   next();
 }
+
+/** OpenAI's stream: one `data:` event per chunk, ending with `data: [DONE]`. */
+const openaiFrames = (chunks: Json[]): string[] => [...chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`), "data: [DONE]\n\n"];
+
+/** Anthropic's stream: each event named (`event: message_start`) and its JSON in `data:`; no terminator after message_stop. */
+const anthropicFrames = (events: Json[]): string[] => events.map((e) => `event: ${(e as { type: string }).type}\ndata: ${JSON.stringify(e)}\n\n`);
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
   if (res.destroyed || res.headersSent) return;
@@ -213,14 +219,15 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
     if (fault) counters.fault(fault);
     // The answer is worked out while the latency runs, as a server's would be.
     const answer = fault === null || fault === "garbage" ? world.reply(m, req, fault === "garbage") : null;
-    const streamed = api === OPENAI && (body as { stream?: unknown }).stream === true;
+    const streamed = (body as { stream?: unknown }).stream === true;
     const ok = (): void => {
       const r = answer ?? world.reply(m, req);
       counters.served(r.kind, r.promptTokens, r.completionTokens);
       if (streamed) {
         counters.status(200);
         const usage = (body as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage === true;
-        streamChunks(res, openaiChunks(r, req.model, id, usage), { [api.idHeader]: id });
+        const frames = api === OPENAI ? openaiFrames(openaiChunks(r, req.model, id, usage)) : anthropicFrames(anthropicEvents(r, req.model, id));
+        streamFrames(res, frames, { [api.idHeader]: id });
         return;
       }
       reply(200, api.ok(r, req.model, id));

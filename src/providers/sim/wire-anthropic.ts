@@ -45,6 +45,30 @@ export function anthropicMessage(reply: SimReply, model: string, id: string): Js
   };
 }
 
+/**
+ * The same reply as a Messages stream, event by event as the API sends it: `message_start` (the
+ * message with empty content, the input tokens and output_tokens 1), `content_block_start`, a `ping`,
+ * `text_delta`s of a few words, `content_block_stop`, `message_delta` (stop reason and the
+ * cumulative output_tokens), `message_stop`.
+ */
+export function anthropicEvents(reply: SimReply, model: string, id: string): Json[] {
+  const { stop_reason, usage, ...message } = anthropicMessage(reply, model, id) as Json & { usage: Json };
+  const text = reply.choices[0]!.text;
+  // Leading whitespace rides with the first piece, so the deltas join back to the whole text.
+  const pieces = text.match(/\s*\S+\s*/g) ?? [];
+  const deltas: Json[] = [];
+  for (let i = 0; i < pieces.length; i += 3) deltas.push({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: pieces.slice(i, i + 3).join("") } });
+  return [
+    { type: "message_start", message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } },
+    { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+    { type: "ping" },
+    ...deltas,
+    { type: "content_block_stop", index: 0 },
+    { type: "message_delta", delta: { stop_reason: stop_reason ?? null, stop_sequence: null }, usage: { output_tokens: reply.completionTokens } },
+    { type: "message_stop" },
+  ];
+}
+
 /** Anthropic's error envelope: `{type: "error", error: {type, message}, request_id}`. */
 export function anthropicError(type: string, message: string, requestId: string): Json {
   return { type: "error", error: { type, message }, request_id: requestId };
