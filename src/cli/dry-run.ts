@@ -32,7 +32,7 @@ function* renderedPrompts(suite: Suite, rows: readonly DatasetRow[]): Generator<
 
 /** `critic run --dry-run`: the plan, priced, and no call made. */
 export async function dryRun(io: CommandIO, suite: Suite, latencyMs = 1000, showPrompts = false): Promise<number> {
-  const dataset = await loadDataset(suite.dataset, { requireOutput: suite.candidates.length === 0 });
+  const dataset = await loadDataset(suite.dataset, { requireOutput: suite.candidates.length === 0, scales: Object.fromEntries(suite.rubrics.map((r) => [r.id, r.levels.length])) });
   const { rows, note } = sampleRows(dataset.rows, suite);
   const plan = planRun(suite, rows, latencyMs);
   if (showPrompts) for (const p of renderedPrompts(suite, rows)) io.stdout(p);

@@ -45,6 +45,8 @@ interface Options {
   requireOutput?: boolean;
   /** Gold labels are integers 1..scale. Default 7. */
   scale?: number;
+  /** A rubric's own number of levels, where it is not `scale`: gold:<rubric> is then 1..scales[rubric]. */
+  scales?: Record<string, number>;
 }
 
 const RESERVED = new Set(["id", "input", "output", "candidate", "reference", "messages"]);
@@ -60,6 +62,7 @@ interface Ctx {
   noun: "column" | "field";
   requireOutput: boolean;
   scale: number;
+  scales: Record<string, number>;
   /** (id, candidate) -> first line, to name both lines of a duplicate. */
   seen: Map<string, number>;
 }
@@ -148,6 +151,7 @@ async function* rows(file: string, opts: Options, columns: string[], whole: bool
     noun: format === "csv" ? "column" : "field",
     requireOutput: opts.requireOutput !== false,
     scale: opts.scale ?? 7,
+    scales: opts.scales ?? {},
     seen: new Map(),
   };
   let n = 0;
@@ -216,8 +220,9 @@ function goldLabel(v: string | null, name: string, ctx: Ctx, fail: (m: string) =
   const t = v.trim();
   // "5.0" (a spreadsheet's number format) is still 5; "5.5", "8", "0x5" and "good" are not labels on the scale.
   const x = /^\d+(\.0*)?$/.test(t) ? Number(t) : Number.NaN;
-  if (!Number.isInteger(x) || x < 1 || x > ctx.scale) {
-    fail(`${ctx.noun} "${name}" is ${JSON.stringify(v)}, not an integer from 1 to ${ctx.scale}`);
+  const k = ctx.scales[name.slice(GOLD.length)] ?? ctx.scale;
+  if (!Number.isInteger(x) || x < 1 || x > k) {
+    fail(`${ctx.noun} "${name}" is ${JSON.stringify(v)}, not an integer from 1 to ${k}`);
   }
   return x;
 }

@@ -82,7 +82,7 @@ export async function runSuite(suite: Suite, opts: RunSuiteOptions): Promise<Sui
   // dataset keeps only ids, candidates, gold and metadata in memory, and its texts are streamed
   // during the run; a small one is read whole, once. A sequential comparison revisits its rows
   // batch by batch, so it reads them whole whatever their size.
-  const readOpts = { requireOutput: suite.candidates.length === 0 };
+  const readOpts = { requireOutput: suite.candidates.length === 0, scales: Object.fromEntries(suite.rubrics.map((r) => [r.id, r.levels.length])) };
   const full = suite.compare || (await isSmall(suite.dataset)) ? await loadDataset(suite.dataset, readOpts) : null;
   const dataset = full ?? (await indexDataset(suite.dataset, readOpts));
   const refs: RowRef[] = dataset.rows;

@@ -20,7 +20,7 @@ async function temp(name: string, content: string | Buffer): Promise<string> {
 }
 
 /** The message of the InputError that reading `file` throws, the same whether it is read whole or indexed as a stream. */
-async function errorOf(file: string, opts?: { requireOutput?: boolean; scale?: number }): Promise<string> {
+async function errorOf(file: string, opts?: { requireOutput?: boolean; scale?: number; scales?: Record<string, number> }): Promise<string> {
   const messages: string[] = [];
   for (const read of [loadDataset, indexDataset]) {
     try {
@@ -153,6 +153,13 @@ describe("CSV", () => {
     const file = await temp("scale5.csv", "id,input,output,gold:accuracy\na,b,c,5\nd,e,f,6\n");
     expect(await errorOf(file, { scale: 5 })).toBe(`${file}:3: column "gold:accuracy" is "6", not an integer from 1 to 5`);
     expect((await loadDataset(file)).rows.map((r) => r.gold.accuracy)).toEqual([5, 6]);
+  });
+
+  it("checks each rubric's gold labels against that rubric's own number of levels", async () => {
+    const file = await temp("scales.csv", "id,input,output,gold:tone,gold:detail\na,b,c,9,3\nd,e,f,10,6\n");
+    // tone has 10 levels, so 9 and 10 are labels; detail has 5, so 6 is not.
+    expect(await errorOf(file, { scales: { tone: 10, detail: 5 } })).toBe(`${file}:3: column "gold:detail" is "6", not an integer from 1 to 5`);
+    expect((await loadDataset(file, { scales: { tone: 10, detail: 7 } })).rows.map((r) => r.gold.tone)).toEqual([9, 10]);
   });
 });
 
