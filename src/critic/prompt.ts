@@ -140,18 +140,21 @@ export interface ParsedCriticPrompt {
   output: string;
 }
 
+/** The text between `<<<NAME code>>>` and `<<<END NAME code>>>` in a rendered prompt, or null. */
+export function readMarkedText(user: string, name: string, code: string): string | null {
+  const start = `<<<${name} ${code}>>>\n`;
+  const end = `\n<<<END ${name} ${code}>>>`;
+  const i = user.indexOf(start);
+  if (i < 0) return null;
+  const j = user.indexOf(end, i + start.length);
+  return j < 0 ? null : user.slice(i + start.length, j);
+}
+
 export function parseCriticPrompt(user: string): ParsedCriticPrompt | null {
   const rubric = /^Rubric: .* \[([a-z0-9_-]+)\]$/m.exec(user)?.[1];
   const code = /carrying the code ([0-9a-f]{12})\./.exec(user)?.[1];
   if (!rubric || !code) return null;
-  const read = (name: string): string | null => {
-    const start = `<<<${name} ${code}>>>\n`;
-    const end = `\n<<<END ${name} ${code}>>>`;
-    const i = user.indexOf(start);
-    if (i < 0) return null;
-    const j = user.indexOf(end, i + start.length);
-    return j < 0 ? null : user.slice(i + start.length, j);
-  };
+  const read = (name: string): string | null => readMarkedText(user, name, code);
   const output = read("OUTPUT");
   if (output == null) return null;
   const scale = Number(/^Levels \((\d+) is best\):$/m.exec(user)?.[1] ?? 7);
