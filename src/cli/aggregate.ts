@@ -9,7 +9,7 @@ import { stringify } from "csv-stringify/sync";
 import { readGold, readLabels } from "../data/labels.js";
 import { ConfigError, InputError } from "../errors.js";
 import { buildLabelMatrix, goldIndex, type LabelMatrix } from "../stats/label-matrix.js";
-import { createRng } from "../stats/rng.js";
+import { shuffledGoldItems } from "../stats/label-models/score-blend.js";
 import { auto, type CandidateScore } from "../stats/label-models/auto.js";
 import { type GoldScore, scoreAgainstGold } from "../stats/label-models/evaluate.js";
 import { isLabelModelName, labelModels, methodNames } from "../stats/label-models/index.js";
@@ -59,13 +59,7 @@ function labelersCsv(m: LabelMatrix, fit: LabelModelFit, gold: Int32Array | null
  * read 100 % on every gold item). Majority vote uses no gold, so it needs no folds.
  */
 function crossValidatedGold(m: LabelMatrix, gold: Int32Array, fitWith: (g: Int32Array) => LabelModelFit, folds = 5, seed = 1): GoldScore {
-  const items: number[] = [];
-  for (let i = 0; i < gold.length; i++) if (gold[i] >= 0) items.push(i);
-  const rng = createRng(seed);
-  for (let a = items.length - 1; a > 0; a--) {
-    const b = rng.int(a + 1);
-    [items[a], items[b]] = [items[b], items[a]];
-  }
+  const items = shuffledGoldItems(gold, seed);
   const nFolds = Math.max(2, Math.min(folds, items.length));
   const posterior = new Float64Array(m.nItems * m.k);
   const labels = new Int32Array(m.nItems).fill(-1);

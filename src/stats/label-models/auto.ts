@@ -19,7 +19,7 @@
  *   than that cross-validation error.
  */
 import type { LabelMatrix } from "../label-matrix.js";
-import { createRng } from "../rng.js";
+import { shuffledGoldItems } from "./score-blend.js";
 import { heldOutLogLik, type HeldOutScore, twoWaySe } from "./cv-likelihood.js";
 import { percentileRanks, posteriorMean, spearman } from "./evaluate.js";
 import { labelModels, type LabelModelName } from "./index.js";
@@ -179,13 +179,7 @@ function autoWithoutGold(m: LabelMatrix, opts: AutoOptions): AutoFit {
 }
 
 function autoWithGold(m: LabelMatrix, gold: Int32Array, opts: AutoOptions): AutoFit {
-  const goldItems: number[] = [];
-  for (let i = 0; i < m.nItems; i++) if (gold[i] >= 0) goldItems.push(i);
-  const rng = createRng(opts.seed ?? 1);
-  for (let a = goldItems.length - 1; a > 0; a--) {
-    const b = rng.int(a + 1);
-    [goldItems[a], goldItems[b]] = [goldItems[b], goldItems[a]];
-  }
+  const goldItems = shuffledGoldItems(gold, opts.seed ?? 1);
   const nFolds = Math.max(2, Math.min(opts.folds ?? 5, goldItems.length));
   const useSpearman = m.ordinal && m.k >= 3;
   const names: string[] = ["mv", "select", "one-coin", "ds-prior", "ds"];

@@ -61,7 +61,8 @@ export function blendIndex(m: LabelMatrix, mean: Float64Array, j: number, w: num
   return out;
 }
 
-function goldItems(gold: Int32Array, seed: number | string): number[] {
+/** The items that have a gold label, in a seeded random order (for cross-validation folds). */
+export function shuffledGoldItems(gold: Int32Array, seed: number | string): number[] {
   const items: number[] = [];
   for (let i = 0; i < gold.length; i++) if (gold[i] >= 0) items.push(i);
   const rng = createRng(seed);
@@ -83,7 +84,7 @@ export function chooseBlend(m: LabelMatrix, gold: Int32Array, opts: ScoreBlendOp
   const mean = meanIndex(m);
   const cv = new Float64Array(weights.length);
   for (let rep = 0; rep < repeats; rep++) {
-    const items = goldItems(gold, `${opts.seed ?? 1}:${rep}`);
+    const items = shuffledGoldItems(gold, `${opts.seed ?? 1}:${rep}`);
     const nFolds = Math.max(2, Math.min(opts.folds ?? 5, items.length));
     const est = weights.map(() => [] as number[]);
     const truth: number[] = [];
