@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { critic } from "../helpers/cli.js";
-import { type ConnectProxy, startConnectProxy } from "../helpers/connect-proxy.js";
+import { type ConnectProxy, startConnectProxy } from "../../bench/connect-proxy.js";
 import { useScratch } from "../helpers/scratch.js";
 import { writeSupportCsv } from "../helpers/suite.js";
 
