@@ -106,6 +106,27 @@ function td(c: Cell, col: Column): string {
 }
 
 /** A table whose header cells sort the rows on click (numbers by data-sort, n/a last). */
+/** A self-contained page: the shared style, the CSP and the table script; `title` is escaped here, `main` is already HTML. */
+export function htmlPage(p: { title: string; simulated: boolean; complete: boolean; main: string }): string {
+  return `<!doctype html>
+<html lang="en" data-simulated="${p.simulated}" data-complete="${p.complete}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(p.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+${p.main}
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
 export function htmlTable(id: string, cols: Column[], rows: Cell[][], sortable = true): string {
   const head = cols.map((c) => `<th${c.num ? ' class="num"' : ""} scope="col">${esc(c.label)}</th>`).join("");
   const body = rows.map((r) => `<tr>${r.map((c, i) => td(c, cols[i] ?? { label: "" })).join("")}</tr>`).join("\n");

@@ -7,7 +7,7 @@ import { criticsHtml, spendHtml } from "./html-critics.js";
 import type { RunResult } from "../run-result.js";
 import { candidateCost, cellOf, cheapestNotWorse, pairOf, rankingFor, scaleOf, slowestCalls, worstScores } from "./derive.js";
 import { fmtDuration, fmtInt, fmtInterval, fmtMeanCi, fmtMs, fmtNum, fmtPct, fmtSigned, fmtUsd, NA, preview, SIMULATED_STATEMENT, unpricedNote } from "./format.js";
-import { type Cell, CSP, CSS, htmlTable, numCell, SCRIPT } from "./html-assets.js";
+import { type Cell, htmlPage, htmlTable, numCell } from "./html-assets.js";
 import { gatesSection } from "./html-gates.js";
 import { colorOf, distributionChart, esc, latencyBars, type ScatterPoint, scatterChart, whiskerChart } from "./html-svg.js";
 
@@ -247,25 +247,14 @@ export function renderHtml(r: RunResult): string {
     .filter(([id]) => [...sections, notes].some((s) => s.startsWith(`<section id="${id}"`)))
     .map(([id, label]) => `<a href="#${id}">${label}</a>`)
     .join("");
-  return `<!doctype html>
-<html lang="en" data-simulated="${r.simulated}" data-complete="${r.complete}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(`critic report: ${r.run}${r.simulated ? " (simulated)" : ""}`)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-${header(r)}
+  return htmlPage({
+    title: `critic report: ${r.run}${r.simulated ? " (simulated)" : ""}`,
+    simulated: r.simulated,
+    complete: r.complete,
+    main: `${header(r)}
 <nav class="toc">${toc}</nav>
 ${sections.join("\n")}
 ${notes}
-<footer>critic RunResult v${r.version}${r.simulated ? " · simulated run" : ""}</footer>
-</main>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+<footer>critic RunResult v${r.version}${r.simulated ? " · simulated run" : ""}</footer>`,
+  });
 }

@@ -3,7 +3,7 @@
  * sortable tables, every data string escaped, only its own script allowed to run. Pure.
  */
 import { SIMULATED_STATEMENT } from "../../report/format.js";
-import { type Cell, CSP, CSS, htmlTable, SCRIPT } from "../../report/html-assets.js";
+import { type Cell, htmlPage, htmlTable } from "../../report/html-assets.js";
 import { esc } from "../../report/html-svg.js";
 import type { TriageResult } from "../result.js";
 import { sections } from "./sections.js";
@@ -25,24 +25,13 @@ export function renderTriageHtml(r: TriageResult): string {
   const banners =
     (r.simulated ? `<div class="banner simulated" id="simulated" role="note">${esc(SIMULATED_STATEMENT)}</div>` : "") +
     (r.complete ? "" : `<div class="banner incomplete" id="incomplete" role="alert">Incomplete: the judging stopped early (${esc(r.stopReason ?? "unknown")}).</div>`);
-  return `<!doctype html>
-<html lang="en" data-simulated="${r.simulated}" data-complete="${r.complete}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(`critic triage: ${r.run}${r.simulated ? " (simulated)" : ""}`)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-<header><h1>critic triage</h1><p class="meta">Run <b>${esc(r.run)}</b> · log ${esc(r.log)} · ${esc(r.startedAt)} → ${esc(r.finishedAt)}</p>${banners}</header>
+  return htmlPage({
+    title: `critic triage: ${r.run}${r.simulated ? " (simulated)" : ""}`,
+    simulated: r.simulated,
+    complete: r.complete,
+    main: `<header><h1>critic triage</h1><p class="meta">Run <b>${esc(r.run)}</b> · log ${esc(r.log)} · ${esc(r.startedAt)} → ${esc(r.finishedAt)}</p>${banners}</header>
 ${body}
 ${notes}
-<footer>critic TriageResult v${r.version}${r.simulated ? " · simulated" : ""}</footer>
-</main>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+<footer>critic TriageResult v${r.version}${r.simulated ? " · simulated" : ""}</footer>`,
+  });
 }
