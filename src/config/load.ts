@@ -356,7 +356,9 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     const name = parseModelRef(ref).provider;
     if (!providers[name]) throw new ConfigError(`"${ref}" names provider "${name}", which is not configured: add it under providers (with its type and baseURL), or use openai: or anthropic:`, { file, field });
   }
-  const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? false, typeOf));
+  // A threshold cascade reads its cheap critic's logprobs: ask for them unless the config says no.
+  const thresholdCheap = c.cascade && !c.cascade.band ? c.cascade.critics[0] : undefined;
+  const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? (thresholdCheap !== undefined && (typeof s === "string" ? s : (s.id ?? s.model)) === thresholdCheap), typeOf));
   const timeoutMs = flags.timeoutMs ?? c.timeoutMs ?? 60_000;
   const candidates = (c.candidates ?? []).map((spec) => candidateTarget(spec, typeOf, { concurrency, timeoutMs }, env, configFile ?? undefined));
   rejectDuplicates(critics.map((x) => x.id), "critics", configFile ?? undefined);
@@ -382,10 +384,13 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     for (const id of c.cascade.critics) {
       if (!critics.some((x) => x.id === id)) throw new ConfigError(`unknown critic "${id}" (critics are ${critics.map((x) => x.id).join(", ")})`, { file: configFile ?? undefined, field: "cascade.critics" });
     }
+    if (c.cascade.critics[0] === c.cascade.critics[1]) throw new ConfigError(`names "${c.cascade.critics[0]}" twice: a cascade needs a cheap and a different, expensive critic`, { file: configFile ?? undefined, field: "cascade.critics" });
+    if (c.cascade.band && c.cascade.band[0] > c.cascade.band[1]) throw new ConfigError(`[${c.cascade.band.join(", ")}] is empty: give the lower level first, e.g. [${c.cascade.band[1]}, ${c.cascade.band[0]}]`, { file: configFile ?? undefined, field: "cascade.band" });
     // The threshold rule reads the cheap critic's logprobs; without them only a band can decide.
     const cheap = critics.find((x) => x.id === c.cascade?.critics[0])!;
     if (!cheap.logprobs && !c.cascade.band) {
-      const why = cheap.logprobsUnavailable ? `its model family (${cheap.shape.family}) returns no logprobs` : "it is not asked for logprobs (set logprobs: true on it, or --logprobs)";
+      const api = apiOf(typeOf(cheap.provider));
+      const why = api === "anthropic" ? "Anthropic's API returns no logprobs" : cheap.logprobsUnavailable ? `its model family (${cheap.shape.family}) returns no logprobs` : "its logprobs are turned off (logprobs: false)";
       throw new ConfigError(`the cascade's threshold needs the cheap critic's logprobs, but ${why}; give the cascade a band instead, e.g. band: [3, 5] (escalate when the cheap critic's level is in it)`, { file: configFile ?? undefined, field: "cascade" });
     }
   }

@@ -100,7 +100,8 @@ const DEFAULT_SIM_CRITIC = "openai:sim-critic-strong";
 
 async function prepare(name: string, opts: DescribeEvalOptions, cwd: string, env: Record<string, string | undefined>): Promise<Suite> {
   const simEnv = opts.simulate ? { ...env, OPENAI_API_KEY: "sim-key", ANTHROPIC_API_KEY: "sim-key" } : env;
-  return loadSuite({ config: opts.config }, cwd, simEnv, inlineSuite(name, opts));
+  // Replaying a committed cache calls no API: it needs no key.
+  return loadSuite({ config: opts.config }, cwd, simEnv, inlineSuite(name, opts), { offline: (opts.replay ?? env.CRITIC_REPLAY === "1") || undefined });
 }
 
 /**

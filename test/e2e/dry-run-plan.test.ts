@@ -56,7 +56,7 @@ describe("critic run --dry-run", () => {
     const config = {
       dataset: join(ROOT, "datasets/support-judged.csv"),
       rubrics: ["helpfulness"],
-      critics: ["openai:sim-critic-fast", "openai:sim-critic-strong"],
+      critics: [{ model: "openai:sim-critic-fast", logprobs: false }, "openai:sim-critic-strong"],
       cascade: { critics: ["openai:sim-critic-fast", "openai:sim-critic-strong"], threshold: 0.6 },
       providers: { openai: { baseURL: "http://127.0.0.1:9/v1" } },
     };
