@@ -2,7 +2,7 @@ import Table from "cli-table3";
 import { type Suite, isModelCandidate } from "../config/load.js";
 import { type ChatMessage, criticMessages } from "../critic/prompt.js";
 import { type DatasetRow, loadDataset } from "../data/dataset.js";
-import { renderTemplate } from "../runner/run.js";
+import { generationMessages } from "../runner/run.js";
 import { planRun } from "../runner/plan.js";
 import { sampleRows } from "../runner/sample-rows.js";
 import type { CommandIO } from "./command.js";
@@ -18,12 +18,11 @@ function* renderedPrompts(suite: Suite, rows: readonly DatasetRow[]): Generator<
   for (const row of rows) {
     const outputs = suite.candidates.length ? suite.candidates.map((c) => ({ candidate: c.id, text: `<the answer ${c.id} generates>` })) : [{ candidate: row.candidate, text: row.output ?? "" }];
     for (const c of suite.candidates.filter(isModelCandidate)) {
-      const messages: ChatMessage[] = [...(c.system ? [{ role: "system" as const, content: c.system }] : []), { role: "user", content: renderTemplate(c.prompt, row) }];
-      yield show(c.id, `generate for item ${row.id}`, messages);
+      yield show(c.id, `generate for item ${row.id}`, generationMessages(c, row));
     }
     for (const o of outputs) {
       for (const rubric of suite.rubrics) {
-        const messages = criticMessages(rubric, { input: row.input, output: o.text, reference: row.reference }, suite.maxOutputChars);
+        const messages = criticMessages(rubric, { input: row.input, output: o.text, reference: row.reference, conversation: row.messages, columns: row.meta }, suite.maxOutputChars);
         for (const critic of suite.critics) yield show(critic.id, `${rubric.id} of item ${row.id}, candidate ${o.candidate}`, messages);
       }
     }
