@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
-import type { CandidateTarget, CriticTarget, ProviderKind, Suite, SuiteCandidate } from "../config/load.js";
+import type { CandidateTarget, CriticTarget, Suite, SuiteCandidate } from "../config/load.js";
 import { createCandidateRunner } from "../candidates/generate.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
