@@ -1,4 +1,5 @@
 import Table from "cli-table3";
+import { ConfigError } from "../errors.js";
 import { type Suite, isModelCandidate } from "../config/load.js";
 import { type ChatMessage, criticMessages } from "../critic/prompt.js";
 import { type DatasetRow, loadDataset } from "../data/dataset.js";
@@ -33,6 +34,11 @@ function* renderedPrompts(suite: Suite, rows: readonly DatasetRow[]): Generator<
 /** `critic run --dry-run`: the plan, priced, and no call made. */
 export async function dryRun(io: CommandIO, suite: Suite, latencyMs = 1000, showPrompts = false): Promise<number> {
   const dataset = await loadDataset(suite.dataset, { requireOutput: suite.candidates.length === 0, scales: Object.fromEntries(suite.rubrics.map((r) => [r.id, r.levels.length])) });
+  // As the run would: a comparison of the dataset's candidates names two it has.
+  if (suite.compare && !suite.candidates.length) {
+    const known = [...new Set(dataset.rows.map((r) => r.candidate))];
+    for (const id of [suite.compare.a, suite.compare.b]) if (!known.includes(id)) throw new ConfigError(`--compare: unknown candidate "${id}" (candidates are ${known.join(", ")})`);
+  }
   const { rows, note } = sampleRows(dataset.rows, suite);
   const plan = planRun(suite, rows, latencyMs);
   if (showPrompts) for (const p of renderedPrompts(suite, rows)) io.stdout(p);

@@ -407,6 +407,12 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
       );
     }
   }
+  if (c.compare && c.compare.a === c.compare.b) throw new ConfigError(`compares "${c.compare.a}" with itself: give two different candidates`, { file: configFile ?? undefined, field: "compare" });
+  // Candidates listed in the config are known now; a dataset's are checked once it is read.
+  for (const side of ["a", "b"] as const) {
+    const id = c.compare?.[side];
+    if (id !== undefined && candidates.length && !candidates.some((x) => x.id === id)) throw new ConfigError(`unknown candidate "${id}" (candidates are ${candidates.map((x) => x.id).join(", ")})`, { file: configFile ?? undefined, field: `compare.${side}` });
+  }
   if (c.compare?.rubric && !rubrics.some((r) => r.id === c.compare?.rubric)) {
     throw new ConfigError(`unknown rubric "${c.compare.rubric}"`, { file: configFile ?? undefined, field: "compare.rubric" });
   }

@@ -67,4 +67,12 @@ describe("critic run --dry-run", () => {
       expect(r.stderr).toMatch(/critic\.config\.json.*cascade.*threshold needs the cheap critic's logprobs.*band/);
     }
   });
+
+  it("is a configuration error (exit 2) when a comparison names a candidate the dataset does not have, before any call", async () => {
+    const cwd = await scratch.workdir("critic-plan-");
+    const args = ["run", "--dataset", join(ROOT, "datasets/support-judged.csv"), "--rubric", "politeness", "--critic", "openai:sim-critic-strong", "--base-url", "http://127.0.0.1:9/v1", "--compare", "v1,v9", "--until-decided", "--dry-run"];
+    const r = await critic(args, { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--compare: unknown candidate "v9" \(candidates are v1, v2, v3\)/);
+  });
 });

@@ -134,9 +134,12 @@ const bigConfigFor = (s: SimServer) => blockWith("// also record the probability
 /** `critic run --dry-run` then `critic run` on the big config: what its comments promise. */
 async function checkBigConfig(s: SimServer, cwd: string, env: Record<string, string>): Promise<ShResult> {
   // The dry run plans the cascade (the expensive critic's calls can fall to its audit share)
-  // and the sequential comparison (it can stop after its first batch), and calls nothing.
-  const plan = await sh("npx critic run --dry-run", cwd, env);
+  // and the sequential comparison (it can stop after its first batch), prints every prompt as
+  // it would be sent, and calls nothing.
+  const plan = await sh("npx critic run --dry-run --show-prompts", cwd, env);
   expect(plan.code, ok(plan)).toBe(0);
+  expect(plan.stdout).toContain("--- v2: generate for item s01\n[system]\nYou are a concise support agent.\n[user]\nHi, I was charged $9.99 twice");
+  expect(plan.stdout).toMatch(/--- haiku: accuracy of item s01, candidate v1\n\[system\]\n[\s\S]+<the answer v1 generates>/);
   expect(plan.stdout).toMatch(/the cascade escalates/);
   expect(plan.stdout).toMatch(/first batch of \d+ items/);
   const m = /Planned: (\d+) calls, \$[\d.]+ \(range (\d+)-(\d+) calls/.exec(plan.stdout)!;

@@ -3,7 +3,7 @@ import { loadSuite } from "../../../src/config/load.js";
 import type { SuiteConfigInput } from "../../../src/config/schema.js";
 import { ConfigError } from "../../../src/errors.js";
 
-// A cascade that cannot work is a configuration error (exit 2) naming the field, before any call.
+// A cascade or a comparison that cannot work is a configuration error (exit 2) naming the field, before any call.
 
 const env = { OPENAI_API_KEY: "k", ANTHROPIC_API_KEY: "k" };
 const load = (config: Partial<SuiteConfigInput>) => loadSuite({}, process.cwd(), env, { dataset: "data.csv", rubrics: ["helpfulness"], critics: ["openai:gpt-4o-mini", "openai:gpt-4.1"], ...config } as SuiteConfigInput);
@@ -42,5 +42,20 @@ describe("cascade configuration", () => {
     const reversed = await configError({ cascade: { critics: ["openai:gpt-4o-mini", "openai:gpt-4.1"], threshold: 0.6, band: [5, 3], audit: 0.1 } });
     expect(reversed.field).toBe("cascade.band");
     expect(reversed.message).toMatch(/\[5, 3\] is empty: give the lower level first, e.g. \[3, 5\]/);
+  });
+});
+
+describe("sequential comparison configuration", () => {
+  const candidates = [
+    { id: "v1", model: "openai:gpt-4o-mini" },
+    { id: "v2", model: "openai:gpt-4.1-mini" },
+  ];
+  it("refuses a comparison of a candidate with itself, or of one the suite does not have", async () => {
+    const self = await configError({ candidates, compare: { a: "v1", b: "v1", delta: 0.25, batchSize: 20, alpha: 0.05 } });
+    expect(self.field).toBe("compare");
+    expect(self.message).toMatch(/compares "v1" with itself/);
+    const unknown = await configError({ candidates, compare: { a: "v2", b: "v3", delta: 0.25, batchSize: 20, alpha: 0.05 } });
+    expect(unknown.field).toBe("compare.b");
+    expect(unknown.message).toMatch(/unknown candidate "v3" \(candidates are v1, v2\)/);
   });
 });
