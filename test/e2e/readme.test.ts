@@ -163,6 +163,12 @@ async function checkBigConfig(s: SimServer, cwd: string, env: Record<string, str
   expect(summary.calls).toBeGreaterThanOrEqual(Number(m[2]));
   expect(summary.calls).toBeLessThanOrEqual(Number(m[3]));
   expect(summary.costUsd).toBeLessThan(5);
+  expect(summary.caps.limits).toEqual({ usd: 5, calls: 10000, tokens: 5000000 });
+  // "sample: 200, stratifyBy" (all 40 items: the set is smaller), and the logprobs critic's probability-weighted score.
+  expect(summary.notes[0]).toMatch(/stratified by topic sample of 40 of 40 items/);
+  const judgments = (await readFile(join(cwd, "reports/latest/judgments.csv"), "utf8")).split("\n").filter((l) => l.includes(",openai:gpt-4.1-mini,score,"));
+  expect(judgments.length).toBeGreaterThan(0);
+  for (const j of judgments) expect(Number(j.split(",")[6])).toBeGreaterThan(1);
   return r;
 }
 
@@ -205,7 +211,8 @@ async function checkEvals(cwd: string, env: Record<string, string>): Promise<voi
   }
   expect(r.code).toBe([...tests.values()].some((t) => t.status !== "passed") ? 1 : 0);
   // "prints one line per candidate (each rubric's mean with its 95% interval, failed rows, latency, dollars)"
-  expect(r.stdout + r.stderr).toMatch(/app\b.*helpfulness \d\.\d+ \[\d\.\d+, \d\.\d+\]/);
+  expect(r.stdout + r.stderr).toMatch(/ app +helpfulness \d\.\d+ \[\d\.\d+, \d\.\d+\] · grounded \d\.\d+ \[/);
+  expect(r.stdout + r.stderr).toMatch(/ baseline +helpfulness \d\.\d+ \[\d\.\d+, \d\.\d+\] · grounded .*p50 [\d.]+ m?s, \$[\d.]+/);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,6 +236,7 @@ const EXAMPLES: Example[] = [
       const run = runIdOf(r.stdout)!;
       const summary = await json(join(cwd, "reports", run, "summary.json"));
       expect(summary.simulated).toBe(true);
+      expect(await readFile(join(cwd, "reports", run, "report.md"), "utf8")).toMatch(/every number in this report is simulated/);
       expect(summary.candidates).toHaveLength(3);
       expect(summary.rubrics).toHaveLength(2);
       expect(summary.critics).toHaveLength(2);
