@@ -394,6 +394,10 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
       throw new ConfigError(`the cascade's threshold needs the cheap critic's logprobs, but ${why}; give the cascade a band instead, e.g. band: [3, 5] (escalate when the cheap critic's level is in it)`, { file: configFile ?? undefined, field: "cascade" });
     }
   }
+  // A band is in levels: each rubric must have them (a 5-level rubric has no level 6 to escalate on).
+  const band = c.cascade?.band;
+  const short = band && rubrics.find((r) => band[1] > r.levels.length);
+  if (band && short) throw new ConfigError(`[${band.join(", ")}] goes past rubric "${short.id}", whose levels are 1..${short.levels.length}`, { file: configFile ?? undefined, field: "cascade.band" });
   const suitePrices = withProviderPrices(c.prices ?? {}, providers);
   // A dollar cap is only enforced on calls whose price is known: refuse to start rather than overspend silently.
   const budgetUsd = flags.budgetUsd ?? c.budget?.usd;

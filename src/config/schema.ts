@@ -144,7 +144,7 @@ export const CascadeSchema = z
     /** Escalate when the cheap critic's top level probability (from logprobs) is below this. */
     threshold: z.number().min(0).max(1).default(0.6),
     /** Without logprobs: escalate when the cheap critic's level is inside this band. */
-    band: z.tuple([z.number().int().min(1).max(7), z.number().int().min(1).max(7)]).optional(),
+    band: z.tuple([z.number().int().min(1).max(10), z.number().int().min(1).max(10)]).optional(),
     /** Share of units judged by both critics regardless, to measure honestly what the cascade gives up. */
     audit: z.number().min(0).max(1).default(0.1),
   })

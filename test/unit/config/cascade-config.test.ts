@@ -43,6 +43,16 @@ describe("cascade configuration", () => {
     expect(reversed.field).toBe("cascade.band");
     expect(reversed.message).toMatch(/\[5, 3\] is empty: give the lower level first, e.g. \[3, 5\]/);
   });
+
+  it("takes a band in the rubrics' own levels: up to 10 on a 10-level rubric, refused past a 5-level one", async () => {
+    const scale = (k: number) => Object.fromEntries(Array.from({ length: k }, (_, i) => [i + 1, `Level ${i + 1} of ${k}.`]));
+    const rubric = (k: number) => ({ id: `r${k}`, title: `R${k}`, question: "How good is it?", scale: scale(k) });
+    const cascade = { critics: ["openai:gpt-4o-mini", "openai:gpt-4.1"] as [string, string], threshold: 0.6, band: [8, 9] as [number, number], audit: 0.1 };
+    expect((await load({ rubrics: [rubric(10)], cascade })).cascade?.band).toEqual([8, 9]);
+    const past = await configError({ rubrics: [rubric(10), rubric(5)], cascade: { ...cascade, band: [5, 6] } });
+    expect(past.field).toBe("cascade.band");
+    expect(past.message).toMatch(/\[5, 6\] goes past rubric "r5", whose levels are 1..5/);
+  });
 });
 
 describe("sequential comparison configuration", () => {
