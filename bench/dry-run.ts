@@ -76,8 +76,16 @@ async function run(cwd: string, env: Record<string, string>, out: string, extra:
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
 const inRange = (x: number, [lo, hi]: [number, number]) => x >= lo && x <= hi;
 
-export async function rows(): Promise<BenchRow[]> {
-  const sim = await startSimServer({ seed: 7, models: [...DEFAULT_SIM_MODELS, ...CANDIDATES], countTokens: billedTokens });
+interface Trial {
+  blind: Plan;
+  informed: Plan;
+  billed: Summary;
+  stated: { id: string; expectedOutputTokens: number }[];
+}
+
+/** One world (simulator seed = sampling seed): the dry run blind, a pilot, the dry run informed, the whole run. */
+async function trial(seed: number): Promise<Trial> {
+  const sim = await startSimServer({ seed, models: [...DEFAULT_SIM_MODELS, ...CANDIDATES], countTokens: billedTokens });
   const cwd = mkdtempSync(join(tmpdir(), "critic-dry-bench-"));
   try {
     const config = {
@@ -87,6 +95,7 @@ export async function rows(): Promise<BenchRow[]> {
       cascade: { critics: ["cheap", "openai:sim-critic-strong"], threshold: 0.6, audit: 0.1 },
       candidates: CANDIDATES.map((m) => ({ id: m.name, model: `openai:${m.name}`, prompt: "{{input}}", system: "You are a support agent." })),
       prices: { "bench-terse": { input: 0.15, output: 0.6 }, "bench-chatty": { input: 2.5, output: 10 } },
+      seed,
     };
     const write = (c: object) => writeFileSync(join(cwd, "critic.config.json"), JSON.stringify(c));
     const env = { OPENAI_BASE_URL: sim.openaiBaseURL, OPENAI_API_KEY: "sk-bench" };
@@ -104,35 +113,45 @@ export async function rows(): Promise<BenchRow[]> {
     const informed = await dryRun(cwd, env);
     // 3. The whole run, billed.
     const billed = await run(cwd, env, "out");
-    const how = "40 items x 2 candidates x 2 rubrics, 2 critics in a cascade; answers of a long-tailed length; usage billed by a tokenizer-like rule (bench/dry-run.ts), dollars = usage x list price";
-    const blindOff = (blind.usd - billed.costUsd) / billed.costUsd;
-    const informedOff = (informed.usd - billed.costUsd) / billed.costUsd;
-    const callsOff = (informed.calls - billed.calls) / billed.calls;
-    return [
-      {
-        area: "spend",
-        metric: `dry-run planned calls vs calls made (${how})`,
-        value: `${informed.calls} (range ${informed.callRange.join("-")}) vs ${billed.calls}: ${pct(callsOff)}`,
-        target: "in range, within 15%",
-        ok: inRange(billed.calls, informed.callRange) && Math.abs(callsOff) <= 0.15,
-      },
-      {
-        area: "spend",
-        metric: "dry-run dollars vs billed, answer lengths not stated (the dry run assumes 200 tokens)",
-        value: `$${blind.usd.toFixed(4)} (range $${blind.usdRange[0].toFixed(4)}-$${blind.usdRange[1].toFixed(4)}) vs $${billed.costUsd.toFixed(4)}: ${pct(blindOff)}`,
-        target: "in range",
-        ok: inRange(billed.costUsd, blind.usdRange),
-      },
-      {
-        area: "spend",
-        metric: `the same after a 5-item pilot run sets expectedOutputTokens (${stated.map((c) => `${c.id} ${c.expectedOutputTokens}`).join(", ")}), as the README advises`,
-        value: `$${informed.usd.toFixed(4)} vs $${billed.costUsd.toFixed(4)}: ${pct(informedOff)}`,
-        target: "within 25%",
-        ok: Math.abs(informedOff) <= 0.25,
-      },
-    ];
+    return { blind, informed, billed, stated };
   } finally {
     await sim.close();
     rmSync(cwd, { recursive: true, force: true });
   }
+}
+
+const SEEDS = [1, 2, 3];
+
+export async function rows(): Promise<BenchRow[]> {
+  const trials: Trial[] = [];
+  for (const seed of SEEDS) trials.push(await trial(seed));
+  const off = (planned: number, actual: number) => (planned - actual) / actual;
+  const each = (f: (t: Trial) => string) => trials.map(f).join("; ");
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const callsOff = trials.map((t) => off(t.informed.calls, t.billed.calls));
+  const informedOff = trials.map((t) => off(t.informed.usd, t.billed.costUsd));
+  const how = `seeds ${SEEDS.join(", ")}; 40 items x 2 candidates x 2 rubrics, 2 critics in a cascade; answers of a long-tailed length; usage billed by a tokenizer-like rule (bench/dry-run.ts), dollars = usage x list price`;
+  return [
+    {
+      area: "spend",
+      metric: `dry-run planned calls vs calls made (${how})`,
+      value: each((t) => `${t.informed.calls} (${t.informed.callRange.join("-")}) vs ${t.billed.calls}: ${pct(off(t.informed.calls, t.billed.calls))}`),
+      target: "in range, median within 15%",
+      ok: trials.every((t) => inRange(t.billed.calls, t.informed.callRange)) && Math.abs(median(callsOff)) <= 0.15,
+    },
+    {
+      area: "spend",
+      metric: "dry-run dollars vs billed, answer lengths not stated (the dry run assumes 200 tokens)",
+      value: each((t) => `$${t.blind.usd.toFixed(3)} ($${t.blind.usdRange[0].toFixed(3)}-$${t.blind.usdRange[1].toFixed(3)}) vs $${t.billed.costUsd.toFixed(3)}: ${pct(off(t.blind.usd, t.billed.costUsd))}`),
+      target: "in range",
+      ok: trials.every((t) => inRange(t.billed.costUsd, t.blind.usdRange)),
+    },
+    {
+      area: "spend",
+      metric: "the same after a 5-item pilot run sets each candidate's expectedOutputTokens from its usage table, as the README advises",
+      value: each((t) => `${t.stated.map((c) => c.expectedOutputTokens).join("/")} tokens: $${t.informed.usd.toFixed(3)} vs $${t.billed.costUsd.toFixed(3)}: ${pct(off(t.informed.usd, t.billed.costUsd))}`),
+      target: "median within 25%",
+      ok: Math.abs(median(informedOff)) <= 0.25,
+    },
+  ];
 }
