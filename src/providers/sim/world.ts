@@ -70,9 +70,11 @@ export class SimWorld {
   private readonly serveUnknown: boolean;
   private readonly generated = new Set<string>();
   private readonly writer = new Map<string, { model: SimModel; input: string }>();
+  private readonly countTokens?: (text: string) => number;
   private readonly count: (text: string) => number;
 
   constructor(opts: SimWorldOptions) {
+    this.countTokens = opts.countTokens;
     this.count = opts.countTokens ?? ((text) => tokens(text.length));
     this.seed = opts.seed;
     this.models = opts.models;
@@ -91,7 +93,11 @@ export class SimWorld {
 
   /** Prompt tokens of a request, as `reply` counts them (about 4 characters a token, 3 per message). */
   promptTokens(req: SimRequest): number {
-    return this.count(req.system + req.turns.map((t) => t.text).join("")) + 3 * (req.turns.length + (req.system ? 1 : 0));
+    const overhead = 3 * (req.turns.length + (req.system ? 1 : 0));
+    if (this.countTokens) return this.countTokens(req.system + req.turns.map((t) => t.text).join("")) + overhead;
+    let chars = req.system.length;
+    for (const t of req.turns) chars += t.text.length;
+    return tokens(chars) + overhead;
   }
 
   /** What `m` writes for `input`; remembered so a later critic prompt can be traced to it. */
