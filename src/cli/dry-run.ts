@@ -4,6 +4,7 @@ import { type Suite, isModelCandidate } from "../config/load.js";
 import { type ChatMessage, criticMessages } from "../critic/prompt.js";
 import { type DatasetRow, loadDataset } from "../data/dataset.js";
 import { generationMessages } from "../runner/run.js";
+import { assertBatchable } from "../runner/batcher.js";
 import { planRun } from "../runner/plan.js";
 import { fmtInt } from "../report/format.js";
 import { sampleRows } from "../runner/sample-rows.js";
@@ -32,7 +33,8 @@ function* renderedPrompts(suite: Suite, rows: readonly DatasetRow[]): Generator<
 }
 
 /** `critic run --dry-run`: the plan, priced, and no call made. */
-export async function dryRun(io: CommandIO, suite: Suite, latencyMs = 1000, showPrompts = false): Promise<number> {
+export async function dryRun(io: CommandIO, suite: Suite, latencyMs = 1000, showPrompts = false, batch = false): Promise<number> {
+  if (batch) assertBatchable(suite);
   const dataset = await loadDataset(suite.dataset, { requireOutput: suite.candidates.length === 0, scales: Object.fromEntries(suite.rubrics.map((r) => [r.id, r.levels.length])) });
   // As the run would: a comparison of the dataset's candidates names two it has.
   if (suite.compare && !suite.candidates.length) {
@@ -40,7 +42,7 @@ export async function dryRun(io: CommandIO, suite: Suite, latencyMs = 1000, show
     for (const id of [suite.compare.a, suite.compare.b]) if (!known.includes(id)) throw new ConfigError(`--compare: unknown candidate "${id}" (candidates are ${known.join(", ")})`);
   }
   const { rows, note } = sampleRows(dataset.rows, suite);
-  const plan = planRun(suite, rows, latencyMs);
+  const plan = planRun(suite, rows, latencyMs, { batch });
   if (showPrompts) for (const p of renderedPrompts(suite, rows)) io.stdout(p);
   const table = new Table({ head: ["Model", "Role", "Calls", "Range", "Input tokens", "Output tokens", "Dollars"], style: { head: [], border: [] } });
   for (const l of plan.lines) table.push([l.id, l.role, l.calls, `${l.range[0]}-${l.range[1]}`, fmtInt(l.inputTokens), fmtInt(l.outputTokens), usd(l.usd)]);

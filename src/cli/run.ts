@@ -169,7 +169,7 @@ export const runCommand: Command = {
     // A dry run and a replay of a committed cache call no API: they need no key.
     const offline = bool(values, "dry-run") || io.env.CRITIC_REPLAY === "1";
     const suite = fromLog ? await suiteOfRun(resume, io.cwd, io.env, flags) : await loadSuite(flags, io.cwd, io.env, undefined, { offline });
-    if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000, bool(values, "show-prompts"));
+    if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000, bool(values, "show-prompts"), bool(values, "batch"));
     return runAndReport(io, suite, { resume, noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), batch: bool(values, "batch"), batchPollMs: num(values, "batch-poll-ms"), junit: str(values, "junit") });
   },
 };

@@ -1,7 +1,7 @@
 import { type ModelTarget, type Suite, isModelCandidate } from "../config/load.js";
 import { criticMessages } from "../critic/prompt.js";
 import type { DatasetRow } from "../data/dataset.js";
-import { costUsd, priceFor } from "../providers/prices.js";
+import { BATCH_DISCOUNT, costUsd, targetPrice } from "../providers/prices.js";
 import { generationMessages } from "./run.js";
 
 export interface PlanLine {
@@ -57,11 +57,15 @@ const REASK_GUESS = 0.02;
  * Cascades and sequential comparisons can spend less than everything, re-asks a little more:
  * each line has an expected figure at stated rates and the range the run cannot leave.
  */
-export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: number): RunPlan {
+export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: number, opts: { batch?: boolean } = {}): RunPlan {
+  // --batch: every call goes through a batch API at the batch price.
+  const discount = opts.batch ? BATCH_DISCOUNT : 1;
   const lines = new Map<string, PlanLine>();
   // Per line, the tokens of every call at the shortest and longest answers the run can get back, beside the expected ones.
   const bounds = new Map<string, { lo: [number, number]; hi: [number, number] }>();
+  const targetOf = new Map<string, ModelTarget>();
   const add = (t: ModelTarget, role: PlanLine["role"], input: Span, output: Span) => {
+    targetOf.set(t.id, t);
     const l = lines.get(t.id) ?? { id: t.id, role, model: t.model, calls: 0, range: [0, 0] as [number, number], inputTokens: 0, outputTokens: 0, usd: 0 };
     const b = bounds.get(t.id) ?? { lo: [0, 0], hi: [0, 0] };
     l.calls++;
@@ -122,7 +126,8 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
     const scale = (f: number) => Math.round(full * f);
     l.range = [scale(itemShare.lo * escalated.lo), scale(reask.hi)];
     l.calls = scale(itemShare.expected * escalated.expected * reask.expected);
-    const price = priceFor(l.model, suite.prices);
+    const listPrice = targetPrice(targetOf.get(l.id)!, suite.prices);
+    const price = listPrice && { input: listPrice.input * discount, output: listPrice.output * discount };
     const b = bounds.get(l.id)!;
     const perCall = full ? costUsd(price, l.inputTokens / full, l.outputTokens / full) : 0;
     const perCallLo = full ? (costUsd(price, b.lo[0] / full, b.lo[1] / full) ?? 0) : 0;
@@ -159,6 +164,7 @@ export function planRun(suite: Suite, rows: readonly DatasetRow[], latencyMs: nu
       ...(suite.cascade ? [`the cascade escalates ${ESCALATION_GUESS * 100}% of what its cheap critic judges, besides its ${audit * 100}% audit share (the range runs from the audit share alone to everything)`] : []),
       ...(suite.compare ? [`the sequential comparison is priced as if it judged every item; it can stop after its first batch of ${suite.compare.batchSize} items (the low end of the range)`] : []),
       "no retries or cache hits",
+      ...(opts.batch ? [`--batch: every call at the batch price (${BATCH_DISCOUNT * 100}% of the list price); a batch can take up to 24 h, so the time below assumes answers at the latency given`] : []),
       ...(suite.explain ? [`explain: the ${suite.explain} worst outputs per rubric asked of every critic after scoring, at the mean prompt and about ${EXPLAIN_ANSWER_TOKENS} tokens back`] : []),
     ],
   };
