@@ -136,7 +136,8 @@ async function checkBigConfig(s: SimServer, cwd: string, env: Record<string, str
   // The dry run plans the cascade (the expensive critic's calls can fall to its audit share)
   // and the sequential comparison (it can stop after its first batch), prints every prompt as
   // it would be sent, and calls nothing.
-  const plan = await sh("npx critic run --dry-run --show-prompts", cwd, env);
+  // "needs no API key": none in its environment.
+  const plan = await sh("npx critic run --dry-run --show-prompts", cwd);
   expect(plan.code, ok(plan)).toBe(0);
   expect(plan.stdout).toContain("--- v2: generate for item s01\n[system]\nYou are a concise support agent.\n[user]\nHi, I was charged $9.99 twice");
   expect(plan.stdout).toMatch(/--- haiku: accuracy of item s01, candidate v1\n\[system\]\n[\s\S]+<the answer v1 generates>/);
@@ -369,7 +370,8 @@ const EXAMPLES: Example[] = [
       const cwd = await project();
       await writeFile(join(cwd, "triage.json"), blockWith('"triage": {').text);
       const [dry, judge, resume] = commandsOf(b.text);
-      const plan = await sh(dry!, cwd, simEnv(s));
+      // "no call": and so no key.
+      const plan = await sh(dry!, cwd);
       expect(plan.code, ok(plan)).toBe(0);
       expect(s.stats().total).toBe(0);
       const r = await sh(judge!, cwd, simEnv(s));
