@@ -130,7 +130,6 @@ const blockWith = (match: string, lang?: string) => blocks.find((b) => matches(b
 /** The big config of "Configuration" (the CI workflow and the "Evals as tests" file use it too), its local server pointed at the simulator. */
 const bigConfigFor = (s: SimServer) => blockWith("// also record the probability-weighted score").text.replace("http://localhost:8000/v1", s.openaiBaseURL);
 
-
 /** `critic run --dry-run` then `critic run` on the big config: what its comments promise. */
 async function checkBigConfig(s: SimServer, cwd: string, env: Record<string, string>): Promise<ShResult> {
   // The dry run plans the cascade (the expensive critic's calls can fall to its audit share)
@@ -421,6 +420,7 @@ describe("README.md", () => {
     expect(unmatched.map((b) => `README.md:${b.line} (${b.lang || "plain"}): ${b.text.split("\n")[0]}`), "add each to EXAMPLES in test/e2e/readme.test.ts").toEqual([]);
     for (const e of EXAMPLES) expect(blocks.filter((b) => matches(b, e)).length, `EXAMPLES entry "${e.match}"`).toBe(1);
     for (const e of EXAMPLES) expect(Boolean(e.run) || Boolean(e.skip) || Boolean(e.coveredBy), e.match).toBe(true);
+    for (const e of EXAMPLES.filter((x) => x.coveredBy)) expect(EXAMPLES.find((x) => x.match === e.coveredBy)?.run, `"${e.match}" is covered by "${e.coveredBy}"`).toBeDefined();
     expect(existsSync(VITEST)).toBe(true);
   });
 
