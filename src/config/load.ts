@@ -138,6 +138,8 @@ export interface Suite {
   explain?: number;
   /** Family-wise correction over the gates. */
   gatesCorrection: "holm" | "none";
+  /** Family-wise correction over each rubric's pairwise verdicts. */
+  pairwiseCorrection: "holm" | "none";
 }
 
 /** What the command line can override. */
@@ -431,6 +433,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     families: declaredFamilies(c, critics, candidates),
     ...(c.explain ? { explain: c.explain } : {}),
     gatesCorrection: c.gatesCorrection ?? "none",
+    pairwiseCorrection: c.pairwiseCorrection ?? "holm",
   };
 }
 

@@ -42,6 +42,26 @@ export function pairOf(r: RunResult, rubric: string, a: string, b: string): Pair
   };
 }
 
+/**
+ * The pair's verdict: the one the run decided (after its family-wise correction), or for a
+ * result written before verdicts were stored, what its 95% interval says; null without one.
+ */
+export function verdictOf(p: PairwiseResult): "A better" | "B better" | "undecided" | null {
+  if (p.verdict) return p.verdict;
+  if (!p.diffCi95) return null;
+  return p.diffCi95.lo > 0 ? "A better" : p.diffCi95.hi < 0 ? "B better" : "undecided";
+}
+
+/** One sentence on how a rubric's verdicts allowed for its other pairs. */
+export function correctionSentence(r: RunResult, rubric: string): string {
+  const pairs = r.pairwise.filter((p) => p.rubric === rubric && p.familywise);
+  const m = pairs[0]?.familywise?.pairs ?? pairs.length;
+  if (m <= 1) return "Verdicts at 95% (one pair, so no multiplicity correction is needed).";
+  if (r.pairwiseCorrection === "holm") return `Verdicts at 95% with Holm's correction over the ${m} pairs of this rubric: the chance of any wrong "better" stays at 5% or less.`;
+  if (r.pairwiseCorrection === "none") return `Verdicts at 95% for each pair alone, not corrected for multiplicity: over ${m} pairs the chance of at least one wrong "better" can reach ${Math.min(100, 5 * m)}% (set pairwiseCorrection: holm).`;
+  return "Verdicts at 95% for each pair alone.";
+}
+
 export function rankingFor(r: RunResult, rubric: string): RankingEntry[] {
   return r.ranking.filter((e) => e.rubric === rubric).sort((x, y) => x.rank - y.rank || y.theta - x.theta);
 }

@@ -2,7 +2,7 @@ import type { Suite } from "../config/load.js";
 import type { RowRef } from "../data/dataset.js";
 import type { CallAccounting, CalibrationRow, CellSummary, LabelModelSummary, Generation, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
 import { bradleyTerryWithIntervals } from "../stats/bootstrap.js";
-import { meanCi, pairedDiff, percentiles } from "../stats/intervals.js";
+import { meanCi, pairedDiff, percentiles, twoSidedTP } from "../stats/intervals.js";
 import { type AggregatedLevels, aggregateLevels } from "./aggregate.js";
 import { cascadeSummary } from "./cascade-summary.js";
 import { costBreakdown } from "./costs.js";
@@ -119,6 +119,8 @@ function rankAndCompare(rubric: string, candidates: string[], at: (number | unde
         meanDiff: diff ? diff.meanDiff : null,
         diffCi95: diff?.ci95 ? { lo: diff.ci95[0], hi: diff.ci95[1] } : null,
         n: bt.winRates.n[a]![b]!,
+        decisionWinRate: bt.winRates.decisionRate[a]![b] ?? Number.NaN,
+        p: diff ? twoSidedTP(diff.meanDiff, diff.se, diff.n - 1) : null,
       });
     }
   });

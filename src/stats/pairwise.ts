@@ -68,6 +68,26 @@ export function preference(a: Judgment, b: Judgment, delta = 0): Preference | nu
   return preferenceFromDistributions(asDistribution(a, k), asDistribution(b, k));
 }
 
+/** The side a per-item preference decides for: "a", "b", or "tie". */
+export type Decision = "a" | "b" | "tie";
+
+/**
+ * The per-item decision: the more probable side, a tie only when both sides are equally
+ * probable. A preference from score distributions is a probability (P(A≻B) + ½P(tie) is an
+ * expected win, pulled towards 50% by every uncertain item); a reader who calls each item for
+ * one side needs this instead. Calling the more probable side maximises the expected accuracy
+ * against a strict gold preference when a tie earns half credit (the LLMBar / MT-Bench
+ * convention): calling A earns P(A≻B) + ½P(tie), calling a tie ½, so A wins whenever
+ * P(A≻B) > P(B≻A).
+ *
+ * @example
+ * decide({ aWins: 0.4, tie: 0.35, bWins: 0.25 }); // "a", though the expected win is only 0.575
+ */
+export function decide(p: Preference, eps = 1e-12): Decision {
+  const d = p.aWins - p.bWins;
+  return d > eps ? "a" : d < -eps ? "b" : "tie";
+}
+
 function asDistribution(j: number | ArrayLike<number>, k: number): ArrayLike<number> {
   if (typeof j !== "number") return j;
   if (!Number.isInteger(j) || j < 1 || j > k) throw new RangeError(`score ${j} is not a level 1..${k}, so it cannot sit next to a distribution`);
@@ -164,6 +184,11 @@ export interface WinRates {
   n: number[][];
   /** Per candidate, the mean of its row's win rates (each opponent weighted equally); null with no opponent. */
   overall: (number | null)[];
+  /**
+   * decisionRate[a][b] = share of shared items whose decision (see `decide`) is a, a tie
+   * counted half: the win rate of hard per-item calls, where winRate is the expected one.
+   */
+  decisionRate: (number | null)[][];
 }
 
 /**
@@ -183,27 +208,34 @@ export function winRatesFromItemWins(w: ItemWins): WinRates {
   const tieRate: (number | null)[][] = [];
   const n: number[][] = [];
   const overall: (number | null)[] = [];
+  const decisionRate: (number | null)[][] = [];
   for (let a = 0; a < C; a++) {
     winRate.push([]);
     tieRate.push([]);
     n.push([]);
+    decisionRate.push([]);
     let rowSum = 0;
     let rowCount = 0;
     for (let b = 0; b < C; b++) {
       let count = 0;
       let win = 0;
       let tie = 0;
+      let decided = 0;
       for (let i = 0; i < w.items; i++) {
         const t = (i * C + a) * C + b;
         if (!w.compared[t]) continue;
         count++;
         win += w.wins[t]!;
         tie += w.ties[t]!;
+        // wins[ab] − wins[ba] = P(a≻b) − P(b≻a): the ½P(tie) shares cancel.
+        const d = w.wins[t]! - w.wins[(i * C + b) * C + a]!;
+        decided += d > 1e-12 ? 1 : d < -1e-12 ? 0 : 0.5;
       }
       n[a]!.push(count);
       const rate = a === b || count === 0 ? null : win / count;
       winRate[a]!.push(rate);
       tieRate[a]!.push(a === b || count === 0 ? null : tie / count);
+      decisionRate[a]!.push(a === b || count === 0 ? null : decided / count);
       if (rate !== null) {
         rowSum += rate;
         rowCount++;
@@ -211,5 +243,5 @@ export function winRatesFromItemWins(w: ItemWins): WinRates {
     }
     overall.push(rowCount === 0 ? null : rowSum / rowCount);
   }
-  return { winRate, tieRate, n, overall };
+  return { winRate, tieRate, n, overall, decisionRate };
 }
