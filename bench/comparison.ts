@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import { kendallTauB } from "../src/stats/agreement.js";
 import { bootstrapPairedDiff, bradleyTerryBootstrap, bradleyTerryWithIntervals } from "../src/stats/bootstrap.js";
 import { winProbability } from "../src/stats/bradley-terry.js";
-import { type ItemWins, type Judgment, preference } from "../src/stats/pairwise.js";
+import { decide, type ItemWins, type Judgment, preference, preferenceFromDistributions } from "../src/stats/pairwise.js";
 import { createRng, type Rng } from "../src/stats/rng.js";
 import type { BenchRow } from "./row.js";
 
@@ -120,6 +120,67 @@ export function llmbarRatingAccuracy(dir = LLMBAR): { forward: LlmbarAccuracy; s
   return { forward: accuracy([0, 1]), swapped: accuracy([1, 0]), published };
 }
 
+export const LLMBAR_GPT4_RATINGS = ["Rating", "Rating_NoRules", "Rating_Metrics", "Rating_Reference", "Rating_Metrics_Reference"].map((s) => `GPT-4/${s}`);
+export const LLMBAR_CHATGPT_RATINGS = ["ChatGPT/Rating", "ChatGPT/Rating_NoRules"];
+
+export interface DecisionAccuracy {
+  items: number;
+  /** Mean expected win probability of the gold side, P(gold ≻ other) + ½P(tie), in %. */
+  expected: number;
+  /** Accuracy of the per-item decision (the more probable side; a tie earns half, as in the paper), in %. */
+  decision: number;
+  /** Items the decision calls a tie. */
+  ties: number;
+}
+
+/**
+ * LLMBar Natural with several rating prompts per output (each scores the output alone, 0–9):
+ * each output's scores across the prompts form a distribution over levels, and each pair gets
+ * the expected win probability of the gold side and the decision (methods.md 4.2; `decide`).
+ * Unparseable scores are left out of that output's distribution.
+ */
+export function llmbarDecisionAccuracy(runs: readonly string[], dir = LLMBAR): DecisionAccuracy {
+  const files = runs.map((r) => JSON.parse(readFileSync(`${dir}/evaluators/${r}/result.json`, "utf8")) as { label: number; results: Record<string, unknown>[] }[]);
+  const items = files[0]!.length;
+  // 0–9 asked for; a judge that answers 10 keeps its 10 rather than being clipped.
+  const levels = 11;
+  let expected = 0;
+  let decision = 0;
+  let ties = 0;
+  for (let i = 0; i < items; i++) {
+    const [pA, pB] = (["score_1", "score_2"] as const).map((k) => {
+      const p = new Array<number>(levels).fill(0);
+      let n = 0;
+      for (const f of files) {
+        const s = (f[i]!.results.at(-1)![k] as [string, string])[0].trim();
+        if (s === "") continue;
+        p[Number(s)]!++;
+        n++;
+      }
+      return p.map((x) => x / n);
+    });
+    const pr = preferenceFromDistributions(pA!, pB!);
+    const gold = files[0]![i]!.label === 1 ? "a" : "b";
+    expected += (gold === "a" ? pr.aWins : pr.bWins) + pr.tie / 2;
+    const d = decide(pr);
+    if (d === "tie") ties++;
+    decision += d === gold ? 1 : d === "tie" ? 0.5 : 0;
+  }
+  return { items, expected: (100 * expected) / items, decision: (100 * decision) / items, ties };
+}
+
+function llmbarDecisionRows(): BenchRow[] {
+  const metric = (who: string) => `LLMBar Natural, ${who}: gold-side expected win prob. / decision accuracy`;
+  if (!existsSync(LLMBAR)) return [absent(metric("GPT-4 5 rating prompts"), "decision > expected")];
+  return [
+    ["GPT-4 5 rating prompts", LLMBAR_GPT4_RATINGS],
+    ["GPT-4 5 + ChatGPT 2 rating prompts", [...LLMBAR_GPT4_RATINGS, ...LLMBAR_CHATGPT_RATINGS]],
+  ].map(([who, runs]) => {
+    const r = llmbarDecisionAccuracy(runs as string[]);
+    return { area: AREA, metric: metric(who as string), value: `${r.expected.toFixed(1)}% / ${r.decision.toFixed(1)}% (${r.ties} ties)`, target: "decision > expected", ok: r.decision > r.expected };
+  });
+}
+
 function llmbarRow(): BenchRow {
   const metric = "LLMBar Natural GPT-4 Rating Acc from per-output scores (both orders)";
   if (!existsSync(LLMBAR)) return absent(metric, "92.0");
@@ -196,5 +257,5 @@ function btTiming(): BenchRow {
 }
 
 export async function rows(): Promise<BenchRow[]> {
-  return [...hannaRows(), llmbarRow(), meanDiffCoverage(), btCoverage(), btTiming()];
+  return [...hannaRows(), llmbarRow(), ...llmbarDecisionRows(), meanDiffCoverage(), btCoverage(), btTiming()];
 }

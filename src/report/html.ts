@@ -125,7 +125,7 @@ function rankingSection(r: RunResult): string {
     const diffCols = [{ label: "A − B" }, { label: "Mean diff", num: true }, { label: "95% CI", num: true }, { label: "Decided" }, { label: "A win prob. (expected)", num: true }, { label: "A wins (decided)", num: true }, { label: "n", num: true }];
     return `<h3>${esc(rub.title)} <span class="s">(${esc(rub.id)})</span></h3>
 <div class="two"><div>${chart}<p class="caption">Bradley-Terry strength (log scale, mean 0) with 95% interval; dashed line at 0.</p></div>
-<div><table class="winrate" id="winrate-${esc(rub.id)}"><thead>${matrixHead}</thead><tbody>${matrixRows}</tbody></table><p class="caption">Win rate of the row over the column, ties split.</p></div></div>
+<div><table class="winrate" id="winrate-${esc(rub.id)}"><thead>${matrixHead}</thead><tbody>${matrixRows}</tbody></table><p class="caption">Expected win probability of the row over the column: P(row beats column) + ½P(tie), averaged over items.</p></div></div>
 ${diffs.length ? `${htmlTable(`diffs-${rub.id}`, diffCols, diffs)}<p class="caption">${esc(correctionSentence(r, rub.id))} Expected win probability: P(A beats B) + ½P(tie) averaged over items; decided: the share of items whose more probable side is A, ties half.</p>` : ""}`;
   });
   return `<section id="ranking"><h2>Ranking and paired comparisons</h2>${parts.join("\n")}</section>`;

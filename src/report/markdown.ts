@@ -114,7 +114,7 @@ function rankingSection(r: RunResult): string[] {
         md(a),
         ...r.candidates.map((b) => (a === b ? "—" : fmtPct(pairOf(r, rub.id, a, b)?.winRate ?? null, 0))),
       ]);
-      out.push("Win rate of the row over the column (ties split):", "", table(["", ...r.candidates.map(md)], matrix, ["l", ...r.candidates.map(() => "r" as const)]), "");
+      out.push("Expected win probability of the row over the column, P(row beats column) + ½P(tie) averaged over items:", "", table(["", ...r.candidates.map(md)], matrix, ["l", ...r.candidates.map(() => "r" as const)]), "");
       const diffs = pairs.map((p) => [`${md(p.a)} − ${md(p.b)}`, fmtSigned(p.meanDiff), fmtInterval(p.diffCi95), decided(p), fmtPct(p.winRate, 0), fmtPct(p.decisionWinRate ?? null, 0), fmtInt(p.n)]);
       out.push(
         "Paired differences (mean of score A − score B over items both have). A win prob. is the expected win probability, P(A beats B) + ½P(tie) averaged over items, which uncertainty pulls towards 50%; A wins decided is the share of items whose more probable side is A (ties half).",
