@@ -149,7 +149,10 @@ describe("decisions and probabilities (issue 13 item 9)", () => {
     };
     const draw = (p: number[]): number => {
       let u = rng.next();
-      for (let k = 0; k < K; k++) if ((u -= p[k]!) < 0) return k + 1;
+      for (let k = 0; k < K; k++) {
+        u -= p[k]!;
+        if (u < 0) return k + 1;
+      }
       return K;
     };
     const items = 4000;
