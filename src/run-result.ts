@@ -169,6 +169,12 @@ export interface PairwiseResult {
    * decided by an anytime-valid confidence sequence, which is not part of the family.
    */
   familywise?: { method: "holm" | "none"; pairs: number; level: number | null; adjustedP: number | null };
+  /**
+   * Items where one side's output was judged but has no score (a refusal or abstention), and
+   * what the win rates and Bradley-Terry made of them: "drop" (left out) or "tie" (½ each way).
+   * The mean difference is always over the items both sides scored.
+   */
+  missing?: { count: number; rule: "drop" | "tie" };
 }
 
 /** Change in a critic's level per 1,000 characters of output, within items and candidates. */

@@ -1,6 +1,6 @@
 import Table from "cli-table3";
 import { ConfigError } from "../errors.js";
-import { correctionSentence, verdictOf } from "../report/derive.js";
+import { correctionSentence, missingSentence, verdictOf } from "../report/derive.js";
 import { type PairwiseCorrection, decidePairs } from "../runner/pairwise-verdicts.js";
 import { rebuildRun } from "../runner/rebuild.js";
 import { type Command, type FlagValues, str } from "./command.js";
@@ -48,6 +48,8 @@ export const compareCommand: Command = {
       }
       io.stdout(pairs.toString());
       io.stdout(correctionSentence(result, rubric.id));
+      const missing = missingSentence(result, rubric.id);
+      if (missing) io.stdout(missing);
     }
     return 0;
   },

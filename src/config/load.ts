@@ -140,6 +140,8 @@ export interface Suite {
   gatesCorrection: "holm" | "none";
   /** Family-wise correction over each rubric's pairwise verdicts. */
   pairwiseCorrection: "holm" | "none";
+  /** A refused score next to a scored output, in win rates and Bradley-Terry: left out or a tie. */
+  pairwiseMissing: "drop" | "tie";
 }
 
 /** What the command line can override. */
@@ -434,6 +436,7 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     ...(c.explain ? { explain: c.explain } : {}),
     gatesCorrection: c.gatesCorrection ?? "none",
     pairwiseCorrection: c.pairwiseCorrection ?? "holm",
+    pairwiseMissing: c.pairwiseMissing ?? "drop",
   };
 }
 

@@ -210,6 +210,8 @@ export const SuiteConfigSchema = z
     gatesCorrection: z.enum(["holm", "none"]).optional(),
     /** "holm" (default): the "A better than B" verdicts of a rubric's pairs keep a 5% family-wise error; "none": each pair at its own 95%. */
     pairwiseCorrection: z.enum(["holm", "none"]).optional(),
+    /** A refused or abstained score next to a scored output, in win rates and Bradley-Terry: "drop" (default, left out) or "tie". */
+    pairwiseMissing: z.enum(["drop", "tie"]).optional(),
   })
   .strict();
 

@@ -62,6 +62,16 @@ export function correctionSentence(r: RunResult, rubric: string): string {
   return "Verdicts at 95% for each pair alone.";
 }
 
+/** How many comparisons of a rubric had a refused score on one side, and what was done with them; null when none. */
+export function missingSentence(r: RunResult, rubric: string): string | null {
+  const pairs = r.pairwise.filter((p) => p.rubric === rubric && p.missing && p.missing.count > 0);
+  if (!pairs.length) return null;
+  const count = pairs.reduce((t, p) => t + p.missing!.count, 0);
+  const rule = pairs[0]!.missing!.rule;
+  const what = rule === "tie" ? "counted as ties in the win rates and Bradley-Terry (pairwiseMissing: tie)" : "left out of the win rates and Bradley-Terry (pairwiseMissing: drop; tie counts them as ties)";
+  return `${count} item comparison${count === 1 ? "" : "s"} had a refused or abstained score on one side: ${what}. Mean differences use the items both sides scored.`;
+}
+
 export function rankingFor(r: RunResult, rubric: string): RankingEntry[] {
   return r.ranking.filter((e) => e.rubric === rubric).sort((x, y) => x.rank - y.rank || y.theta - x.theta);
 }

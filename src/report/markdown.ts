@@ -4,7 +4,7 @@
  * break a table, open a code span, inject HTML or turn into a link.
  */
 import type { PairwiseResult, RunResult } from "../run-result.js";
-import { cellOf, correctionSentence, pairOf, rankingFor, slowestCalls, verdictOf, worstScores } from "./derive.js";
+import { cellOf, correctionSentence, missingSentence, pairOf, rankingFor, slowestCalls, verdictOf, worstScores } from "./derive.js";
 import { gatesMarkdown } from "./gates.js";
 import {
   capsLine,
@@ -123,6 +123,7 @@ function rankingSection(r: RunResult): string[] {
         "",
         correctionSentence(r, rub.id),
         "",
+        ...((m) => (m ? [m, ""] : []))(missingSentence(r, rub.id)),
       );
     }
   }

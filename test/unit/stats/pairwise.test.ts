@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   decide,
   itemWins,
+  missingCount,
   posteriorRows,
   preference,
   preferenceFromDistributions,
   thresholdedPreference,
   totalWins,
   winRateMatrix,
+  winRatesFromItemWins,
 } from "../../../src/stats/pairwise.js";
 import { createRng } from "../../../src/stats/rng.js";
 
@@ -186,5 +188,30 @@ describe("decisions and probabilities (issue 13 item 9)", () => {
     expect(w.decisionRate[0]![1]).toBeCloseTo((1 + 0.5 + 0 + 1) / 4, 12);
     expect(w.decisionRate[0]![1]! + w.decisionRate[1]![0]!).toBeCloseTo(1, 12);
     expect(w.winRate[0]![1]).toBeCloseTo((1 + 0.5 + 0 + 0.75) / 4, 12);
+  });
+});
+
+describe("a missing score next to a present one (issue 13 item 10)", () => {
+  const scores = [
+    [5, 4],
+    [null, 4], // A refused
+    [3, undefined], // B has no output for this item: never compared
+  ];
+
+  it("is left out by default and counted", () => {
+    const w = itemWins(scores);
+    expect(w.missingRule).toBe("drop");
+    expect(missingCount(w, 0, 1)).toBe(1);
+    expect(winRatesFromItemWins(w).n[0]![1]).toBe(1);
+    expect(winRatesFromItemWins(w).winRate[0]![1]).toBe(1);
+  });
+
+  it("is a tie when asked, and an item without an output is still not compared", () => {
+    const w = itemWins(scores, { missing: "tie" });
+    expect(missingCount(w, 0, 1)).toBe(1);
+    const rates = winRatesFromItemWins(w);
+    expect(rates.n[0]![1]).toBe(2);
+    expect(rates.winRate[0]![1]).toBeCloseTo(0.75, 12);
+    expect(rates.tieRate[0]![1]).toBeCloseTo(0.5, 12);
   });
 });
