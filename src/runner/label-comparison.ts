@@ -8,7 +8,8 @@ import type { PairwiseLabel } from "../data/pairwise-labels.js";
 import type { Interval, ScoreRow } from "../run-result.js";
 import { bradleyTerryBootstrap } from "../stats/bootstrap.js";
 import { holm } from "../stats/holm.js";
-import { pairedDiff, twoSidedTP } from "../stats/intervals.js";
+import { errorFunction } from "simple-statistics";
+import { normalQuantile } from "../stats/intervals.js";
 import { decide, type Decision, itemWinsFromVerdicts, type MissingRule, missingCount, preference, winRatesFromItemWins } from "../stats/pairwise.js";
 import { createRng } from "../stats/rng.js";
 import { PAIRWISE_ALPHA, type PairwiseCorrection } from "./pairwise-verdicts.js";
@@ -18,11 +19,11 @@ export interface LabelPair {
   b: string;
   /** Items with a verdict on this pair (after the missing rule). */
   n: number;
-  /** Share of those items A won, ties (and several verdicts on one item) split; with its 95% t interval. */
+  /** Share of those items A won, ties (and several verdicts on one item) split; with its 95% Wilson interval. */
   winRate: number | null;
   winRateCi95: Interval | null;
   tieRate: number | null;
-  /** Two-sided p-value of "A wins half the time". */
+  /** Two-sided p-value of "A wins half the time" (score test, the Wilson interval's own test). */
   p: number | null;
   verdict: "A better" | "B better" | "undecided" | null;
   familywise: { method: PairwiseCorrection; pairs: number; level: number | null; adjustedP: number | null };
@@ -51,8 +52,23 @@ export interface LabelComparison {
   correction: PairwiseCorrection;
   ranking: LabelRanking[];
   pairs: LabelPair[];
-  /** Beside a run: how often its per-item decision (on `rubric`) matches a verdict. */
-  agreement?: { rubric: string; verdicts: number; agree: number; rate: number | null } | null;
+  /** Beside a run: per rubric compared, how often the run's per-item decision matches a verdict. */
+  agreement?: RunAgreement[];
+}
+
+export interface RunAgreement {
+  rubric: string;
+  /** Verdicts (not missing) whose item and both candidates the run scored on this rubric. */
+  verdicts: number;
+  /** Verdicts the run's decision matches exactly (a tie matches a tie). */
+  agree: number;
+  rate: number | null;
+  /**
+   * On the verdicts that pick a side: the run's accuracy, a run tie earning half (the LLMBar /
+   * MT-Bench convention). Exact agreement above is low whenever the verdicts have many ties,
+   * since a decision from score distributions is rarely an exact tie.
+   */
+  decisive: { verdicts: number; accuracy: number | null };
 }
 
 export interface CompareLabelsOptions {
@@ -76,21 +92,17 @@ export function compareLabels(rows: readonly PairwiseLabel[], candidates: readon
   const pairs: Omit<LabelPair, "verdict" | "familywise">[] = [];
   for (let a = 0; a < C; a++) {
     for (let b = a + 1; b < C; b++) {
-      // Per item, A's share of the verdicts; tested against ½ with the t interval every pair uses.
-      const x: number[] = [];
-      for (let i = 0; i < w.items; i++) {
-        const t = (i * C + a) * C + b;
-        if (w.compared[t]) x.push(w.wins[t]!);
-      }
-      const d = pairedDiff(x, x.map(() => 0.5));
+      const n = rates.n[a]![b]!;
+      const rate = rates.winRate[a]![b] ?? null;
+      const s = rate === null || n === 0 ? null : scoreTest(rate, n);
       pairs.push({
         a: candidates[a]!,
         b: candidates[b]!,
-        n: x.length,
-        winRate: rates.winRate[a]![b] ?? null,
-        winRateCi95: d ? { lo: 0.5 + d.ci95[0], hi: 0.5 + d.ci95[1] } : null,
+        n,
+        winRate: rate,
+        winRateCi95: s?.ci95 ?? null,
         tieRate: rates.tieRate[a]![b] ?? null,
-        p: d ? twoSidedTP(d.meanDiff, d.se, d.n - 1) : null,
+        p: s?.p ?? null,
         missing: { count: missingCount(w, a, b), rule: opts.missing },
       });
     }
@@ -121,14 +133,33 @@ export function compareLabels(rows: readonly PairwiseLabel[], candidates: readon
 }
 
 /**
+ * Score test of "A wins half the time" on n items and its inversion, the Wilson interval
+ * (Wilson 1927), at 95%. The null variance ¼ per item is an upper bound once ties (½ each way)
+ * or several verdicts per item are averaged in, so the test stays valid, if conservative, and
+ * unlike a t interval it never collapses to zero width when every item went the same way.
+ *
+ * @example
+ * scoreTest(1, 10); // { p: 0.0016, ci95: { lo: 0.72, hi: 1 } }
+ */
+export function scoreTest(rate: number, n: number): { p: number; ci95: Interval } {
+  const z = normalQuantile(0.975);
+  const p = 1 - errorFunction(Math.abs(rate - 0.5) / Math.sqrt(0.25 / n) / Math.SQRT2);
+  const centre = (rate + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((rate * (1 - rate)) / n + (z * z) / (4 * n * n));
+  return { p: Math.min(1, Math.max(0, p)), ci95: { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) } };
+}
+
+/**
  * How often a run's per-item decision (the more probable side from its score posteriors, or a
  * tie) equals a verdict, over the verdicts whose item and candidates the run scored.
  */
-export function agreementWithRun(rows: readonly PairwiseLabel[], scores: readonly ScoreRow[], rubric: string): NonNullable<LabelComparison["agreement"]> {
+export function agreementWithRun(rows: readonly PairwiseLabel[], scores: readonly ScoreRow[], rubric: string): RunAgreement {
   const at = new Map<string, ScoreRow>();
   for (const s of scores) if (s.rubric === rubric) at.set(JSON.stringify([s.item, s.candidate]), s);
   let verdicts = 0;
   let agree = 0;
+  let decisive = 0;
+  let credit = 0;
   for (const r of rows) {
     if (r.verdict === null) continue;
     const sa = at.get(JSON.stringify([r.item, r.a]));
@@ -138,6 +169,9 @@ export function agreementWithRun(rows: readonly PairwiseLabel[], scores: readonl
     verdicts++;
     const d: Decision = decide(p);
     if (d === r.verdict) agree++;
+    if (r.verdict === "tie") continue;
+    decisive++;
+    credit += d === r.verdict ? 1 : d === "tie" ? 0.5 : 0;
   }
-  return { rubric, verdicts, agree, rate: verdicts ? agree / verdicts : null };
+  return { rubric, verdicts, agree, rate: verdicts ? agree / verdicts : null, decisive: { verdicts: decisive, accuracy: decisive ? credit / decisive : null } };
 }
