@@ -10,6 +10,9 @@ import { bootstrapPairedDiff, bradleyTerryBootstrap, bradleyTerryWithIntervals }
 import { winProbability } from "../src/stats/bradley-terry.js";
 import { decide, type ItemWins, type Judgment, preference, preferenceFromDistributions } from "../src/stats/pairwise.js";
 import { createRng, type Rng } from "../src/stats/rng.js";
+import type { PairwiseResult, RunResult } from "../src/run-result.js";
+import { decidePairs } from "../src/runner/pairwise-verdicts.js";
+import { pairedDiff, twoSidedTP } from "../src/stats/intervals.js";
 import type { BenchRow } from "./row.js";
 
 const AREA = "comparison";
@@ -181,6 +184,55 @@ function llmbarDecisionRows(): BenchRow[] {
   });
 }
 
+/** The pairs of one rubric as a run computes them: the paired t interval and its p-value. */
+function nullPairs(scores: number[][], names: readonly string[]): PairwiseResult[] {
+  const out: PairwiseResult[] = [];
+  for (let a = 0; a < names.length; a++) {
+    for (let b = a + 1; b < names.length; b++) {
+      const d = pairedDiff(scores.map((r) => r[a]!), scores.map((r) => r[b]!))!;
+      out.push({ a: names[a]!, b: names[b]!, rubric: "r", winRate: 0.5, meanDiff: d.meanDiff, diffCi95: { lo: d.ci95[0], hi: d.ci95[1] }, n: d.n, p: twoSidedTP(d.meanDiff, d.se, d.n - 1) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Family-wise error of the pairwise verdicts: C equal candidates (every pair null), n items on
+ * a 1..7 scale (a shared item difficulty plus per-output noise, rounded like a critic's
+ * levels), the verdicts decided as a run decides them; the share of runs with any "better".
+ */
+export function pairwiseFamilywiseError(runs: number, candidates = 5, items = 30, seed = "holm-fwer"): { holm: number; none: number; pairs: number } {
+  const rng = createRng(seed);
+  const names = Array.from({ length: candidates }, (_, k) => `c${k}`);
+  const anyBetter = (r: RunResult) => r.pairwise.some((p) => p.verdict === "A better" || p.verdict === "B better");
+  let holm = 0;
+  let none = 0;
+  for (let s = 0; s < runs; s++) {
+    const scores = Array.from({ length: items }, () => {
+      const item = rng.normal();
+      return names.map(() => Math.min(7, Math.max(1, Math.round(4 + item + 1.2 * rng.normal()))));
+    });
+    const h = { pairwise: nullPairs(scores, names) } as RunResult;
+    decidePairs(h, "holm");
+    const n = { pairwise: nullPairs(scores, names) } as RunResult;
+    decidePairs(n, "none");
+    if (anyBetter(h)) holm++;
+    if (anyBetter(n)) none++;
+  }
+  return { holm: holm / runs, none: none / runs, pairs: (candidates * (candidates - 1)) / 2 };
+}
+
+function familywiseRow(): BenchRow {
+  const r = pairwiseFamilywiseError(2000);
+  return {
+    area: AREA,
+    metric: `pairwise verdicts, 5 equal candidates (${r.pairs} null pairs), 2,000 seeded runs of 30 items: runs with any wrong "better", Holm / uncorrected`,
+    value: `${(100 * r.holm).toFixed(1)}% / ${(100 * r.none).toFixed(1)}%`,
+    target: "Holm <= 5%",
+    ok: r.holm <= 0.05,
+  };
+}
+
 function llmbarRow(): BenchRow {
   const metric = "LLMBar Natural GPT-4 Rating Acc from per-output scores (both orders)";
   if (!existsSync(LLMBAR)) return absent(metric, "92.0");
@@ -257,5 +309,5 @@ function btTiming(): BenchRow {
 }
 
 export async function rows(): Promise<BenchRow[]> {
-  return [...hannaRows(), llmbarRow(), ...llmbarDecisionRows(), meanDiffCoverage(), btCoverage(), btTiming()];
+  return [...hannaRows(), llmbarRow(), ...llmbarDecisionRows(), familywiseRow(), meanDiffCoverage(), btCoverage(), btTiming()];
 }

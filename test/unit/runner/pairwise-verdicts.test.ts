@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pairwiseFamilywiseError } from "../../../bench/comparison.js";
 import type { PairwiseResult, RunResult } from "../../../src/run-result.js";
 import { decidePairs } from "../../../src/runner/pairwise-verdicts.js";
 import { pairedDiff, twoSidedTP } from "../../../src/stats/intervals.js";
@@ -24,29 +25,13 @@ function scoresOf(rng: Rng, quality: number[], n: number): number[][] {
   });
 }
 
-const anyBetter = (ps: PairwiseResult[]) => ps.some((p) => p.verdict === "A better" || p.verdict === "B better");
 
 describe("pairwise verdicts with Holm's family-wise correction", () => {
   it("five equal candidates (all 10 pairs null): a wrong 'better' in at most 5% of runs with Holm, far more without", () => {
-    const names = ["c1", "c2", "c3", "c4", "c5"];
-    const runs = 2000;
-    let withHolm = 0;
-    let without = 0;
-    const rng = createRng("holm-fwer");
-    for (let s = 0; s < runs; s++) {
-      const scores = scoresOf(rng, [0, 0, 0, 0, 0], 30);
-      const h = { pairwise: pairsOf(scores, names) } as RunResult;
-      decidePairs(h, "holm");
-      const n = { pairwise: pairsOf(scores, names) } as RunResult;
-      decidePairs(n, "none");
-      if (anyBetter(h.pairwise)) withHolm++;
-      if (anyBetter(n.pairwise)) without++;
-    }
-    const fwerHolm = withHolm / runs;
-    const fwerNone = without / runs;
-    console.log(`family-wise error over 10 null pairs, ${runs} seeded runs of 30 items: Holm ${(100 * fwerHolm).toFixed(1)}%, uncorrected ${(100 * fwerNone).toFixed(1)}%`);
-    expect(fwerHolm).toBeLessThanOrEqual(0.05);
-    expect(fwerNone).toBeGreaterThan(0.15);
+    const r = pairwiseFamilywiseError(2000);
+    console.log(`family-wise error over ${r.pairs} null pairs, 2000 seeded runs of 30 items: Holm ${(100 * r.holm).toFixed(1)}%, uncorrected ${(100 * r.none).toFixed(1)}%`);
+    expect(r.holm).toBeLessThanOrEqual(0.05);
+    expect(r.none).toBeGreaterThan(0.15);
   });
 
   it("keeps real differences: a clearly better candidate is still decided after Holm", () => {
