@@ -34,24 +34,25 @@ const cache = new WeakMap<RunResult, PreferenceRow[]>();
 export function runPreferences(r: RunResult): PreferenceRow[] {
   const hit = cache.get(r);
   if (hit) return hit;
-  const byKey = new Map<string, RunResult["scores"][number]>();
-  const items: string[] = [];
-  const seen = new Set<string>();
+  // Per item, its score rows by rubric and candidate: a lookup per pair, no key strings.
+  const byItem = new Map<string, Map<string, Map<string, RunResult["scores"][number]>>>();
   for (const s of r.scores) {
-    byKey.set(JSON.stringify([s.item, s.candidate, s.rubric]), s);
-    if (!seen.has(s.item)) {
-      seen.add(s.item);
-      items.push(s.item);
-    }
+    const rubrics = byItem.get(s.item) ?? new Map<string, Map<string, RunResult["scores"][number]>>();
+    byItem.set(s.item, rubrics);
+    const cands = rubrics.get(s.rubric) ?? new Map<string, RunResult["scores"][number]>();
+    rubrics.set(s.rubric, cands);
+    cands.set(s.candidate, s);
   }
   const rows: PreferenceRow[] = [];
-  for (const item of items) {
+  for (const [item, rubrics] of byItem) {
     for (const rub of r.rubrics) {
+      const cands = rubrics.get(rub.id);
+      if (!cands) continue;
       for (let x = 0; x < r.candidates.length; x++) {
         for (let y = x + 1; y < r.candidates.length; y++) {
           const [a, b] = [r.candidates[x]!, r.candidates[y]!];
-          const sa = byKey.get(JSON.stringify([item, a, rub.id]));
-          const sb = byKey.get(JSON.stringify([item, b, rub.id]));
+          const sa = cands.get(a);
+          const sb = cands.get(b);
           if (!sa || !sb) continue;
           const p = preference(sa.posterior ?? sa.score, sb.posterior ?? sb.score);
           rows.push({ item, rubric: rub.id, a, b, aWins: p?.aWins ?? null, tie: p?.tie ?? null, bWins: p?.bWins ?? null, decision: p ? decide(p) : null, missing: p === null });
