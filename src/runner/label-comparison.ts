@@ -9,7 +9,7 @@ import type { Interval, ScoreRow } from "../run-result.js";
 import { bradleyTerryBootstrap } from "../stats/bootstrap.js";
 import { holm } from "../stats/holm.js";
 import { errorFunction } from "simple-statistics";
-import { normalQuantile } from "../stats/intervals.js";
+import { wilson } from "../triage/estimate.js";
 import { decide, type Decision, itemWinsFromVerdicts, type MissingRule, missingCount, preference, winRatesFromItemWins } from "../stats/pairwise.js";
 import { createRng } from "../stats/rng.js";
 import { PAIRWISE_ALPHA, type PairwiseCorrection } from "./pairwise-verdicts.js";
@@ -142,11 +142,9 @@ export function compareLabels(rows: readonly PairwiseLabel[], candidates: readon
  * scoreTest(1, 10); // { p: 0.0016, ci95: { lo: 0.72, hi: 1 } }
  */
 export function scoreTest(rate: number, n: number): { p: number; ci95: Interval } {
-  const z = normalQuantile(0.975);
+  // 2(1 − Φ(|z|)) = 1 − erf(|z|/√2), z = (rate − ½) / √(¼/n).
   const p = 1 - errorFunction(Math.abs(rate - 0.5) / Math.sqrt(0.25 / n) / Math.SQRT2);
-  const centre = (rate + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z / (1 + (z * z) / n)) * Math.sqrt((rate * (1 - rate)) / n + (z * z) / (4 * n * n));
-  return { p: Math.min(1, Math.max(0, p)), ci95: { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) } };
+  return { p: Math.min(1, Math.max(0, p)), ci95: wilson(rate, n) };
 }
 
 /**
