@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -126,3 +126,36 @@ describe("`critic compare --labels`: pairwise verdicts as input", () => {
     expect(neither.code).toBe(2);
   });
 });
+
+describe("refused scores in a run's comparisons: left out or ties, as the user says, and counted", () => {
+  it("`critic compare RUN --missing tie` counts the refusals as ties, and says how many", async () => {
+    // Its own directory, so its run log is the only one there.
+    const where = join(cwd, "refusals-run");
+    await mkdir(where);
+    const garbled = await startSimServer({ seed: 5, rateGarbage: 0.4 });
+    try {
+      const r = await critic(["run", "--dataset", join(ROOT, "datasets/support-judged.csv"), "--rubric", "politeness", "--critic", "openai:sim-critic-strong", "--base-url", garbled.openaiBaseURL, "--out", "refusals", "--quiet"], { cwd: where });
+      expect(r.code).toBe(0);
+    } finally {
+      await garbled.close();
+    }
+    const summary = JSON.parse(await readFile(join(where, "refusals/summary.json"), "utf8"));
+    const refused = summary.pairwise.reduce((t: number, p: { missing: { count: number } }) => t + p.missing.count, 0);
+    expect(refused).toBeGreaterThan(0);
+    for (const p of summary.pairwise) expect(p.missing.rule).toBe("drop");
+    expect(await readFile(join(where, "refusals/report.md"), "utf8")).toContain(`${refused} item comparisons had a refused or abstained score on one side: left out`);
+
+    const id = (await readdir(join(where, ".critic/runs")))[0]!;
+    const tie = await critic(["compare", id, "--missing", "tie", "--out", "refusals-tie"], { cwd: where });
+    expect(tie.code).toBe(0);
+    expect(tie.stdout).toContain(`${refused} item comparisons had a refused or abstained score on one side: counted as ties`);
+    const pairs = csvRows(await readFile(join(where, "refusals-tie/pairwise.csv"), "utf8"));
+    for (const p of summary.pairwise) {
+      const row = pairs.find((x) => x.a === p.a && x.b === p.b)!;
+      expect(row.missing_rule).toBe("tie");
+      // Every refusal is now compared, as a tie.
+      expect(Number(row.n)).toBe(p.n + p.missing.count);
+    }
+  });
+});
+
