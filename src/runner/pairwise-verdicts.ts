@@ -30,7 +30,12 @@ export function decidePairs(result: RunResult, method: PairwiseCorrection): void
   result.pairwiseCorrection = method;
   for (const rubric of new Set(result.pairwise.map((p) => p.rubric))) {
     const family = result.pairwise.filter((p) => p.rubric === rubric && p.interval !== "confidence-sequence");
-    for (const p of result.pairwise) if (p.rubric === rubric && p.interval === "confidence-sequence") setVerdict(p, byInterval(p), undefined);
+    for (const p of result.pairwise) {
+      if (p.rubric !== rubric || p.interval !== "confidence-sequence") continue;
+      // A fixed-n p-value does not hold on a sample stopped by peeking: only the sequence decides.
+      p.p = null;
+      setVerdict(p, byInterval(p), undefined);
+    }
     const h = holm(family.map((p) => p.p ?? null), PAIRWISE_ALPHA);
     family.forEach((p, i) => {
       const alone = byInterval(p);

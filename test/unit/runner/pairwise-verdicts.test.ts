@@ -60,13 +60,14 @@ describe("pairwise verdicts with Holm's family-wise correction", () => {
   it("leaves a pair decided by a confidence sequence out of the family", () => {
     const r = {
       pairwise: [
-        { a: "x", b: "y", rubric: "r", winRate: 0.7, meanDiff: 0.5, diffCi95: { lo: 0.1, hi: 0.9 }, n: 40, interval: "confidence-sequence" },
+        { a: "x", b: "y", rubric: "r", winRate: 0.7, meanDiff: 0.5, diffCi95: { lo: 0.1, hi: 0.9 }, n: 40, interval: "confidence-sequence", p: 0.001 },
         { a: "x", b: "z", rubric: "r", winRate: 0.6, meanDiff: 0.3, diffCi95: { lo: 0.05, hi: 0.6 }, n: 40, p: 0.04 },
       ],
     } as RunResult;
     decidePairs(r, "holm");
     expect(r.pairwise[0]!.verdict).toBe("A better");
     expect(r.pairwise[0]!.familywise).toBeUndefined();
+    expect(r.pairwise[0]!.p).toBeNull();
     expect(r.pairwise[1]!.familywise?.pairs).toBe(1);
     expect(r.pairwise[1]!.verdict).toBe("A better");
   });
