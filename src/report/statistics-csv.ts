@@ -8,7 +8,7 @@
  */
 import type { RunResult } from "../run-result.js";
 import { bradleyTerry, eloScale } from "../stats/bradley-terry.js";
-import { type Decision, decide, preference } from "../stats/pairwise.js";
+import { type Decision, decide, type Preference, preference } from "../stats/pairwise.js";
 import { csvText, num } from "./csv.js";
 
 export interface PreferenceRow {
@@ -27,6 +27,17 @@ export interface PreferenceRow {
 
 const cache = new WeakMap<RunResult, PreferenceRow[]>();
 
+type ScoreRow = RunResult["scores"][number];
+
+/**
+ * The preference between two outputs' score rows: from their posteriors when both have one,
+ * otherwise from their point scores (a posterior next to a fractional score cannot be compared
+ * level by level); null when either has no score.
+ */
+export function preferenceOfRows(sa: ScoreRow, sb: ScoreRow): Preference | null {
+  return sa.posterior && sb.posterior ? preference(sa.posterior, sb.posterior) : preference(sa.score, sb.score);
+}
+
 /**
  * Per item, rubric and pair of candidates the run compares: the preference from the two
  * outputs' posteriors (or point scores) and the decision, in item, rubric, pair order.
@@ -35,11 +46,11 @@ export function runPreferences(r: RunResult): PreferenceRow[] {
   const hit = cache.get(r);
   if (hit) return hit;
   // Per item, its score rows by rubric and candidate: a lookup per pair, no key strings.
-  const byItem = new Map<string, Map<string, Map<string, RunResult["scores"][number]>>>();
+  const byItem = new Map<string, Map<string, Map<string, ScoreRow>>>();
   for (const s of r.scores) {
-    const rubrics = byItem.get(s.item) ?? new Map<string, Map<string, RunResult["scores"][number]>>();
+    const rubrics = byItem.get(s.item) ?? new Map<string, Map<string, ScoreRow>>();
     byItem.set(s.item, rubrics);
-    const cands = rubrics.get(s.rubric) ?? new Map<string, RunResult["scores"][number]>();
+    const cands = rubrics.get(s.rubric) ?? new Map<string, ScoreRow>();
     rubrics.set(s.rubric, cands);
     cands.set(s.candidate, s);
   }
@@ -54,7 +65,7 @@ export function runPreferences(r: RunResult): PreferenceRow[] {
           const sa = cands.get(a);
           const sb = cands.get(b);
           if (!sa || !sb) continue;
-          const p = preference(sa.posterior ?? sa.score, sb.posterior ?? sb.score);
+          const p = preferenceOfRows(sa, sb);
           rows.push({ item, rubric: rub.id, a, b, aWins: p?.aWins ?? null, tie: p?.tie ?? null, bWins: p?.bWins ?? null, decision: p ? decide(p) : null, missing: p === null });
         }
       }

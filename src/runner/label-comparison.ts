@@ -10,7 +10,8 @@ import { bradleyTerryBootstrap } from "../stats/bootstrap.js";
 import { holm } from "../stats/holm.js";
 import { errorFunction } from "simple-statistics";
 import { wilson } from "../triage/estimate.js";
-import { decide, type Decision, itemWinsFromVerdicts, type MissingRule, missingCount, preference, winRatesFromItemWins } from "../stats/pairwise.js";
+import { preferenceOfRows } from "../report/statistics-csv.js";
+import { decide, type Decision, itemWinsFromVerdicts, type MissingRule, missingCount, winRatesFromItemWins } from "../stats/pairwise.js";
 import { createRng } from "../stats/rng.js";
 import { PAIRWISE_ALPHA, type PairwiseCorrection } from "./pairwise-verdicts.js";
 
@@ -162,7 +163,7 @@ export function agreementWithRun(rows: readonly PairwiseLabel[], scores: readonl
     if (r.verdict === null) continue;
     const sa = at.get(JSON.stringify([r.item, r.a]));
     const sb = at.get(JSON.stringify([r.item, r.b]));
-    const p = sa && sb ? preference(sa.posterior ?? sa.score, sb.posterior ?? sb.score) : null;
+    const p = sa && sb ? preferenceOfRows(sa, sb) : null;
     if (!p) continue;
     verdicts++;
     const d: Decision = decide(p);
