@@ -8,6 +8,8 @@ import { parse } from "csv-parse/sync";
 import { kendallTauB } from "../src/stats/agreement.js";
 import { bootstrapPairedDiff, bradleyTerryBootstrap, bradleyTerryWithIntervals } from "../src/stats/bootstrap.js";
 import { winProbability } from "../src/stats/bradley-terry.js";
+import { buildLabelMatrix, type LabelRow } from "../src/stats/label-matrix.js";
+import { auto } from "../src/stats/label-models/auto.js";
 import { decide, type ItemWins, type Judgment, preference, preferenceFromDistributions } from "../src/stats/pairwise.js";
 import { createRng, type Rng } from "../src/stats/rng.js";
 import type { PairwiseResult, RunResult } from "../src/run-result.js";
@@ -172,6 +174,41 @@ export function llmbarDecisionAccuracy(runs: readonly string[], dir = LLMBAR): D
   return { items, expected: (100 * expected) / items, decision: (100 * decision) / items, ties };
 }
 
+/**
+ * The same check through the product's own path: each rating prompt is a critic, `auto` fits a
+ * label model over the 200 outputs (levels 0–9 as 1–10; a 10 is read as 9), and each pair is
+ * judged from the two outputs' posteriors.
+ */
+export function llmbarLabelModelDecision(runs: readonly string[], dir = LLMBAR): DecisionAccuracy & { picked: string } {
+  const files = runs.map((r) => JSON.parse(readFileSync(`${dir}/evaluators/${r}/result.json`, "utf8")) as { label: number; results: Record<string, unknown>[] }[]);
+  const rows: LabelRow[] = [];
+  files.forEach((f, j) => {
+    f.forEach((it, i) => {
+      for (const k of [1, 2] as const) {
+        const s = (it.results.at(-1)![`score_${k}`] as [string, string])[0].trim();
+        rows.push({ item: `${i}:${k}`, labeler: runs[j]!, label: s === "" ? null : Math.min(9, Number(s)) + 1 });
+      }
+    });
+  });
+  const m = buildLabelMatrix(rows, { k: 10 });
+  const fit = auto(m, { seed: 1 });
+  const at = new Map(m.itemIds.map((id, i) => [id, i]));
+  const post = (id: string) => fit.posterior.subarray(at.get(id)! * m.k, (at.get(id)! + 1) * m.k);
+  const items = files[0]!.length;
+  let expected = 0;
+  let decision = 0;
+  let ties = 0;
+  for (let i = 0; i < items; i++) {
+    const pr = preferenceFromDistributions(post(`${i}:1`), post(`${i}:2`));
+    const gold = files[0]![i]!.label === 1 ? "a" : "b";
+    expected += (gold === "a" ? pr.aWins : pr.bWins) + pr.tie / 2;
+    const d = decide(pr);
+    if (d === "tie") ties++;
+    decision += d === gold ? 1 : d === "tie" ? 0.5 : 0;
+  }
+  return { items, expected: (100 * expected) / items, decision: (100 * decision) / items, ties, picked: fit.picked };
+}
+
 function llmbarDecisionRows(): BenchRow[] {
   const metric = (who: string) => `LLMBar Natural, ${who}: gold-side expected win prob. / decision accuracy`;
   if (!existsSync(LLMBAR)) return [absent(metric("GPT-4 5 rating prompts"), "decision > expected")];
@@ -181,7 +218,15 @@ function llmbarDecisionRows(): BenchRow[] {
   ].map(([who, runs]) => {
     const r = llmbarDecisionAccuracy(runs as string[]);
     return { area: AREA, metric: metric(who as string), value: `${r.expected.toFixed(1)}% / ${r.decision.toFixed(1)}% (${r.ties} ties)`, target: "decision > expected", ok: r.decision > r.expected };
-  });
+  }).concat(
+    [
+      ["auto label model over GPT-4 Rating + ChatGPT Rating", ["GPT-4/Rating", "ChatGPT/Rating"]],
+      ["auto label model over the 5 GPT-4 rating prompts", LLMBAR_GPT4_RATINGS],
+    ].map(([who, runs]) => {
+      const r = llmbarLabelModelDecision(runs as string[]);
+      return { area: AREA, metric: metric(`${who} (picked ${r.picked})`), value: `${r.expected.toFixed(1)}% / ${r.decision.toFixed(1)}% (${r.ties} ties)`, target: "decision > expected", ok: r.decision > r.expected };
+    }),
+  );
 }
 
 /** The pairs of one rubric as a run computes them: the paired t interval and its p-value. */

@@ -3,7 +3,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { kendallTauB, krippendorffAlpha, pearson, spearman } from "../../../src/stats/agreement.js";
 import { calibrate, maeSentence } from "../../../src/stats/calibration.js";
-import { HANNA, LLMBAR, LLMBAR_CHATGPT_RATINGS, LLMBAR_GPT4_RATINGS, hannaSystemTaus, llmbarDecisionAccuracy, llmbarRatingAccuracy, loadHanna, percent } from "../../../bench/comparison.js";
+import { HANNA, LLMBAR, LLMBAR_CHATGPT_RATINGS, LLMBAR_GPT4_RATINGS, hannaSystemTaus, llmbarDecisionAccuracy, llmbarLabelModelDecision, llmbarRatingAccuracy, loadHanna, percent } from "../../../bench/comparison.js";
 
 const SUMMEVAL = "../shared/data/judges/summeval-llm-critics";
 
@@ -87,6 +87,20 @@ describe.skipIf(!existsSync(LLMBAR))("LLMBar Natural (needs ../shared/data/judge
     expect(mixed.decision).toBeGreaterThan(mixed.expected);
     // Pooling the prompts' distributions loses nothing: at least the best published single prompt.
     expect(gpt4.decision).toBeGreaterThanOrEqual(Math.max(...published));
+  });
+
+  it("through the label model: pairs judged from auto's posteriors, decided and as expected win probabilities", () => {
+    const two = llmbarLabelModelDecision(["GPT-4/Rating", "ChatGPT/Rating"]);
+    const five = llmbarLabelModelDecision(LLMBAR_GPT4_RATINGS);
+    console.log(
+      [
+        "LLMBar Natural through auto's posteriors: gold-side expected win probability vs decision accuracy",
+        `GPT-4 Rating + ChatGPT Rating (${two.picked}): expected ${two.expected.toFixed(1)}%  decision ${two.decision.toFixed(1)}%`,
+        `5 GPT-4 rating prompts (${five.picked}):        expected ${five.expected.toFixed(1)}%  decision ${five.decision.toFixed(1)}%`,
+      ].join("\n"),
+    );
+    expect(two.decision).toBeGreaterThan(two.expected);
+    expect(five.decision).toBeGreaterThan(five.expected);
   });
 });
 
