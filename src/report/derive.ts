@@ -39,6 +39,11 @@ export function pairOf(r: RunResult, rubric: string, a: string, b: string): Pair
     meanDiff: rev.meanDiff === null ? null : -rev.meanDiff,
     diffCi95: rev.diffCi95 === null ? null : { lo: -rev.diffCi95.hi, hi: -rev.diffCi95.lo },
     n: rev.n,
+    ...(rev.decisionWinRate !== undefined ? { decisionWinRate: 1 - rev.decisionWinRate } : {}),
+    ...(rev.verdict !== undefined ? { verdict: rev.verdict === "A better" ? "B better" : rev.verdict === "B better" ? "A better" : "undecided" } : {}),
+    ...(rev.p !== undefined ? { p: rev.p } : {}),
+    ...(rev.familywise !== undefined ? { familywise: rev.familywise } : {}),
+    ...(rev.missing !== undefined ? { missing: rev.missing } : {}),
   };
 }
 

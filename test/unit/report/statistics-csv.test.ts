@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { renderBradleyTerryCsv, renderCalibrationCsv, renderPairwiseCsv, renderPreferencesCsv } from "../../../src/report/statistics-csv.js";
+import { pairOf } from "../../../src/report/derive.js";
 import { pearson } from "../../../src/stats/agreement.js";
 import { buildRunResult } from "../../fixtures/run-result.js";
 
@@ -62,5 +63,16 @@ describe("statistics exports (preferences, pairwise, Bradley-Terry, calibration)
     const scores = r.scores.filter((s) => s.rubric === "faithfulness");
     const expected = pearson(scores.map((s) => s.byCritic[critic] ?? null), scores.map((s) => s.gold));
     expect(Number(cal.find((c) => c.who === critic)!.pearson)).toBeCloseTo(expected!, 12);
+  });
+});
+
+describe("a pair read the other way round", () => {
+  it("flips its verdict and decided win rate with it, so every writer says the same", () => {
+    for (const p of r.pairwise) {
+      const back = pairOf(r, p.rubric, p.b, p.a)!;
+      expect(back.verdict).toBe(p.verdict === "A better" ? "B better" : p.verdict === "B better" ? "A better" : "undecided");
+      expect(back.decisionWinRate).toBeCloseTo(1 - p.decisionWinRate!, 12);
+      expect(back.familywise).toEqual(p.familywise);
+    }
   });
 });
