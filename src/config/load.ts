@@ -140,6 +140,10 @@ export interface Suite {
   explain?: number;
   /** Family-wise correction over the gates. */
   gatesCorrection: "holm" | "none";
+  /** Family-wise correction over each rubric's pairwise verdicts. */
+  pairwiseCorrection: "holm" | "none";
+  /** A refused score next to a scored output, in win rates and Bradley-Terry: left out or a tie. */
+  pairwiseMissing: "drop" | "tie";
 }
 
 /** What the command line can override. */
@@ -448,6 +452,8 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     families: declaredFamilies(c, critics, candidates),
     ...(c.explain ? { explain: c.explain } : {}),
     gatesCorrection: c.gatesCorrection ?? "none",
+    pairwiseCorrection: c.pairwiseCorrection ?? "holm",
+    pairwiseMissing: c.pairwiseMissing ?? "drop",
   };
 }
 

@@ -208,6 +208,10 @@ export const SuiteConfigSchema = z
     gates: z.array(GateSchema).optional(),
     /** "holm": Holm's family-wise correction over the gates (default "none": each gate at its own 95%). */
     gatesCorrection: z.enum(["holm", "none"]).optional(),
+    /** "holm" (default): the "A better than B" verdicts of a rubric's pairs keep a 5% family-wise error; "none": each pair at its own 95%. */
+    pairwiseCorrection: z.enum(["holm", "none"]).optional(),
+    /** A refused or abstained score next to a scored output, in win rates and Bradley-Terry: "drop" (default, left out) or "tie". */
+    pairwiseMissing: z.enum(["drop", "tie"]).optional(),
   })
   .strict();
 
