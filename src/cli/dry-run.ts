@@ -1,10 +1,9 @@
 import Table from "cli-table3";
 import { ConfigError } from "../errors.js";
-import { type Suite, isModelCandidate } from "../config/load.js";
+import { type Suite, assertBatchable, isModelCandidate } from "../config/load.js";
 import { type ChatMessage, criticMessages } from "../critic/prompt.js";
 import { type DatasetRow, loadDataset } from "../data/dataset.js";
 import { generationMessages } from "../runner/run.js";
-import { assertBatchable } from "../runner/batcher.js";
 import { planRun } from "../runner/plan.js";
 import { fmtInt } from "../report/format.js";
 import { sampleRows } from "../runner/sample-rows.js";

@@ -107,6 +107,12 @@ export interface ProviderSettings {
   cacheScope?: string;
 }
 
+/** --batch goes through the openai and anthropic providers only (the run and its dry run refuse the rest alike). */
+export function assertBatchable(suite: Suite): void {
+  const named = [...suite.critics, ...suite.candidates.filter(isModelCandidate)].find((t) => t.provider !== "openai" && t.provider !== "anthropic");
+  if (named) throw new ConfigError(`--batch sends calls through the openai and anthropic providers' batch APIs; ${named.id} uses provider "${named.provider}": run it without --batch`);
+}
+
 /** The API family whose request shapes a provider type takes. */
 export const apiOf = (type: ProviderType): "openai" | "anthropic" => (type === "anthropic" ? "anthropic" : "openai");
 
