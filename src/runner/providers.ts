@@ -32,7 +32,12 @@ export function buildLimiters(suite: Suite): Record<ProviderKind, Limiter> {
   return Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, new Limiter(p.concurrency)]));
 }
 
-/** The cache scope of each provider: the endpoint is part of a named provider's key. */
+/** What a provider's cached answers are filed under: its name, and for a named provider its endpoint too. */
+export function cacheScopeOf(name: ProviderKind, p: Suite["providers"][string]): string {
+  return p.cacheScope ?? (name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`);
+}
+
+/** The cache scope of each provider the suite names. */
 export function cacheScopes(suite: Suite): Record<ProviderKind, string> {
-  return Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, p.cacheScope ?? (name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`)]));
+  return Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, cacheScopeOf(name, p)]));
 }

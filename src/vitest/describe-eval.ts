@@ -12,6 +12,7 @@ import { type SimServer, type SimServerOptions, startSimServer } from "../provid
 import { appendStepSummary } from "../report/write.js";
 import type { RunResult } from "../run-result.js";
 import { type SuiteRun, runSuite } from "../runner/run-suite.js";
+import { cacheScopeOf } from "../runner/providers.js";
 import type { TaskFn } from "../candidates/types.js";
 import { compactSummary } from "./summary.js";
 
@@ -106,7 +107,7 @@ const DEFAULT_SIM_CRITIC = "openai:sim-critic-strong";
 function simulatedProviders(providers: Suite["providers"], sim: SimServer): Suite["providers"] {
   const base = (type: string) => (type === "anthropic" ? sim.anthropicBaseURL : type === "azure-openai" ? sim.url : sim.openaiBaseURL);
   return Object.fromEntries(
-    Object.entries(providers).map(([name, p]) => [name, { ...p, baseURL: base(p.type), apiKey: "sim-key", cacheScope: name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}` }]),
+    Object.entries(providers).map(([name, p]) => [name, { ...p, baseURL: base(p.type), apiKey: "sim-key", cacheScope: cacheScopeOf(name, p) }]),
   );
 }
 
