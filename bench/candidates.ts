@@ -9,6 +9,7 @@ import { loadSuite } from "../src/config/load.js";
 import type { SuiteConfigInput } from "../src/config/schema.js";
 import { startSimServer } from "../src/providers/sim/server.js";
 import { runSuite } from "../src/runner/run-suite.js";
+import { median } from "./child.js";
 import type { BenchRow } from "./row.js";
 
 const ROWS = 2000;
@@ -17,7 +18,6 @@ const SLEEP_MS = 20;
 const CONCURRENCY = 8;
 
 const answer = (i: number) => `Open Settings, choose Account, then Reset password (case ${i}).`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function timed(dir: string, config: SuiteConfigInput): Promise<number> {
   const suite = await loadSuite({}, dir, {}, { ...config, cacheDir: join(dir, ".critic") });

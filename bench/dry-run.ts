@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_SIM_MODELS, simModel } from "../src/providers/sim/models.js";
 import { startSimServer } from "../src/providers/sim/server.js";
+import { median } from "./child.js";
 import type { BenchRow } from "./row.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -127,7 +128,6 @@ export async function rows(): Promise<BenchRow[]> {
   for (const seed of SEEDS) trials.push(await trial(seed));
   const off = (planned: number, actual: number) => (planned - actual) / actual;
   const each = (f: (t: Trial) => string) => trials.map(f).join("; ");
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const callsOff = trials.map((t) => off(t.informed.calls, t.billed.calls));
   const informedOff = trials.map((t) => off(t.informed.usd, t.billed.costUsd));
   const how = `seeds ${SEEDS.join(", ")}; 40 items x 2 candidates x 2 rubrics, 2 critics in a cascade; answers of a long-tailed length; usage billed by a tokenizer-like rule (bench/dry-run.ts), dollars = usage x list price`;

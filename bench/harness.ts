@@ -1,21 +1,13 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { childFigures, median, startSimProcess } from "./child.js";
 import type { BenchRow } from "./row.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "../..");
-
-function firstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once("line", (l) => resolve(l));
-    child.once("exit", (code) => reject(new Error(`child exited ${code}`)));
-  });
-}
 
 interface ChildFigures {
   wallMs: number;
@@ -29,13 +21,11 @@ interface ChildFigures {
 
 /** Run a child script against a fresh simulator in its own process; return the figures it prints. */
 async function againstSim(script: string, judgments: number, concurrency: number, latencyMs: number): Promise<ChildFigures> {
-  const sim = spawn(process.execPath, [join(HERE, "sim-child.js"), String(latencyMs)], { stdio: ["ignore", "pipe", "inherit"] });
+  const sim = await startSimProcess(latencyMs);
   try {
-    const { openaiBaseURL } = JSON.parse(await firstLine(sim)) as { openaiBaseURL: string };
-    const out = execFileSync(process.execPath, [join(HERE, script), openaiBaseURL, String(judgments), String(concurrency)], { encoding: "utf8" });
-    return JSON.parse(out.trim().split("\n").pop()!) as ChildFigures;
+    return childFigures<ChildFigures>(script, [sim.openaiBaseURL, String(judgments), String(concurrency)]);
   } finally {
-    sim.kill("SIGTERM");
+    sim.close();
   }
 }
 
@@ -66,7 +56,6 @@ function productionInstallBytes(): number {
   }
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Each figure is the median of `runs` measurements (the peak RSS is the largest), harness and

@@ -2,25 +2,18 @@
 // (module loading, dataset checks, the run, the result, five reports), timed by /usr/bin/time
 // against the simulator in a process of its own. And the response cache's cost: CPU with the
 // cache on against off in the same session, and the files and bytes it leaves.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { cacheStats } from "../src/store/cache.js";
+import { childFigures, median, startSimProcess } from "./child.js";
 import type { BenchRow } from "./row.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** CRITIC_BENCH_BIN measures another build (say, the last release) with the same rows. */
 const BIN = process.env.CRITIC_BENCH_BIN ?? join(HERE, "../../bin/critic.js");
-
-function firstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`simulator exited ${code}`)));
-  });
-}
 
 interface Timed {
   wallS: number;
@@ -47,26 +40,18 @@ function dataset(dir: string, n: number): void {
   writeFileSync(join(dir, `data-${n}.csv`), `${lines.join("\n")}\n`);
 }
 
-/** The floor: the same critic prompts through the OpenAI adapter alone, timed inside its process (see sdk-floor-child.ts). */
-function sdkFloor(baseURL: string, n: number, c: number): { cpuMs: number; wallMs: number } {
-  const r = spawnSync(process.execPath, [join(HERE, "sdk-floor-child.js"), baseURL, String(n), String(c)], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`sdk floor exited ${r.status}: ${r.stderr.slice(-300)}`);
-  return JSON.parse(r.stdout) as { cpuMs: number; wallMs: number };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function rows(): Promise<BenchRow[]> {
   const LATENCY = 50;
   const C = 64;
   const RUNS = 3;
-  const sim = spawn(process.execPath, [join(HERE, "sim-child.js"), String(LATENCY)], { stdio: ["ignore", "pipe", "inherit"] });
-  const fast = spawn(process.execPath, [join(HERE, "sim-child.js"), "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const sim = await startSimProcess(LATENCY);
+  const fast = await startSimProcess(0);
   const dir = mkdtempSync(join(tmpdir(), "critic-process-"));
   const load0 = loadavg()[0]!;
   try {
-    const { openaiBaseURL } = JSON.parse(await firstLine(sim)) as { openaiBaseURL: string };
-    const { openaiBaseURL: fastURL } = JSON.parse(await firstLine(fast)) as { openaiBaseURL: string };
+    const { openaiBaseURL } = sim;
+    const fastURL = fast.openaiBaseURL;
     for (const n of [1, 500, 2000, 5000]) dataset(dir, n);
     const env = { ...process.env, OPENAI_API_KEY: "bench", OPENAI_BASE_URL: "", ANTHROPIC_API_KEY: "" };
     const run = (n: number, url: string, extra: string[]) => timedRun(dir, ["run", "--dataset", `data-${n}.csv`, "--rubric", "helpfulness", "--critic", "openai:sim-critic-strong", "--base-url", url, "--concurrency", String(C), "--quiet", "--out", join(dir, "rep"), ...extra], env);
@@ -80,7 +65,8 @@ export async function rows(): Promise<BenchRow[]> {
     let cacheFiles = { files: 0, bytes: 0, disk: 0, entries: 0 };
     for (let i = 0; i < RUNS; i++) {
       big.push(run(5000, openaiBaseURL, ["--no-cache"]));
-      floor.push(sdkFloor(openaiBaseURL, 5000, C));
+      // The floor: the same critic prompts through the OpenAI adapter alone, timed inside its process.
+      floor.push(childFigures("sdk-floor-child.js", [openaiBaseURL, "5000", String(C)]));
       small.push(run(500, openaiBaseURL, ["--no-cache"]));
       one.push(run(1, fastURL, ["--no-cache"]));
       cacheOff.push(run(2000, fastURL, ["--no-cache"]));
@@ -121,8 +107,8 @@ export async function rows(): Promise<BenchRow[]> {
       { area: "cache", metric: "the cache those 2,000 responses leave: files; bytes; disk use in blocks (as du counts)", value: `${cacheFiles.files} files; ${(cacheFiles.bytes / 1024).toFixed(0)} KiB; ${(cacheFiles.disk / 1024).toFixed(0)} KiB on disk`, target: "<= 5 files", ok: cacheFiles.files <= 5 },
     ];
   } finally {
-    sim.kill("SIGTERM");
-    fast.kill("SIGTERM");
+    sim.close();
+    fast.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

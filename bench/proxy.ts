@@ -1,10 +1,11 @@
 // Proxies: CPU per call of critic's client through a CONNECT proxy against the same calls direct.
 // The simulator runs in its own process, the proxy in this one, the client (the OpenAI adapter
 // with critic's fetch, as in the SDK-floor row) in a third, whose CPU alone is measured.
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { startSimProcess } from "./child.js";
 import { startConnectProxy } from "./connect-proxy.js";
 import type { BenchRow } from "./row.js";
 
@@ -20,11 +21,10 @@ async function cpuPerCall(baseURL: string, env: NodeJS.ProcessEnv): Promise<numb
 }
 
 export async function rows(): Promise<BenchRow[]> {
-  const sim = spawn(process.execPath, [join(HERE, "sim-child.js"), "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const sim = await startSimProcess(0);
   const proxy = await startConnectProxy();
   try {
-    const line = await new Promise<string>((resolve) => sim.stdout!.once("data", (d: Buffer) => resolve(d.toString().split("\n")[0]!)));
-    const { openaiBaseURL } = JSON.parse(line) as { openaiBaseURL: string };
+    const { openaiBaseURL } = sim;
     const noProxy = { HTTP_PROXY: "", HTTPS_PROXY: "", http_proxy: "", https_proxy: "", ALL_PROXY: "", all_proxy: "" };
     // Alternated, best of two each: the machine is shared, and the slower run is the noisier one.
     const direct: number[] = [];
@@ -43,6 +43,6 @@ export async function rows(): Promise<BenchRow[]> {
     ];
   } finally {
     await proxy.close();
-    sim.kill("SIGTERM");
+    sim.close();
   }
 }
