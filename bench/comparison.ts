@@ -230,7 +230,7 @@ function llmbarDecisionRows(): BenchRow[] {
 }
 
 /** The pairs of one rubric as a run computes them: the paired t interval and its p-value. */
-function nullPairs(scores: number[][], names: readonly string[]): PairwiseResult[] {
+export function pairsOf(scores: number[][], names: readonly string[]): PairwiseResult[] {
   const out: PairwiseResult[] = [];
   for (let a = 0; a < names.length; a++) {
     for (let b = a + 1; b < names.length; b++) {
@@ -239,6 +239,14 @@ function nullPairs(scores: number[][], names: readonly string[]): PairwiseResult
     }
   }
   return out;
+}
+
+/** n items on a 1..7 scale: a shared item difficulty, per-output noise, rounded like a critic's levels. */
+export function scoresOf(rng: Rng, quality: readonly number[], n: number): number[][] {
+  return Array.from({ length: n }, () => {
+    const item = rng.normal();
+    return quality.map((q) => Math.min(7, Math.max(1, Math.round(4 + q + item + 1.2 * rng.normal()))));
+  });
 }
 
 /**
@@ -253,13 +261,10 @@ export function pairwiseFamilywiseError(runs: number, candidates = 5, items = 30
   let holm = 0;
   let none = 0;
   for (let s = 0; s < runs; s++) {
-    const scores = Array.from({ length: items }, () => {
-      const item = rng.normal();
-      return names.map(() => Math.min(7, Math.max(1, Math.round(4 + item + 1.2 * rng.normal()))));
-    });
-    const h = { pairwise: nullPairs(scores, names) } as RunResult;
+    const scores = scoresOf(rng, names.map(() => 0), items);
+    const h = { pairwise: pairsOf(scores, names) } as RunResult;
     decidePairs(h, "holm");
-    const n = { pairwise: nullPairs(scores, names) } as RunResult;
+    const n = { pairwise: pairsOf(scores, names) } as RunResult;
     decidePairs(n, "none");
     if (anyBetter(h)) holm++;
     if (anyBetter(n)) none++;

@@ -1,30 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { pairwiseFamilywiseError } from "../../../bench/comparison.js";
+import { pairsOf, pairwiseFamilywiseError, scoresOf } from "../../../bench/comparison.js";
 import type { PairwiseResult, RunResult } from "../../../src/run-result.js";
 import { decidePairs } from "../../../src/runner/pairwise-verdicts.js";
-import { pairedDiff, twoSidedTP } from "../../../src/stats/intervals.js";
-import { createRng, type Rng } from "../../../src/stats/rng.js";
-
-/** The pairs of one rubric as the run computes them: paired t interval and its p-value. */
-function pairsOf(scores: number[][], names: string[]): PairwiseResult[] {
-  const out: PairwiseResult[] = [];
-  for (let a = 0; a < names.length; a++) {
-    for (let b = a + 1; b < names.length; b++) {
-      const d = pairedDiff(scores.map((r) => r[a]!), scores.map((r) => r[b]!))!;
-      out.push({ a: names[a]!, b: names[b]!, rubric: "r", winRate: 0.5, meanDiff: d.meanDiff, diffCi95: { lo: d.ci95[0], hi: d.ci95[1] }, n: d.n, p: twoSidedTP(d.meanDiff, d.se, d.n - 1) });
-    }
-  }
-  return out;
-}
-
-/** n items on a 1..7 scale: a shared item difficulty, per-output noise, rounded like a critic's levels. */
-function scoresOf(rng: Rng, quality: number[], n: number): number[][] {
-  return Array.from({ length: n }, () => {
-    const item = rng.normal();
-    return quality.map((q) => Math.min(7, Math.max(1, Math.round(4 + q + item + 1.2 * rng.normal()))));
-  });
-}
-
+import { createRng } from "../../../src/stats/rng.js";
 
 describe("pairwise verdicts with Holm's family-wise correction", () => {
   it("five equal candidates (all 10 pairs null): a wrong 'better' in at most 5% of runs with Holm, far more without", () => {
