@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
-import { ROOT, critic, tempDir } from "../helpers/cli.js";
+import { ROOT, critic, judgedPolitenessRun, tempDir } from "../helpers/cli.js";
 
 // Pairwise verdicts as input to `critic compare`, and the statistics files a run writes.
 
@@ -20,12 +20,7 @@ const csvRows = (text: string): Record<string, string>[] => parse(text, { column
 beforeAll(async () => {
   sim = await startSimServer({ seed: 4 });
   ({ path: cwd, cleanup } = await tempDir());
-  const r = await critic(
-    ["run", "--dataset", join(ROOT, "datasets/support-judged.csv"), "--rubric", "politeness", "--critic", "openai:sim-critic-strong", "--critic", "openai:sim-critic-fast", "--base-url", sim.openaiBaseURL, "--out", "first", "--quiet"],
-    { cwd },
-  );
-  expect(r.code).toBe(0);
-  run = (await readdir(join(cwd, ".critic/runs")))[0]!;
+  run = await judgedPolitenessRun(cwd, sim.openaiBaseURL);
   const gold = new Map<string, Map<string, number>>();
   for (const row of csvRows(await readFile(join(ROOT, "datasets/support-judged.csv"), "utf8"))) {
     if (row["gold:politeness"] === "") continue;

@@ -1,8 +1,8 @@
-import { readFile, readdir, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
-import { ROOT, critic, tempDir } from "../helpers/cli.js";
+import { critic, judgedPolitenessRun, tempDir } from "../helpers/cli.js";
 
 // `critic report`, `critic calibrate` and `critic compare` read a finished run's journal: no calls.
 
@@ -14,12 +14,7 @@ let run: string;
 beforeAll(async () => {
   sim = await startSimServer({ seed: 4 });
   ({ path: cwd, cleanup } = await tempDir());
-  const r = await critic(
-    ["run", "--dataset", join(ROOT, "datasets/support-judged.csv"), "--rubric", "politeness", "--critic", "openai:sim-critic-strong", "--critic", "openai:sim-critic-fast", "--base-url", sim.openaiBaseURL, "--out", "first", "--quiet"],
-    { cwd },
-  );
-  expect(r.code).toBe(0);
-  run = (await readdir(join(cwd, ".critic/runs")))[0]!;
+  run = await judgedPolitenessRun(cwd, sim.openaiBaseURL);
 });
 
 afterAll(async () => {

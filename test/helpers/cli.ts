@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -27,4 +27,16 @@ export function critic(args: string[], opts: { cwd: string; env?: NodeJS.Process
 export async function tempDir(prefix = "critic-e2e-"): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
+/**
+ * `critic run` on the bundled support-judged.csv (politeness, two simulator critics) into `cwd`,
+ * its report in `first/`; returns the run id. The finished run that the journal-reading commands
+ * (report, calibrate, compare) are tested on.
+ */
+export async function judgedPolitenessRun(cwd: string, openaiBaseURL: string): Promise<string> {
+  const args = ["run", "--dataset", join(ROOT, "datasets/support-judged.csv"), "--rubric", "politeness", "--critic", "openai:sim-critic-strong", "--critic", "openai:sim-critic-fast"];
+  const r = await critic([...args, "--base-url", openaiBaseURL, "--out", "first", "--quiet"], { cwd });
+  if (r.code !== 0) throw new Error(`critic run exited ${r.code}: ${r.stderr}`);
+  return (await readdir(join(cwd, ".critic/runs")))[0]!;
 }
