@@ -25,6 +25,7 @@ import { percentileRanks, posteriorMean, spearman } from "./evaluate.js";
 import { labelModels, type LabelModelName } from "./index.js";
 import { oneCoin } from "./one-coin.js";
 import { bestLabeler, selectLabeler } from "./select-best.js";
+import { SUBTYPES } from "./subtypes.js";
 import type { CommonOptions, LabelModelFit } from "./types.js";
 
 export interface AutoOptions extends CommonOptions {
@@ -68,6 +69,7 @@ function complexity(name: string, m: LabelMatrix): number {
     "ds-banded": w * k * (k - 1) + k - 1,
     "ds-prior": w * k * (k - 1) + k - 1,
     ds: w * k * (k - 1) + k - 1 + 0.5, // the unsmoothed one is "more complex" than its MAP twin
+    "ds-subtypes": w * k * SUBTYPES * (k - 1) + k * SUBTYPES - 1,
   };
   return table[name] ?? Number.POSITIVE_INFINITY;
 }
@@ -136,6 +138,7 @@ function autoWithoutGold(m: LabelMatrix, opts: AutoOptions): AutoFit {
     ["one-coin", (mm) => labelModels["one-coin"](mm, opts)],
     ["ds-prior", (mm) => labelModels["ds-prior"](mm, opts)],
     ["ds", (mm) => labelModels.ds(mm, opts)],
+    ["ds-subtypes", (mm) => labelModels["ds-subtypes"](mm, opts)],
   ];
   if (m.ordinal && m.k >= 3) fitters.push(["ordinal", (mm) => labelModels.ordinal(mm, opts)]);
   const held: Array<HeldOutScore | null> = fitters.map(([, fit]) => heldOutLogLik(m, fit, { folds, seed: opts.seed ?? 1 }));

@@ -32,28 +32,21 @@ it.skipIf(!existsSync(RTE))("Dawid-Skene gives exactly 0.9275 on snow2008-rte, t
   expect(scoreAgainstGold(m, dawidSkene(m), gold).accuracy).toBe(0.9275);
 });
 
-describe.each(["ZenCrowd_in", "CF", "CF_amt"])("activecrowdtoolkit %s", (name) => {
+// Issue 13 item 15: auto without gold never below majority vote on the ZenCrowd and CF sets.
+// On ZenCrowd the two heaviest workers share most of their false positives; plain DS spends its
+// latent class on that shared error (0.79-0.82 against MV 0.83-0.87). The subtype model
+// (subtypes.ts) predicts held-out labels better still, so auto picks it without seeing gold.
+describe.each(["ZenCrowd_all", "ZenCrowd_in", "ZenCrowd_us", "CF", "CF_amt"])("activecrowdtoolkit %s", (name) => {
   const path = `${D}/activecrowdtoolkit/${name}.csv`;
   it.skipIf(!existsSync(path))("auto without gold is not below majority vote (data absent: skipped)", async () => {
     const { m, gold } = await load(path);
     const mv = scoreAgainstGold(m, majorityVote(m), gold).accuracy!;
-    const fit = auto(m);
-    expect(scoreAgainstGold(m, fit, gold).accuracy!).toBeGreaterThanOrEqual(mv);
+    expect(scoreAgainstGold(m, auto(m), gold).accuracy!).toBeGreaterThanOrEqual(mv);
   });
 });
 
-// Known failure, kept visible: on ZenCrowd_all and _us the class-specific (two-coin) model
-// predicts held-out labels far better (−0.44 vs −0.54 nats per label on _us, 16 SE) yet is
-// 4.5 points less accurate than majority vote. Item difficulty violates conditional
-// independence, and no likelihood criterion can see that without gold; with gold, auto's
-// cross-validation on gold picks correctly. When this starts passing, make it a plain test.
-describe.each(["ZenCrowd_all", "ZenCrowd_us"])("activecrowdtoolkit %s", (name) => {
+describe.each(["ZenCrowd_all", "ZenCrowd_us"])("activecrowdtoolkit %s with gold", (name) => {
   const path = `${D}/activecrowdtoolkit/${name}.csv`;
-  it.skipIf(!existsSync(path)).fails("auto without gold falls below majority vote (known; data absent: skipped)", async () => {
-    const { m, gold } = await load(path);
-    const mv = scoreAgainstGold(m, majorityVote(m), gold).accuracy!;
-    expect(scoreAgainstGold(m, auto(m), gold).accuracy!).toBeGreaterThanOrEqual(mv);
-  });
   it.skipIf(!existsSync(path))("auto with 100 gold items is not below majority vote (data absent: skipped)", async () => {
     const { m, gold } = await load(path);
     const some = new Int32Array(gold.length).fill(-1);
