@@ -1,6 +1,7 @@
 import type { LabelModelSummary } from "../run-result.js";
 import { fromDense, type LabelMatrix } from "../stats/label-matrix.js";
 import { auto, NOT_IDENTIFIED_ADVICE } from "../stats/label-models/auto.js";
+import { dependentGroups, localDependence } from "../stats/label-models/dependence.js";
 import { labelModels, ordinal, scoreBlend } from "../stats/label-models/index.js";
 import { bestLabeler, selectLabeler } from "../stats/label-models/select-best.js";
 import type { LabelModelFit } from "../stats/label-models/types.js";
@@ -74,7 +75,12 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
   // With two critics and no gold their qualities are not identified: the plain mean instead.
   const nScored = has.filter(Boolean).length;
   const tooFew = nScored < MIN_UNITS_FOR_LABEL_MODEL;
-  const unsupervised = m < 3 || tooFew ? labelModels.mv(matrix) : ordinal(matrix);
+  const fitted = m < 3 || tooFew ? null : ordinal(matrix);
+  // Critics that share errors (prompts of one model) break the conditional independence the
+  // model rests on; its weights are then not identified (dependence.ts), so the plain mean.
+  const dependence = fitted ? localDependence(matrix, fitted) : null;
+  const dependent = dependence?.flagged.length ? dependentGroups(dependence.flagged) : [];
+  const unsupervised = fitted && !dependent.length ? fitted : labelModels.mv(matrix);
   const goldIdx = Int32Array.from(gold, (g) => (g == null ? -1 : g - 1));
   const nGold = goldIdx.filter((g) => g >= 0).length;
   const picked = nGold >= MIN_GOLD_FOR_AUTO ? auto(matrix, { gold: goldIdx }) : null;
@@ -86,20 +92,28 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
   const chosen = fit ?? unsupervised;
   const scale: "critic" | "human" = fit && !criticScale ? "human" : "critic";
   const { scores, posteriors } = means(chosen, has, k);
-  const notIdentified = !fit && m < 3;
+  const shareErrors = !fit && dependent.length > 0;
+  const notIdentified = !fit && (m < 3 || shareErrors);
   const meanForFew = !fit && !notIdentified && tooFew;
+  const named = (g: number[]) => g.map((j) => critics[j]).join(", ");
+  const pairs = (dependence?.flagged ?? []).map((p) => `${critics[p.a]} and ${critics[p.b]} (${p.q3.toFixed(2)})`).join(", ");
   const tooFewGold = nGold ? `; ${nGold} gold labels are too few to choose a model by cross-validation (need ${MIN_GOLD_FOR_AUTO})` : "";
   const reason = fit
     ? fit.reason
     : meanForFew
       ? `the mean of the critics: ${nScored} scored outputs are too few to fit each critic's leniency and noise (need ${MIN_UNITS_FOR_LABEL_MODEL}), and a fit that poor would pass its own error off as certainty${tooFewGold}.`
+      : shareErrors
+        ? `the mean of the critics. Some critics agree with each other beyond what the label model predicts from its fit ` +
+          `(residual correlation ${pairs}, against ${dependence!.meanQ3.toFixed(2)} on average; Yen's Q3): the groups ${dependent.map((g) => `{${named(g)}}`).join(" and ")} look dependent, ` +
+          `as prompts of one model do. Either that group shares its errors or the other critics share theirs, and agreement alone cannot tell which, ` +
+          `so no critic is weighted on a guess; gold labels on a few dozen outputs (--gold), or keeping one prompt per model and adding a critic from another model family, would fix it${tooFewGold}.`
       : notIdentified
       ? `the mean of the two critics. With two critics and no gold a label model cannot tell which critic is right (only the sum of their noise is identified), so no critic is down-weighted on a guess; ${NOT_IDENTIFIED_ADVICE}${tooFewGold}.`
       : `the ordinal label model (each critic's leniency and noise learned from their agreement; the scale is the average critic's)${tooFewGold}.`;
   // Matrix labelers are critic indices here; name them (select:1, blend:1@0.5 -> the critic).
   const method = notIdentified || meanForFew ? "mean of critics" : chosen.method.replace(/^(select|blend):(\d+)/, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`);
   // Leniency is identified even with two critics (only the split of their noise is not); too few outputs give none.
-  const quality = (tooFew ? unsupervised : m < 3 ? ordinal(matrix) : unsupervised).labelerQuality;
+  const quality = (tooFew ? unsupervised : (fitted ?? ordinal(matrix))).labelerQuality;
   return {
     scores,
     posteriors,
@@ -109,6 +123,7 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
       method,
       reason: reason.replace(/(select|blend):(\d+)/g, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`),
       ...(notIdentified ? { notIdentified: true } : {}),
+      ...(shareErrors ? { dependentCritics: dependent.map((g) => g.map((j) => critics[j]!)) } : {}),
       scale,
       critics: critics.map((id, j) => {
         const q = quality[j];

@@ -5,6 +5,7 @@ import { auto } from "../../../src/stats/label-models/auto.js";
 import { posteriorMean, scoreAgainstGold, spearman } from "../../../src/stats/label-models/evaluate.js";
 import { dawidSkene, majorityVote, ordinal } from "../../../src/stats/label-models/index.js";
 import { digamma } from "../../../src/stats/label-models/subtypes.js";
+import { dependentGroups, localDependence } from "../../../src/stats/label-models/dependence.js";
 import { createRng } from "../../../src/stats/rng.js";
 
 function gauss(r: ReturnType<typeof createRng>): number {
@@ -176,5 +177,58 @@ describe("labelers that share their errors (conditional independence broken)", (
     expect(digamma(1)).toBeCloseTo(-0.5772156649, 9);
     expect(digamma(0.5)).toBeCloseTo(-1.9635100260, 9);
     expect(digamma(10)).toBeCloseTo(2.2517525891, 9);
+  });
+});
+
+describe("several critics that share their errors (three prompts of one model among five critics)", () => {
+  // 1..7 scale. Critics 0-2 see the truth plus one shared per-item error (sd 1.2) and a little
+  // noise of their own; critics 3 and 4 are independent (sd 0.9 and 1.0).
+  function fiveCritics(seed: string, shared: boolean) {
+    const r = createRng(seed);
+    const n = 400;
+    const own = [0.5, 0.5, 0.5, 0.9, 1.0];
+    const truth: number[] = [];
+    const levels: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const z = 1 + 5 * r.next();
+      truth.push(z);
+      const e = shared ? 1.2 * r.normal() : 0;
+      levels.push(own.map((s, j) => Math.max(1, Math.min(7, Math.round(z + (j < 3 ? e : 0) + s * r.normal() + 1)))));
+    }
+    return { truth, levels };
+  }
+  const names = ["gpt-a", "gpt-b", "gpt-c", "other-1", "other-2"];
+
+  it.each(["share-1", "share-2", "share-3"])("are flagged, and the estimate is not dragged below the best critic (seed %s)", (seed) => {
+    const { truth, levels } = fiveCritics(seed, true);
+    const m = fromDense(Int32Array.from(levels.flat(), (v) => v - 1), levels.length, 5, 7);
+    const rho = (x: ArrayLike<number>) => spearman(x, truth)!;
+    const best = Math.max(...names.map((_, j) => rho(levels.map((row) => row[j]!))));
+    // The conditional-independence model follows the three and falls below the best critic.
+    expect(rho(posteriorMean(m, ordinal(m).posterior))).toBeLessThan(best);
+    const agg = aggregateLevels("accuracy", levels, names, 7, levels.map(() => null));
+    expect(agg.summary.method).toBe("mean of critics");
+    expect(agg.summary.notIdentified).toBe(true);
+    expect(agg.summary.dependentCritics!.length).toBeGreaterThan(0);
+    expect(agg.summary.reason).toMatch(/look dependent/);
+    expect(agg.summary.reason).toMatch(/gold labels on a few dozen outputs/);
+    expect(rho(agg.scores as number[])).toBeGreaterThanOrEqual(best);
+  });
+
+  it.each(["indep-1", "indep-2", "indep-3"])("independent critics are not flagged, and keep the ordinal model (seed %s)", (seed) => {
+    const { levels } = fiveCritics(seed, false);
+    const agg = aggregateLevels("accuracy", levels, names, 7, levels.map(() => null));
+    expect(agg.summary.method).toBe("ordinal");
+    expect(agg.summary.dependentCritics).toBeUndefined();
+  });
+
+  it("Q3 residual correlations sit near their average under conditional independence", () => {
+    const { levels } = fiveCritics("q3-null", false);
+    const m = fromDense(Int32Array.from(levels.flat(), (v) => v - 1), levels.length, 5, 7);
+    const ld = localDependence(m, ordinal(m))!;
+    expect(ld.pairs).toHaveLength(10);
+    expect(ld.flagged).toHaveLength(0);
+    for (const p of ld.pairs) expect(Math.abs(p.q3 - ld.meanQ3)).toBeLessThan(0.2);
+    expect(dependentGroups([{ a: 0, b: 1, n: 50, q3: 0.5 }, { a: 3, b: 4, n: 50, q3: 0.5 }, { a: 1, b: 2, n: 50, q3: 0.5 }])).toEqual([[0, 1, 2], [3, 4]]);
   });
 });

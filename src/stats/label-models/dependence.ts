@@ -1,0 +1,136 @@
+/**
+ * Local dependence between labelers: do two labelers agree with each other more than the fitted
+ * label model says they should? Every model here assumes labelers are independent given the true
+ * class (Dawid and Skene 1979). Two prompts of one LLM break that: they share their errors, and a
+ * model that counts them as independent votes is pulled towards those errors.
+ *
+ * Statistic: Yen's Q3 (Yen 1984, the standard local-dependence check of item response theory),
+ * the correlation across items of two labelers' residuals y_ij − E[y_ij | fit], where
+ * E[y_ij | fit] = Σ_k T_ik·Σ_l l·θ_j[k][l]. Under conditional independence residual correlations
+ * sit near their own average (slightly negative), so a pair is flagged when its Q3 is more than
+ * 0.2 above the average Q3 of all pairs (Christensen, Makransky and Horton 2017, "Critical values
+ * for Yen's Q3") AND that excess is significant: Fisher's z of the pair against the average,
+ * Bonferroni over the pairs at 5%, so sampling noise at small n is not called dependence.
+ *
+ * What a flag does not say is which side shares the error. With five critics of which three share
+ * an error, the one-class fit follows the three, and the residual excess shows up in the other
+ * two: second moments fit "three share an error" and "two share an error" equally well (a
+ * bifactor model with the group factor on either side reproduces the same covariances). So a
+ * flag means the critics' qualities are not identified from their agreement, as with two critics.
+ */
+import type { LabelMatrix } from "../label-matrix.js";
+import { normalQuantile } from "../intervals.js";
+import type { LabelModelFit } from "./types.js";
+
+export interface DependentPair {
+  a: number;
+  b: number;
+  /** Items both labelled. */
+  n: number;
+  q3: number;
+}
+
+export interface LocalDependence {
+  /** Average Q3 over the pairs with enough common items. */
+  meanQ3: number;
+  pairs: DependentPair[];
+  /** The pairs flagged as dependent (see the module comment). */
+  flagged: DependentPair[];
+}
+
+/** Pairs need this many common items for a correlation to mean anything. */
+const MIN_COMMON = 30;
+/** Christensen, Makransky and Horton (2017): Q3 more than 0.2 above the average. */
+const Q3_EXCESS = 0.2;
+
+function pearson(x: number[], y: number[]): number | null {
+  const n = x.length;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+}
+
+/**
+ * Q3 for every labeler pair under a fitted model that exposes logTheta (ordinal scales: the
+ * residual is in scale points; categorical: the label index, which still measures co-movement
+ * for K = 2).
+ * @example localDependence(m, ordinal(m)).flagged
+ */
+export function localDependence(m: LabelMatrix, fit: LabelModelFit): LocalDependence | null {
+  const { nItems: n, nLabelers: w, k } = m;
+  if (!fit.logTheta || w < 3) return null;
+  const expected = new Float64Array(w * k); // E[y_j | z = t]
+  for (let j = 0; j < w; j++) {
+    for (let t = 0; t < k; t++) {
+      let s = 0;
+      for (let l = 0; l < k; l++) s += l * Math.exp(fit.logTheta[(j * k + l) * k + t]);
+      expected[j * k + t] = s;
+    }
+  }
+  const resid = new Float64Array(n * w);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < w; j++) {
+      const y = m.labels[i * w + j];
+      if (y < 0) continue;
+      let e = 0;
+      for (let t = 0; t < k; t++) e += fit.posterior[i * k + t] * expected[j * k + t];
+      resid[i * w + j] = y - e;
+    }
+  }
+  const pairs: DependentPair[] = [];
+  for (let a = 0; a < w; a++) {
+    for (let b = a + 1; b < w; b++) {
+      const x: number[] = [];
+      const y: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (m.labels[i * w + a] < 0 || m.labels[i * w + b] < 0) continue;
+        x.push(resid[i * w + a]);
+        y.push(resid[i * w + b]);
+      }
+      if (x.length < MIN_COMMON) continue;
+      const q3 = pearson(x, y);
+      if (q3 !== null) pairs.push({ a, b, n: x.length, q3 });
+    }
+  }
+  if (pairs.length < 2) return pairs.length ? { meanQ3: pairs[0].q3, pairs, flagged: [] } : null;
+  const meanQ3 = pairs.reduce((s, p) => s + p.q3, 0) / pairs.length;
+  const crit = normalQuantile(1 - 0.05 / pairs.length);
+  const fisher = (r: number) => Math.atanh(Math.max(-0.999999, Math.min(0.999999, r)));
+  const flagged = pairs.filter((p) => p.q3 - meanQ3 > Q3_EXCESS && (fisher(p.q3) - fisher(meanQ3)) * Math.sqrt(p.n - 3) > crit);
+  return { meanQ3, pairs, flagged };
+}
+
+/** Connected groups of flagged labelers, e.g. [[0, 1], [3, 4]]. */
+export function dependentGroups(flagged: DependentPair[]): number[][] {
+  const parent = new Map<number, number>();
+  const find = (x: number): number => {
+    const p = parent.get(x) ?? x;
+    if (p === x) return x;
+    const r = find(p);
+    parent.set(x, r);
+    return r;
+  };
+  for (const { a, b } of flagged) {
+    parent.set(find(a), find(b));
+  }
+  const groups = new Map<number, number[]>();
+  for (const x of new Set(flagged.flatMap((p) => [p.a, p.b]))) {
+    const r = find(x);
+    groups.set(r, [...(groups.get(r) ?? []), x].sort((u, v) => u - v));
+  }
+  return [...groups.values()].sort((u, v) => u[0] - v[0]);
+}
