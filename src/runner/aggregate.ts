@@ -4,6 +4,7 @@ import { auto, NOT_IDENTIFIED_ADVICE } from "../stats/label-models/auto.js";
 import { dependentGroups, localDependence } from "../stats/label-models/dependence.js";
 import { labelModels, ordinal, scoreBlend } from "../stats/label-models/index.js";
 import { bestLabeler, selectLabeler } from "../stats/label-models/select-best.js";
+import { type CascadeUnits, cascadeFill } from "../sampling/cascade.js";
 import type { LabelModelFit } from "../stats/label-models/types.js";
 
 export interface AggregatedLevels {
@@ -42,13 +43,41 @@ function means(fit: LabelModelFit, has: boolean[], k: number): { scores: (number
 }
 
 /**
+ * The critics' mean with a cascade's missing expensive level counted as its filled distribution:
+ * each observed level is one vote, the filled distribution one (soft) vote.
+ */
+function fillMeans(levels: (number | null)[][], base: ReturnType<typeof means>, fill: (Float64Array | null)[]): ReturnType<typeof means> {
+  const posteriors = base.posteriors.map((p, i) => {
+    const f = fill[i];
+    if (!p || !f) return p;
+    const out = Float64Array.from(f);
+    let votes = 1;
+    for (const v of levels[i]!) {
+      if (v == null) continue;
+      out[v - 1]++;
+      votes++;
+    }
+    return out.map((v) => v / votes);
+  });
+  const scores = posteriors.map((p) => (p ? p.reduce((t, v, c) => t + v * (c + 1), 0) : null));
+  return { scores, posteriors };
+}
+
+/**
  * Raw critic levels (units x critics, null = abstained/failed) -> one estimate per unit.
  * One critic: its level. Several: the ordinal label model (methods.md 1.6), which learns each
  * critic's leniency and noise. With enough gold, `auto` chooses among the label models and
  * "select the best critic" by cross-validation on the gold (methods.md 1.7), and the gold
  * labels themselves anchor the estimates of the units they cover.
  */
-export function aggregateLevels(rubric: string, levels: (number | null)[][], critics: string[], k: number, gold: (number | null)[]): AggregatedLevels {
+export function aggregateLevels(
+  rubric: string,
+  levels: (number | null)[][],
+  critics: string[],
+  k: number,
+  gold: (number | null)[],
+  cascade?: CascadeUnits,
+): AggregatedLevels {
   const n = levels.length;
   const m = critics.length;
   const has = levels.map((row) => row.some((v) => v != null));
@@ -95,6 +124,10 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
   const shareErrors = !fit && dependent.length > 0;
   const notIdentified = !fit && (m < 3 || shareErrors);
   const meanForFew = !fit && !notIdentified && tooFew;
+  // A cascade's expensive critic is missing where the cheap one was sure: fill it from the audit
+  // share (cascade.ts) so the critics' mean estimates what both critics everywhere would give.
+  const filled = cascade && !fit && (notIdentified || meanForFew) ? cascadeFill(levels, cascade, k) : null;
+  const estimate = filled ? fillMeans(levels, { scores, posteriors }, filled.fill) : { scores, posteriors };
   const named = (g: number[]) => g.map((j) => critics[j]).join(", ");
   const pairs = (dependence?.flagged ?? []).map((p) => `${critics[p.a]} and ${critics[p.b]} (${p.q3.toFixed(2)})`).join(", ");
   const tooFewGold = nGold ? `; ${nGold} gold labels are too few to choose a model by cross-validation (need ${MIN_GOLD_FOR_AUTO})` : "";
@@ -110,18 +143,24 @@ export function aggregateLevels(rubric: string, levels: (number | null)[][], cri
       : notIdentified
       ? `the mean of the two critics. With two critics and no gold a label model cannot tell which critic is right (only the sum of their noise is identified), so no critic is down-weighted on a guess; ${NOT_IDENTIFIED_ADVICE}${tooFewGold}.`
       : `the ordinal label model (each critic's leniency and noise learned from their agreement; the scale is the average critic's)${tooFewGold}.`;
+  const cascadeNote = !filled
+    ? ""
+    : filled.basis
+      ? ` The cascade's expensive critic ran only where the cheap one was unsure (or in the audit share); elsewhere its level is filled from the ${filled.basis} audited outputs where both ran and the cheap one was sure (its level given the cheap one's), so the mean estimates what both critics on every output would give.`
+      : " The cascade has no audited outputs where its cheap critic was sure, so where the expensive critic did not run the mean is the cheap critic's alone, biased wherever the two differ in leniency; give the cascade an audit share.";
   // Matrix labelers are critic indices here; name them (select:1, blend:1@0.5 -> the critic).
   const method = notIdentified || meanForFew ? "mean of critics" : chosen.method.replace(/^(select|blend):(\d+)/, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`);
   // Leniency is identified even with two critics (only the split of their noise is not); too few outputs give none.
   const quality = (tooFew ? unsupervised : (fitted ?? ordinal(matrix))).labelerQuality;
   return {
-    scores,
-    posteriors,
-    unsupervisedScores: means(unsupervised, has, k).scores,
+    scores: estimate.scores,
+    posteriors: estimate.posteriors,
+    // On the critics' mean path the unsupervised estimate is the chosen one.
+    unsupervisedScores: filled ? estimate.scores : means(unsupervised, has, k).scores,
     summary: {
       rubric,
       method,
-      reason: reason.replace(/(select|blend):(\d+)/g, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`),
+      reason: reason.replace(/(select|blend):(\d+)/g, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`) + cascadeNote,
       ...(notIdentified ? { notIdentified: true } : {}),
       ...(shareErrors ? { dependentCritics: dependent.map((g) => g.map((j) => critics[j]!)) } : {}),
       scale,
