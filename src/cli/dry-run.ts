@@ -4,6 +4,7 @@ import { type ChatMessage, criticMessages } from "../critic/prompt.js";
 import { type DatasetRow, loadDataset } from "../data/dataset.js";
 import { renderTemplate } from "../runner/run.js";
 import { planRun } from "../runner/plan.js";
+import { fmtInt } from "../report/format.js";
 import { sampleRows } from "../runner/sample-rows.js";
 import type { CommandIO } from "./command.js";
 
@@ -37,7 +38,7 @@ export async function dryRun(io: CommandIO, suite: Suite, latencyMs = 1000, show
   const plan = planRun(suite, rows, latencyMs);
   if (showPrompts) for (const p of renderedPrompts(suite, rows)) io.stdout(p);
   const table = new Table({ head: ["Model", "Role", "Calls", "Range", "Input tokens", "Output tokens", "Dollars"], style: { head: [], border: [] } });
-  for (const l of plan.lines) table.push([l.id, l.role, l.calls, `${l.range[0]}-${l.range[1]}`, l.inputTokens.toLocaleString("en-US"), l.outputTokens.toLocaleString("en-US"), usd(l.usd)]);
+  for (const l of plan.lines) table.push([l.id, l.role, l.calls, `${l.range[0]}-${l.range[1]}`, fmtInt(l.inputTokens), fmtInt(l.outputTokens), usd(l.usd)]);
   io.stdout(`Dry run: nothing was called.${note ? `\n${note}` : ""}`);
   io.stdout(table.toString());
   const range = `range ${plan.range[0]}-${plan.range[1]} calls${plan.usdRange ? `, ${usd(plan.usdRange[0])}-${usd(plan.usdRange[1])}` : ""}`;

@@ -76,7 +76,7 @@ export const triageCommand: Command = {
       for (const s of d.signals) io.stdout(`  signal ${s.name}: fires on ${fmtInt(s.fired)} lines (${fmtPct(s.coverage, 2)}), estimated precision ${fmtPct(s.precision)}`);
       io.stdout(`Sample: ${fmtInt(d.drawn.length)} lines (floor ${fmtPct(d.floor, 3)} per line; ${d.drawn.filter((x) => x.forced).length} slowest for certain).${p.budgetNote ? ` ${p.budgetNote}` : ""}`);
       const table = new Table({ head: ["Model", "Role", "Calls", "Input tokens", "Output tokens", "Dollars"], style: { head: [], border: [] } });
-      for (const l of p.plan.lines) table.push([l.id, l.role, l.calls, l.inputTokens.toLocaleString("en-US"), l.outputTokens.toLocaleString("en-US"), fmtUsd(l.usd)]);
+      for (const l of p.plan.lines) table.push([l.id, l.role, l.calls, fmtInt(l.inputTokens), fmtInt(l.outputTokens), fmtUsd(l.usd)]);
       io.stdout(table.toString());
       const range = `range ${p.plan.range[0]}-${p.plan.range[1]} calls${p.plan.usdRange ? `, ${fmtUsd(p.plan.usdRange[0])}-${fmtUsd(p.plan.usdRange[1])}` : ""}`;
       io.stdout(`Planned: ${p.plan.calls} calls, ${fmtUsd(p.plan.usd)}${p.plan.unpriced.length ? ` + unknown for ${p.plan.unpriced.join(", ")} (no price)` : ""} (${range}), about ${Math.ceil(p.plan.seconds)} s.`);

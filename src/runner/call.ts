@@ -6,7 +6,7 @@ import { type Adaptation, ShapeBook, largerAllowance } from "../providers/shapes
 import type { CompletionRequest, Provider, ProviderReply } from "../providers/provider.js";
 import type { ResponseCache } from "../store/cache.js";
 import { requestKey } from "../store/key.js";
-import type { Journal } from "../store/journal.js";
+import { type Journal, paidReply } from "../store/journal.js";
 import type { Batcher } from "./batcher.js";
 import { type Budget, shareOf } from "./budget.js";
 import type { RunEventListener } from "./events.js";
@@ -137,7 +137,7 @@ export function createCaller(deps: CallerDeps) {
   async function once(target: ModelTarget, req: CompletionRequest, logical: CompletionRequest, callId?: string): Promise<CallResult> {
     // Paid for in an earlier session whose outcome line did not make it to disk: use it, never pay again.
     const variant = String(req.maxTokens);
-    const paid = callId ? deps.journal?.log.replies.get(callId)?.get(variant) : undefined;
+    const paid = callId && deps.journal ? paidReply(deps.journal.log, callId, variant) : undefined;
     if (paid) return { reply: paid.reply, cached: false, attempts: paid.attempts, costUsd: paid.costUsd };
     // The content address is hashed from the whole prompt: only worth it where something uses it.
     const key = deps.cache.enabled || deps.batcher ? requestKey(deps.cacheScopes?.[target.provider] ?? target.provider, req) : "";

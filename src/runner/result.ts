@@ -11,6 +11,7 @@ import type { ExecutedRun, OutputInfo } from "./run.js";
 import { groupBy } from "./group.js";
 import { generationKey } from "./run.js";
 import { createRng } from "../stats/rng.js";
+import { fmtInt } from "../report/format.js";
 import { calibrate, criticAlpha, maeSentence } from "../stats/calibration.js";
 import { addLengthControlled, familiesOf, lengthRows, sampleRows, selfPreferenceRows } from "./diagnostics.js";
 import type { LengthDiagnostic, SampleDiagnostic, SelfPreferenceDiagnostic } from "../run-result.js";
@@ -263,8 +264,8 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
   if (long.length) {
     const longest = long.reduce((a, [, o]) => Math.max(a, o.chars), 0);
     const where = long.slice(0, 5).map(([k]) => (JSON.parse(k) as string[]).join("/")).join(", ");
-    const max = suite.maxOutputChars.toLocaleString("en-US");
-    notes.push(`Truncated for the critic: ${long.length} ${long.length === 1 ? "output" : "outputs"} longer than ${max} characters (longest ${longest.toLocaleString("en-US")} characters: ${where}${long.length > 5 ? ", ..." : ""}); the critic saw the first ${max} and a note saying how much was cut. Raise maxOutputChars in the config to show critics more.`);
+    const max = fmtInt(suite.maxOutputChars);
+    notes.push(`Truncated for the critic: ${long.length} ${long.length === 1 ? "output" : "outputs"} longer than ${max} characters (longest ${fmtInt(longest)} characters: ${where}${long.length > 5 ? ", ..." : ""}); the critic saw the first ${max} and a note saying how much was cut. Raise maxOutputChars in the config to show critics more.`);
   }
   const abstentions = ex.judgments.filter((j) => j.kind === "abstain").length;
   if (abstentions) notes.push(`${abstentions} judgments were abstentions (a reply that was not a score, even after one re-ask); they are left out of every statistic.`);

@@ -1,13 +1,12 @@
 import { setMaxListeners } from "node:events";
 import { BudgetExhausted, CacheMissError, ConfigError, ProviderError } from "../errors.js";
-import type { CandidateTarget, CriticTarget, ProviderKind, Suite, SuiteCandidate } from "../config/load.js";
+import type { CandidateTarget, CriticTarget, Suite, SuiteCandidate } from "../config/load.js";
 import { createCandidateRunner } from "../candidates/generate.js";
 import type { Rubric } from "../config/rubric.js";
 import { levelDistribution } from "../critic/logprobs.js";
 import { parseScore } from "../critic/parse.js";
 import { type ChatMessage, criticMessages, reask } from "../critic/prompt.js";
 import type { DatasetRow } from "../data/dataset.js";
-import type { Provider } from "../providers/provider.js";
 import { type Adaptation, ShapeBook, describeAdaptation, shapeFields } from "../providers/shapes.js";
 import type { Generation, Judgment } from "../run-result.js";
 import { needsEscalation } from "../sampling/cascade.js";
@@ -18,7 +17,7 @@ import { runHeader } from "./run-log.js";
 import { Budget, type BudgetUsage } from "./budget.js";
 import { type Caller, createCaller } from "./call.js";
 import type { RunEventListener } from "./events.js";
-import { Limiter } from "./limiter.js";
+import { buildLimiters, buildProviders, cacheScopes } from "./providers.js";
 import { DEFAULT_RETRY } from "./retry.js";
 import { forEachBounded, unitWindow } from "./window.js";
 
@@ -95,30 +94,6 @@ export function renderTemplate(template: string, row: DatasetRow): string {
   });
 }
 
-/** Each SDK is loaded on its provider's first call: loading one a suite does not use costs every run start a second of CPU on a busy machine. */
-function lazyProvider(kind: ProviderKind, load: () => Promise<Provider>): Provider {
-  let p: Promise<Provider> | null = null;
-  return {
-    kind,
-    complete: async (req, signal) => {
-      p ??= load();
-      return (await p).complete(req, signal);
-    },
-  };
-}
-
-function buildProviders(suite: Suite): Record<ProviderKind, Provider> {
-  const out: Record<ProviderKind, Provider> = {};
-  for (const [name, p] of Object.entries(suite.providers)) {
-    const opts = { baseURL: p.baseURL, apiKey: p.apiKey, headers: p.headers, timeoutMs: suite.timeoutMs };
-    out[name] =
-      p.type === "anthropic"
-        ? lazyProvider(name, async () => (await import("../providers/anthropic.js")).anthropicProvider(opts))
-        : lazyProvider(name, async () => (await import("../providers/openai.js")).openaiProvider({ ...opts, ...(p.type === "azure-openai" ? { azureApiVersion: p.apiVersion } : {}) }));
-  }
-  return out;
-}
-
 function reasonOf(e: unknown): string {
   if (e instanceof ProviderError) return e.kind === "http" ? `http_${e.status}` : e.kind;
   return "error";
@@ -136,7 +111,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   // Everything the log holds counts as done: earlier sessions and, in a sequential comparison, earlier batches.
   const resume = opts.journal ? journal.log : opts.resume;
   const startedAt = journal.log.header.startedAt;
-  const limiters: Record<ProviderKind, Limiter> = Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, new Limiter(p.concurrency)]));
+  const limiters = buildLimiters(suite);
   const budget = opts.budget ?? new Budget(suite.budget);
   const internal = new AbortController();
   const signal = AbortSignal.any([opts.signal, internal.signal]);
@@ -161,7 +136,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecutedRun> {
   const cache = new ResponseCache(suite.cacheDir, !opts.noCache);
   const call = createCaller({
     shapes: new ShapeBook(resume?.adaptations),
-    cacheScopes: Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`])),
+    cacheScopes: cacheScopes(suite),
     onAdapt,
     providers: buildProviders(suite),
     limiters,

@@ -185,7 +185,11 @@ export interface JournalContents {
   failedGenerations: Map<string, Generation>;
   /** Outputs judged, by generation key. */
   units: Map<string, UnitRecord>;
-  /** Answers that arrived but whose judgment or generation line was not written yet, by call and variant: a resume uses them instead of paying again. */
+  /**
+   * Answers that arrived but whose judgment or generation line was not written yet: a resume uses
+   * them instead of paying again. By owner (the judgment or generation key), then by call and
+   * variant (see `paidReply`), so the outcome line drops all of its owner's answers at once.
+   */
   replies: Map<string, Map<string, ReplyRecord>>;
   /** Request-shape changes learned so far, oldest first. */
   adaptations: Adaptation[];
@@ -227,8 +231,16 @@ export function emptyLog(header: JournalHeader, version = JOURNAL_VERSION): Jour
   };
 }
 
-/** Where a reply for a judgment or generation is kept until the outcome line makes it unneeded. */
-export const replyIds = (key: string) => [`${key}|ask`, `${key}|reask`, `${key}|gen`];
+/**
+ * A call id is its owner's key (a JSON array) and a suffix without brackets: "[...]|ask",
+ * "[...]|sample2|reask", "[...]|gen".
+ */
+const ownerOf = (call: string) => call.slice(0, call.lastIndexOf("]") + 1);
+
+/** An answer to `call` (at this output allowance) that was paid for but whose outcome line is not written yet. */
+export function paidReply(log: JournalContents, call: string, variant: string): ReplyRecord | undefined {
+  return log.replies.get(ownerOf(call))?.get(`${call} ${variant}`);
+}
 
 /**
  * Apply one record to a log. The writer applies each record as it writes it and the reader as
@@ -245,9 +257,8 @@ function apply(log: JournalContents, rec: { type: string } & Record<string, unkn
         log.failedJudgments.delete(key);
         log.judgments.set(key, j);
       }
-      for (const id of replyIds(key)) log.replies.delete(id);
-      // `samples: k` (at most 20) answers under their own ids: done with them too.
-      if (log.replies.size) for (let n = 0; n < 20; n++) for (const id of replyIds(`${key}|sample${n}`)) log.replies.delete(id);
+      // Its answers (ask, re-ask, every sample) are no longer needed to resume it.
+      log.replies.delete(key);
       return;
     }
     case "generation": {
@@ -259,7 +270,7 @@ function apply(log: JournalContents, rec: { type: string } & Record<string, unkn
         log.failedGenerations.delete(key);
         log.generations.set(key, g);
       }
-      for (const id of replyIds(key)) log.replies.delete(id);
+      log.replies.delete(key);
       return;
     }
     case "batch": {
@@ -269,9 +280,10 @@ function apply(log: JournalContents, rec: { type: string } & Record<string, unkn
     }
     case "reply": {
       const r = rec as z.infer<typeof ReplyLine>;
-      const variants = log.replies.get(r.call) ?? new Map<string, ReplyRecord>();
-      log.replies.set(r.call, variants);
-      variants.set(r.variant, { reply: r.reply as ProviderReply, attempts: r.attempts, costUsd: r.costUsd });
+      const owner = ownerOf(r.call);
+      const answers = log.replies.get(owner) ?? new Map<string, ReplyRecord>();
+      log.replies.set(owner, answers);
+      answers.set(`${r.call} ${r.variant}`, { reply: r.reply as ProviderReply, attempts: r.attempts, costUsd: r.costUsd });
       return;
     }
     case "adaptation": {
