@@ -187,6 +187,8 @@ function autoWithGold(m: LabelMatrix, gold: Int32Array, opts: AutoOptions): Auto
   const useSpearman = m.ordinal && m.k >= 3;
   const names: string[] = ["mv", "select", "one-coin", "ds-prior", "ds"];
   if (useSpearman) names.push("blend", "ordinal", "ds-banded");
+  // Categorical labels only: on graded critic scores the blend and the ordinal model cover it, at a fraction of the cost.
+  else names.push("ds-subtypes");
   // Held-out predictions per candidate, fold by fold, on one pooled scale.
   const foldOf = new Int32Array(m.nItems).fill(-1);
   goldItems.forEach((i, r) => {
