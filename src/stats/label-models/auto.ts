@@ -6,6 +6,9 @@
  *   labelers). Among the models within one paired standard error of the best, the one with the
  *   fewest parameters wins (the one-standard-error rule, Hastie, Tibshirani and Friedman, ESL
  *   §7.10), the SE taken on the per-item differences, not on one model's score.
+ * - Critics that each scored every item, some of which agree beyond what the picked model
+ *   predicts (dependence.ts, Yen's Q3): their qualities are not identified either, so the mean,
+ *   naming the groups that look dependent.
  * - Fewer than three labelers and no gold: the labelers' qualities are not identified (with
  *   two, only the sum of their noise is; a one-factor model needs three indicators), so any
  *   weighting is a guess and the plain mean, the minimax choice when the better one is unknown,
@@ -21,6 +24,7 @@
 import type { LabelMatrix } from "../label-matrix.js";
 import { shuffledGoldItems } from "./score-blend.js";
 import { heldOutLogLik, type HeldOutScore, twoWaySe } from "./cv-likelihood.js";
+import { dependentGroups, localDependence } from "./dependence.js";
 import { percentileRanks, posteriorMean, spearman } from "./evaluate.js";
 import { labelModels, type LabelModelName } from "./index.js";
 import { oneCoin } from "./one-coin.js";
@@ -55,6 +59,8 @@ export interface AutoFit extends LabelModelFit {
   candidates: CandidateScore[];
   /** True when the data cannot say which labeler is right (see the module comment). */
   notIdentified?: boolean;
+  /** Groups of labelers that look dependent (shared errors), when that made the pick the mean. */
+  dependentLabelers?: string[][];
 }
 
 /** Free parameters by model, for ordering candidates from simple to complex. */
@@ -178,7 +184,42 @@ function autoWithoutGold(m: LabelMatrix, opts: AutoOptions): AutoFit {
   const reason =
     `${why}: ${folds}-fold cross-validated log-likelihood of the labels themselves, ${f(scored[pick].score)} nats per label ` +
     `(${others}; no gold).`;
+  const shared = name === "mv" ? null : sharedErrors(m, fit);
+  if (shared) {
+    const why2 =
+      `the mean of the labels instead of ${name}: ${shared.say}; either that group shares its errors or the others share theirs, ` +
+      `and agreement alone cannot tell which, so no labeler is weighted on a guess. Gold labels on a few dozen items (--gold), or one ` +
+      `prompt per model plus a critic from another model family, would fix it. (${reason})`;
+    return { ...mv, picked: "mv", reason: why2, candidates, notIdentified: true, dependentLabelers: shared.groups };
+  }
   return { ...fit, picked: name, reason, candidates };
+}
+
+/**
+ * Graded scores from critics that each scored (nearly) every item, the harness's own setting:
+ * labelers whose residuals correlate beyond what the fit predicts (dependence.ts). Q3 needs a
+ * scale (ordinal, K ≥ 3) and pairs judged on common items; on sparse crowd matrices a few
+ * dependent pairs among hundreds of workers barely move the estimate, and there it is not run.
+ */
+function sharedErrors(m: LabelMatrix, fit: LabelModelFit): { groups: string[][]; say: string } | null {
+  if (!m.ordinal || m.k < 3) return null;
+  let labelled = 0;
+  let cells = 0;
+  for (let i = 0; i < m.nItems; i++) {
+    let row = 0;
+    for (let j = 0; j < m.nLabelers; j++) if (m.labels[i * m.nLabelers + j] >= 0) row++;
+    if (row) labelled++;
+    cells += row;
+  }
+  if (!labelled || cells / (labelled * m.nLabelers) < 0.9) return null;
+  const ld = localDependence(m, fit);
+  if (!ld?.flagged.length) return null;
+  const groups = dependentGroups(ld.flagged).map((g) => g.map((j) => m.labelerIds[j]));
+  const pairs = ld.flagged.map((p) => `${m.labelerIds[p.a]} and ${m.labelerIds[p.b]} (${p.q3.toFixed(2)})`).join(", ");
+  return {
+    groups,
+    say: `labelers agree with each other beyond what the model predicts (residual correlation ${pairs}, against ${ld.meanQ3.toFixed(2)} on average; Yen's Q3), so ${groups.map((g) => `{${g.join(", ")}}`).join(" and ")} look dependent`,
+  };
 }
 
 function autoWithGold(m: LabelMatrix, gold: Int32Array, opts: AutoOptions): AutoFit {

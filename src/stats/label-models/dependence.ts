@@ -43,27 +43,6 @@ const MIN_COMMON = 30;
 /** Christensen, Makransky and Horton (2017): Q3 more than 0.2 above the average. */
 const Q3_EXCESS = 0.2;
 
-function pearson(x: number[], y: number[]): number | null {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
-}
-
 /**
  * Q3 for every labeler pair under a fitted model that exposes logTheta (ordinal scales: the
  * residual is in scale points; categorical: the label index, which still measures co-movement
@@ -91,21 +70,41 @@ export function localDependence(m: LabelMatrix, fit: LabelModelFit): LocalDepend
       resid[i * w + j] = y - e;
     }
   }
-  const pairs: DependentPair[] = [];
-  for (let a = 0; a < w; a++) {
-    for (let b = a + 1; b < w; b++) {
-      const x: number[] = [];
-      const y: number[] = [];
-      for (let i = 0; i < n; i++) {
-        if (m.labels[i * w + a] < 0 || m.labels[i * w + b] < 0) continue;
-        x.push(resid[i * w + a]);
-        y.push(resid[i * w + b]);
+  // Pair sums item by item (n, Σx, Σy, Σx², Σy², Σxy), so sparse crowd matrices cost Σ_i |W(i)|².
+  const sums = new Map<number, Float64Array>();
+  const present: number[] = [];
+  for (let i = 0; i < n; i++) {
+    present.length = 0;
+    for (let j = 0; j < w; j++) if (m.labels[i * w + j] >= 0) present.push(j);
+    for (let x = 0; x < present.length; x++) {
+      for (let y = x + 1; y < present.length; y++) {
+        const a = present[x];
+        const b = present[y];
+        let acc = sums.get(a * w + b);
+        if (!acc) {
+          acc = new Float64Array(6);
+          sums.set(a * w + b, acc);
+        }
+        const ra = resid[i * w + a];
+        const rb = resid[i * w + b];
+        acc[0]++;
+        acc[1] += ra;
+        acc[2] += rb;
+        acc[3] += ra * ra;
+        acc[4] += rb * rb;
+        acc[5] += ra * rb;
       }
-      if (x.length < MIN_COMMON) continue;
-      const q3 = pearson(x, y);
-      if (q3 !== null) pairs.push({ a, b, n: x.length, q3 });
     }
   }
+  const pairs: DependentPair[] = [];
+  for (const [key, [c, sx, sy, sxx, syy, sxy]] of sums) {
+    if (c < MIN_COMMON) continue;
+    const vx = sxx - (sx * sx) / c;
+    const vy = syy - (sy * sy) / c;
+    if (vx <= 0 || vy <= 0) continue;
+    pairs.push({ a: Math.floor(key / w), b: key % w, n: c, q3: (sxy - (sx * sy) / c) / Math.sqrt(vx * vy) });
+  }
+  pairs.sort((p, q) => p.a - q.a || p.b - q.b);
   if (pairs.length < 2) return pairs.length ? { meanQ3: pairs[0].q3, pairs, flagged: [] } : null;
   const meanQ3 = pairs.reduce((s, p) => s + p.q3, 0) / pairs.length;
   const crit = normalQuantile(1 - 0.05 / pairs.length);

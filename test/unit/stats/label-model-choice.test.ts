@@ -213,6 +213,12 @@ describe("several critics that share their errors (three prompts of one model am
     expect(agg.summary.reason).toMatch(/look dependent/);
     expect(agg.summary.reason).toMatch(/gold labels on a few dozen outputs/);
     expect(rho(agg.scores as number[])).toBeGreaterThanOrEqual(best);
+    // `critic aggregate`'s auto does the same on the same labels.
+    const fit = auto(m);
+    expect(fit.picked).toBe("mv");
+    expect(fit.notIdentified).toBe(true);
+    expect(fit.dependentLabelers!.length).toBeGreaterThan(0);
+    expect(rho(posteriorMean(m, fit.posterior))).toBeGreaterThanOrEqual(best);
   });
 
   it.each(["indep-1", "indep-2", "indep-3"])("independent critics are not flagged, and keep the ordinal model (seed %s)", (seed) => {
@@ -220,6 +226,8 @@ describe("several critics that share their errors (three prompts of one model am
     const agg = aggregateLevels("accuracy", levels, names, 7, levels.map(() => null));
     expect(agg.summary.method).toBe("ordinal");
     expect(agg.summary.dependentCritics).toBeUndefined();
+    const m = fromDense(Int32Array.from(levels.flat(), (v) => v - 1), levels.length, 5, 7);
+    expect(auto(m).dependentLabelers).toBeUndefined();
   });
 
   it("Q3 residual correlations sit near their average under conditional independence", () => {
