@@ -5,7 +5,7 @@ import { loadCrowd } from "../../../bench/label-models.js";
 import { auto } from "../../../src/stats/label-models/auto.js";
 import { buildLabelMatrix } from "../../../src/stats/label-matrix.js";
 import { posteriorMean, scoreAgainstGold } from "../../../src/stats/label-models/evaluate.js";
-import { dawidSkene, majorityVote, ordinal } from "../../../src/stats/label-models/index.js";
+import { dawidSkene, majorityVote, ordinal, subtypeDawidSkene } from "../../../src/stats/label-models/index.js";
 
 const D = "../shared/data/crowd";
 
@@ -42,6 +42,20 @@ describe.each(["ZenCrowd_all", "ZenCrowd_in", "ZenCrowd_us", "CF", "CF_amt"])("a
     const { m, gold } = await load(path);
     const mv = scoreAgainstGold(m, majorityVote(m), gold).accuracy!;
     expect(scoreAgainstGold(m, auto(m), gold).accuracy!).toBeGreaterThanOrEqual(mv);
+  });
+});
+
+// The subtype model against its authors' own runs (EBCC, activecrowdtoolkit SOURCE.md).
+describe.each([
+  ["ZenCrowd_in", 0.7809],
+  ["ZenCrowd_us", 0.9123],
+  ["CF_amt", 0.8567],
+  ["SP_amt", 0.944],
+])("activecrowdtoolkit %s", (name, published) => {
+  const path = `${D}/activecrowdtoolkit/${name}.csv`;
+  it.skipIf(!existsSync(path))("ds-subtypes reproduces the EBCC authors' accuracy within 0.01 (data absent: skipped)", async () => {
+    const { m, gold } = await load(path);
+    expect(Math.abs(scoreAgainstGold(m, subtypeDawidSkene(m), gold).accuracy! - published)).toBeLessThanOrEqual(0.01);
   });
 });
 
