@@ -95,3 +95,16 @@ describe.each(["anger", "fear", "joy", "sadness"])("snow2008-affect %s, 0-100 bi
     expect(r(ordinal(m))).toBeGreaterThan(r(majorityVote(m)));
   });
 });
+
+// Dense graded ratings (10 workers rated all 30 pairs, 0-10): auto's estimate must not fall
+// below the plain mean, whose Pearson r with the expert score is the published 0.952.
+const WORDSIM = `${D}/snow2008-wordsim/wordsim.standardized.tsv`;
+it.skipIf(!existsSync(WORDSIM))("snow2008-wordsim: auto correlates with the expert score at least as well as the mean of the raters (data absent: skipped)", () => {
+  const lines = readFileSync(WORDSIM, "utf8").split("\n").slice(1).filter(Boolean).map((l) => l.split("\t"));
+  const expert = new Map(lines.map((c) => [c[2], Number(c[4])]));
+  const m = buildLabelMatrix(lines.map((c) => ({ item: c[2], labeler: c[1], label: Number(c[3]) })));
+  const truth = m.itemIds.map((id) => expert.get(id)!);
+  const r = (fit: { posterior: Float64Array }) => sampleCorrelation(Array.from(posteriorMean(m, fit.posterior)), truth);
+  expect(r(majorityVote(m))).toBeCloseTo(0.952, 3);
+  expect(r(auto(m))).toBeGreaterThanOrEqual(r(majorityVote(m)) - 1e-9);
+});
