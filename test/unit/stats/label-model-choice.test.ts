@@ -5,6 +5,7 @@ import { auto } from "../../../src/stats/label-models/auto.js";
 import { posteriorMean, scoreAgainstGold, spearman } from "../../../src/stats/label-models/evaluate.js";
 import { dawidSkene, majorityVote, ordinal } from "../../../src/stats/label-models/index.js";
 import { digamma } from "../../../src/stats/label-models/subtypes.js";
+import { fiveCritics } from "../../../bench/label-models.js";
 import { dependentGroups, localDependence } from "../../../src/stats/label-models/dependence.js";
 import { createRng } from "../../../src/stats/rng.js";
 
@@ -181,22 +182,7 @@ describe("labelers that share their errors (conditional independence broken)", (
 });
 
 describe("several critics that share their errors (three prompts of one model among five critics)", () => {
-  // 1..7 scale. Critics 0-2 see the truth plus one shared per-item error (sd 1.2) and a little
-  // noise of their own; critics 3 and 4 are independent (sd 0.9 and 1.0).
-  function fiveCritics(seed: string, shared: boolean) {
-    const r = createRng(seed);
-    const n = 400;
-    const own = [0.5, 0.5, 0.5, 0.9, 1.0];
-    const truth: number[] = [];
-    const levels: number[][] = [];
-    for (let i = 0; i < n; i++) {
-      const z = 1 + 5 * r.next();
-      truth.push(z);
-      const e = shared ? 1.2 * r.normal() : 0;
-      levels.push(own.map((s, j) => Math.max(1, Math.min(7, Math.round(z + (j < 3 ? e : 0) + s * r.normal() + 1)))));
-    }
-    return { truth, levels };
-  }
+  // 1..7; critics 0-2 share a per-output error, 3 and 4 are independent (bench/label-models.ts).
   const names = ["gpt-a", "gpt-b", "gpt-c", "other-1", "other-2"];
 
   it.each(["share-1", "share-2", "share-3"])("are flagged, and the estimate is not dragged below the best critic (seed %s)", (seed) => {
