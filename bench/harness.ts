@@ -60,7 +60,7 @@ function productionInstallBytes(): number {
     cpSync(join(ROOT, "package.json"), join(dir, "package.json"));
     cpSync(join(ROOT, "package-lock.json"), join(dir, "package-lock.json"));
     execFileSync("npm", ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir, stdio: "ignore" });
-    return duBytes(join(dir, "node_modules")) + ["dist/src", "rubrics", "datasets", "bin"].reduce((t, p) => t + duBytes(join(ROOT, p)), 0);
+    return duBytes(join(dir, "node_modules")) + ["dist/src", "dist/cli", "rubrics", "datasets", "bin"].reduce((t, p) => t + duBytes(join(ROOT, p)), 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

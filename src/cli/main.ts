@@ -113,4 +113,14 @@ export async function main(argv: string[]): Promise<void> {
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   process.exitCode = controller.signal.aborted && code === 0 ? 130 : code;
+  // Every command is done when it returns (sim-server returns when stopped). What still holds the
+  // process then was started by user code, say a task that ignored its abort signal and left a
+  // timer or a socket: exit anyway, shortly, instead of hanging a CI job on it.
+  setTimeout(() => {
+    process.stderr.write(`critic: exiting with work still pending that critic did not start (a task's timer or connection left open after it was aborted?)\n`);
+    process.exit();
+  }, LINGER_MS).unref();
 }
+
+/** How long a finished command waits for what user code left running before exiting anyway. */
+const LINGER_MS = 1000;

@@ -103,6 +103,8 @@ export interface ProviderSettings {
   headers?: Record<string, string>;
   prices?: Record<string, Price>;
   apiVersion?: string;
+  /** What cached answers are filed under, when not the endpoint itself (a simulated run keeps the real endpoint's). */
+  cacheScope?: string;
 }
 
 /** The API family whose request shapes a provider type takes. */

@@ -1,7 +1,6 @@
 import http from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
-import { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
 
 /**
@@ -28,7 +27,7 @@ function proxyEnv(): string {
   return [e.HTTPS_PROXY, e.https_proxy, e.HTTP_PROXY, e.http_proxy, e.ALL_PROXY, e.all_proxy, e.NO_PROXY, e.no_proxy].join("\u0000");
 }
 
-function agentFor(url: URL, secure: boolean): http.Agent {
+function agentFor(url: URL, secure: boolean): http.Agent | Promise<http.Agent> {
   // The same few origins are called thousands of times: decide once per origin and environment.
   const key = `${url.origin}\u0000${proxyEnv()}`;
   let proxy = proxyChoice.get(key);
@@ -38,6 +37,12 @@ function agentFor(url: URL, secure: boolean): http.Agent {
     proxyChoice.set(key, proxy);
   }
   if (!proxy) return secure ? agents.https : agents.http;
+  return proxyAgents.get(proxy) ?? proxyAgent(proxy);
+}
+
+/** The tunnelling agent (and its dependencies) is loaded only by a run that goes through a proxy. */
+async function proxyAgent(proxy: string): Promise<http.Agent> {
+  const { HttpsProxyAgent } = await import("https-proxy-agent");
   let agent = proxyAgents.get(proxy);
   if (!agent) {
     agent = new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets: 1024 });
@@ -244,8 +249,9 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
   }
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | null, signal: AbortSignal | undefined): Promise<BufferedResponse> {
+async function send(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | null, signal: AbortSignal | undefined): Promise<BufferedResponse> {
   const secure = url.protocol === "https:";
+  const agent = await agentFor(url, secure);
   return new Promise((resolve, reject) => {
     const req = (secure ? https : http).request(
       {
@@ -255,7 +261,7 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
         path: url.pathname + url.search,
         method,
         headers,
-        agent: agentFor(url, secure),
+        agent,
         signal,
       },
       (res) => {

@@ -43,6 +43,7 @@ export const JUDGMENT_COLUMNS = [
   "latency_ms",
   "input_tokens",
   "output_tokens",
+  "reasoning_tokens",
   "cost_usd",
   "at",
 ] as const;
@@ -64,6 +65,7 @@ export function renderJudgmentsCsv(r: RunResult): string {
     num(j.latencyMs),
     num(j.inputTokens),
     num(j.outputTokens),
+    num(j.reasoningTokens ?? null),
     num(j.costUsd),
     j.at,
   ]);

@@ -34,5 +34,5 @@ export function buildLimiters(suite: Suite): Record<ProviderKind, Limiter> {
 
 /** The cache scope of each provider: the endpoint is part of a named provider's key. */
 export function cacheScopes(suite: Suite): Record<ProviderKind, string> {
-  return Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`]));
+  return Object.fromEntries(Object.entries(suite.providers).map(([name, p]) => [name, p.cacheScope ?? (name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}`)]));
 }

@@ -98,9 +98,21 @@ function inlineSuite(name: string, opts: DescribeEvalOptions): SuiteConfigInput 
 
 const DEFAULT_SIM_CRITIC = "openai:sim-critic-strong";
 
+/**
+ * Every provider, named endpoints included, at the simulator by its wire type (Azure's URL shape
+ * is served at the root). Answers stay filed under the configured endpoint, not the simulator's
+ * port of the day, so CRITIC_REPLAY finds them in the next process.
+ */
+function simulatedProviders(providers: Suite["providers"], sim: SimServer): Suite["providers"] {
+  const base = (type: string) => (type === "anthropic" ? sim.anthropicBaseURL : type === "azure-openai" ? sim.url : sim.openaiBaseURL);
+  return Object.fromEntries(
+    Object.entries(providers).map(([name, p]) => [name, { ...p, baseURL: base(p.type), apiKey: "sim-key", cacheScope: name === "openai" || name === "anthropic" ? name : `${name}@${p.baseURL ?? ""}` }]),
+  );
+}
+
 async function prepare(name: string, opts: DescribeEvalOptions, cwd: string, env: Record<string, string | undefined>): Promise<Suite> {
-  const simEnv = opts.simulate ? { ...env, OPENAI_API_KEY: "sim-key", ANTHROPIC_API_KEY: "sim-key" } : env;
-  return loadSuite({ config: opts.config }, cwd, simEnv, inlineSuite(name, opts));
+  // Simulated, no provider needs a key: each is pointed at the simulator before the run.
+  return loadSuite({ config: opts.config }, cwd, env, inlineSuite(name, opts), { offline: Boolean(opts.simulate) });
 }
 
 /**
@@ -160,8 +172,7 @@ export function describeEval(name: string, opts: DescribeEvalOptions, body?: (ct
       if (opts.simulate) {
         // The same simulated world as `critic demo` (seed 7), without its artificial latency.
         sim = await startSimServer(typeof opts.simulate === "object" ? opts.simulate : { seed: 7, latencyMs: 0 });
-        const providers = { openai: { ...s.providers.openai, baseURL: sim.openaiBaseURL }, anthropic: { ...s.providers.anthropic, baseURL: sim.anthropicBaseURL } };
-        s = { ...s, providers };
+        s = { ...s, providers: simulatedProviders(s.providers, sim) };
       }
       const all = gates.map((g) => g.gate);
       run = await runSuite({ ...s, gates: all }, { cwd, out: opts.out, write: opts.out !== undefined, noCache: opts.noCache, replay: opts.replay ?? env.CRITIC_REPLAY === "1", simulated: Boolean(opts.simulate) });

@@ -18,8 +18,10 @@ describeEval("support", {
   suite: {
     dataset: ${JSON.stringify(join(ROOT, "datasets/support.csv"))},
     rubrics: ["helpfulness", "politeness"],
-    critics: ["openai:sim-critic-strong", "openai:sim-critic-fast"],
+    critics: ["openai:sim-critic-strong", "hosted:sim-critic-fast"],
     candidates: [{ id: "small", model: "openai:sim-small" }, { id: "large", model: "openai:sim-large" }],
+    // A named endpoint whose key is not set: simulated, it is served by the simulator all the same.
+    providers: { hosted: { type: "openai", baseURL: "https://llm.example.invalid/v1", apiKeyEnv: "CRITIC_TEST_HOSTED_KEY" } },
   },
   simulate: true,
 }, ({ gate }) => {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SIM_MODELS, simModel } from "../../src/providers/sim/models.js";
 import { critic } from "../helpers/cli.js";
@@ -47,6 +48,11 @@ describe("current models and real endpoints, end to end", () => {
     expect(sim.stats().byStatus["400"]).toBeUndefined();
     const usedTokens = reasoning.reduce((t, j) => t + (j.reasoningTokens ?? 0), 0);
     expect(await readFile(join(cwd, "rep/report.md"), "utf8")).toMatch(new RegExp(`## Reasoning tokens[\\s\\S]*\\| openai:gpt-5-mini \\| critic \\| ${usedTokens.toLocaleString("en-US")} \\|`));
+    // judgments.csv has them per call too: the reasoning model's, and none for the classic one.
+    const rows = parse(await readFile(join(cwd, "rep/judgments.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    const csvTokens = (critic: string) => rows.filter((r) => r.critic === critic).reduce((t, r) => t + Number(r.reasoning_tokens || 0), 0);
+    expect(csvTokens("openai:gpt-5-mini")).toBe(usedTokens);
+    expect(csvTokens("openai:sim-critic-strong")).toBe(0);
   });
 
   it("a model critic does not know adapts once to the server's 400s, says so, journals it, and a resumed run does not rediscover it", async () => {

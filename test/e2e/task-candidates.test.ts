@@ -140,8 +140,8 @@ export default {
     version: process.env.APP_VERSION,
     task: async (row) => {
       appendFileSync("calls.log", row.id + "\\n");
-      // Ignores its signal on purpose: the run must not wait for it.
-      if (row.id === "sync") await new Promise((r) => setTimeout(r, 2000));
+      // Ignores its signal on purpose, and leaves a timer running: neither the run nor the process may wait for it.
+      if (row.id === "sync") await new Promise((r) => setTimeout(r, 120_000));
       return "Answer to " + row.input;
     },
   }],
@@ -154,6 +154,7 @@ export default {
     const first = await critic(["run", "--quiet"], { cwd, env });
     expect(first.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(30_000);
+    expect(first.stderr).toMatch(/exiting with work still pending that critic did not start/);
     const md = await readFile(join(cwd, "rep/report.md"), "utf8");
     expect(md).toMatch(/\| sync \| app \| 1 \| TimeoutError: app: the task did not finish within 400 ms \|/);
 

@@ -1,5 +1,16 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Rubric } from "../../src/config/rubric.js";
+
+/** A seven-level helpfulness rubric for tests that build critic prompts themselves. */
+export const HELPFULNESS: Rubric = {
+  id: "helpfulness",
+  title: "Helpfulness",
+  question: "Does the output help the user?",
+  inputs: ["input", "output"],
+  levels: ["useless", "barely", "a little", "somewhat", "mostly", "very", "fully"],
+  file: "test",
+};
 
 /** A CSV dataset of `rows` support answers, two candidates, written to `dir/name`; returns its path. */
 export async function writeSupportCsv(dir: string, rows: number, name = "data.csv"): Promise<string> {

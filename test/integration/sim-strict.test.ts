@@ -1,18 +1,11 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Rubric } from "../../src/config/rubric.js";
+import { HELPFULNESS } from "../helpers/suite.js";
 import { criticMessages } from "../../src/critic/prompt.js";
 import { type SimServer, startSimServer } from "../../src/providers/sim/server.js";
 
-const RUBRIC: Rubric = {
-  id: "helpfulness",
-  title: "Helpfulness",
-  question: "Does the output help the user?",
-  inputs: ["input", "output"],
-  levels: ["useless", "barely", "a little", "somewhat", "mostly", "very", "fully"],
-  file: "test",
-};
+const RUBRIC = HELPFULNESS;
 const messages = criticMessages(RUBRIC, { input: "How do I reset my password?", output: "Use the reset link on the sign-in page." }, 20_000);
 
 /** The official SDKs against the simulator's strict mode: the bodies OpenAI's reasoning models send, Anthropic's 529, Azure's URLs. */

@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Rubric } from "../../src/config/rubric.js";
+import { HELPFULNESS } from "../helpers/suite.js";
 import { levelDistribution } from "../../src/critic/logprobs.js";
 import { parseScore } from "../../src/critic/parse.js";
 import { criticMessages } from "../../src/critic/prompt.js";
@@ -10,14 +10,7 @@ import { type SimServer, startSimServer } from "../../src/providers/sim/server.j
 import { generateOutput } from "../../src/providers/sim/generate.js";
 import { trueLevel } from "../../src/providers/sim/truth.js";
 
-const RUBRIC: Rubric = {
-  id: "helpfulness",
-  title: "Helpfulness",
-  question: "Does the output help the user?",
-  inputs: ["input", "output"],
-  levels: ["useless", "barely", "a little", "somewhat", "mostly", "very", "fully"],
-  file: "test",
-};
+const RUBRIC = HELPFULNESS;
 const INPUT = "How do I export my notes to PDF?";
 const large = DEFAULT_SIM_MODELS.find((m) => m.name === "sim-large")!;
 
