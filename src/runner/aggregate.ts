@@ -33,6 +33,12 @@ function unclamped(matrix: LabelMatrix, method: string, gold: Int32Array): Pick<
   return j < 0 ? mv : selectLabeler(matrix, j, mv);
 }
 
+/** "select:j" → (j, 0) and "blend:j@w" → (j, w); null for a label model. */
+function criticPick(method: string): { labeler: number; w: number } | null {
+  const m = /^(select|blend):(\d+)(?:@([\d.]+))?$/.exec(method);
+  return m ? { labeler: Number(m[2]), w: m[1] === "select" ? 0 : Number(m[3]) } : null;
+}
+
 /** Gold on fewer units than this cannot choose between label models by cross-validation. */
 const MIN_GOLD_FOR_AUTO = 10;
 
@@ -43,21 +49,32 @@ function means(fit: LabelModelFit, has: boolean[], k: number): { scores: (number
 }
 
 /**
- * The critics' mean with a cascade's missing expensive level counted as its filled distribution:
- * each observed level is one vote, the filled distribution one (soft) vote.
+ * A critic-scale estimate with a cascade's missing expensive level counted as its filled
+ * distribution: s = (1 − w)·(labeler b's level) + w·(mean of the critics' levels), where each
+ * observed level is one vote and the filled distribution one soft vote. w = 1 is the critics'
+ * mean, w = 0 "select b", between them the score blend. The posterior is the matching mixture,
+ * so its mean is the blended score.
  */
-function fillMeans(levels: (number | null)[][], base: ReturnType<typeof means>, fill: (Float64Array | null)[]): ReturnType<typeof means> {
+function fillBlend(
+  levels: (number | null)[][],
+  base: ReturnType<typeof means>,
+  fill: (Float64Array | null)[],
+  labeler: number,
+  w: number,
+  expensive: number,
+): ReturnType<typeof means> {
   const posteriors = base.posteriors.map((p, i) => {
     const f = fill[i];
     if (!p || !f) return p;
-    const out = Float64Array.from(f);
+    const mean = Float64Array.from(f);
     let votes = 1;
     for (const v of levels[i]!) {
       if (v == null) continue;
-      out[v - 1]++;
+      mean[v - 1]++;
       votes++;
     }
-    return out.map((v) => v / votes);
+    const own = levels[i]![labeler];
+    return mean.map((v, c) => (1 - w) * (labeler === expensive ? f[c]! : own === c + 1 ? 1 : 0) + (w * v) / votes);
   });
   const scores = posteriors.map((p) => (p ? p.reduce((t, v, c) => t + v * (c + 1), 0) : null));
   return { scores, posteriors };
@@ -126,8 +143,14 @@ export function aggregateLevels(
   const meanForFew = !fit && !notIdentified && tooFew;
   // A cascade's expensive critic is missing where the cheap one was sure: fill it from the audit
   // share (cascade.ts) so the critics' mean estimates what both critics everywhere would give.
-  const filled = cascade && !fit && (notIdentified || meanForFew) ? cascadeFill(levels, cascade, k) : null;
-  const estimate = filled ? fillMeans(levels, { scores, posteriors }, filled.fill) : { scores, posteriors };
+  // With gold: the critics' mean (gold outputs keep their gold label), "select" and the score
+  // blend take the same fill; a model fitted with gold clamped is left as fitted.
+  const pick = !fit || fit.method === "mv" || fit.method === "blend:mean" ? { labeler: 0, w: 1 } : criticPick(fit.method);
+  const cascadeFilled = cascade ? cascadeFill(levels, cascade, k) : null;
+  const filled = cascadeFilled && pick && (fit || notIdentified || meanForFew) ? cascadeFilled : null;
+  // Gold outputs keep their gold label under the gold-clamped mean.
+  const fillAt = filled && fit?.method === "mv" ? filled.fill.map((f, i) => (goldIdx[i]! >= 0 ? null : f)) : filled?.fill;
+  const estimate = filled && pick && fillAt ? fillBlend(levels, { scores, posteriors }, fillAt, pick.labeler, pick.w, cascade!.expensive) : { scores, posteriors };
   const named = (g: number[]) => g.map((j) => critics[j]).join(", ");
   const pairs = (dependence?.flagged ?? []).map((p) => `${critics[p.a]} and ${critics[p.b]} (${p.q3.toFixed(2)})`).join(", ");
   const tooFewGold = nGold ? `; ${nGold} gold labels are too few to choose a model by cross-validation (need ${MIN_GOLD_FOR_AUTO})` : "";
@@ -155,8 +178,8 @@ export function aggregateLevels(
   return {
     scores: estimate.scores,
     posteriors: estimate.posteriors,
-    // On the critics' mean path the unsupervised estimate is the chosen one.
-    unsupervisedScores: filled ? estimate.scores : means(unsupervised, has, k).scores,
+    // The estimate without gold, with the same fill where it is the critics' mean.
+    unsupervisedScores: (cascadeFilled && unsupervised !== fitted ? fillBlend(levels, means(unsupervised, has, k), cascadeFilled.fill, 0, 1, cascade!.expensive) : means(unsupervised, has, k)).scores,
     summary: {
       rubric,
       method,

@@ -68,6 +68,45 @@ describe("cascades stay unbiased against the same run with both critics everywhe
     expect(Math.abs(mean(diffNaive))).toBeGreaterThan(0.1);
   });
 
+  it("with gold that picks the expensive critic (alone or blended), its missing levels are filled too, not taken from the cheap one", () => {
+    // The expensive critic is sharp and one level lenient, the cheap one noisy: gold picks the expensive one.
+    const r = createRng("gold-select");
+    const n = 1500;
+    const levels: (number | null)[][] = [];
+    const full: (number | null)[][] = [];
+    const audited: boolean[] = [];
+    const escalated: boolean[] = [];
+    const gold: (number | null)[] = [];
+    for (let i = 0; i < n; i++) {
+      const truth = 4 + 1.3 * r.normal();
+      const sd = 1.2 * Math.exp(0.5 * r.normal());
+      const cheap = clamp(truth + sd * r.normal());
+      const expensive = clamp(truth + 1 + 0.3 * r.normal());
+      const p = Array.from({ length: K }, (_, l) => Math.exp(-(((l + 1 - cheap) / sd) ** 2) / 2));
+      const esc = needsEscalation({ cheapLevel: cheap, cheapDistribution: p, threshold: 0.45 });
+      const aud = r.next() < 0.2;
+      audited.push(aud);
+      escalated.push(esc);
+      full.push([cheap, expensive]);
+      levels.push([cheap, esc || aud ? expensive : null]);
+      gold.push(i < 80 ? clamp(truth) : null);
+    }
+    const units: CascadeUnits = { cheap: 0, expensive: 1, audited, escalated };
+    const filled = aggregateLevels("q", levels, ["cheap", "exp"], K, gold, units);
+    const naive = aggregateLevels("q", levels, ["cheap", "exp"], K, gold);
+    // Gold chooses the expensive critic alone or blended with the mean, on the critics' scale;
+    // the same estimator with both critics everywhere is (1 − w)·e + w·(c + e)/2.
+    const how = /^(select|blend) exp(?:@([\d.]+))?$/.exec(filled.summary.method)!;
+    expect(how).not.toBeNull();
+    expect(naive.summary.method).toBe(filled.summary.method);
+    const w = how[1] === "select" ? 0 : Number(how[2]);
+    const both = mean(full.map(([c, e]) => (1 - w) * e! + (w * (c! + e!)) / 2));
+    const avg = (xs: (number | null)[]) => mean(xs as number[]);
+    expect(Math.abs(avg(filled.scores) - both)).toBeLessThan(0.05);
+    expect(avg(naive.scores) - both).toBeLessThan(-0.1);
+    expect(filled.summary.reason).toMatch(/filled from the \d+ audited outputs/);
+  });
+
   it("says how the missing levels were filled, and warns when there is no audit share to fill them from", () => {
     const { levels, units } = cascadeRun("say", 400);
     const none = levels.map(() => null);
