@@ -1,7 +1,7 @@
 import type { LabelModelSummary } from "../run-result.js";
 import { fromDense, type LabelMatrix } from "../stats/label-matrix.js";
 import { auto, NOT_IDENTIFIED_ADVICE } from "../stats/label-models/auto.js";
-import { dependentGroups, localDependence } from "../stats/label-models/dependence.js";
+import { dependenceTest, dependentGroups } from "../stats/label-models/dependence.js";
 import { labelModels, ordinal, scoreBlend } from "../stats/label-models/index.js";
 import { bestLabeler, selectLabeler } from "../stats/label-models/select-best.js";
 import { type CascadeUnits, cascadeFill } from "../sampling/cascade.js";
@@ -124,7 +124,7 @@ export function aggregateLevels(
   const fitted = m < 3 || tooFew ? null : ordinal(matrix);
   // Critics that share errors (prompts of one model) break the conditional independence the
   // model rests on; its weights are then not identified (dependence.ts), so the plain mean.
-  const dependence = fitted ? localDependence(matrix, fitted) : null;
+  const dependence = fitted ? dependenceTest(matrix, fitted, (mm) => ordinal(mm)) : null;
   const dependent = dependence?.flagged.length ? dependentGroups(dependence.flagged) : [];
   const unsupervised = fitted && !dependent.length ? fitted : labelModels.mv(matrix);
   const goldIdx = Int32Array.from(gold, (g) => (g == null ? -1 : g - 1));

@@ -24,7 +24,7 @@
 import type { LabelMatrix } from "../label-matrix.js";
 import { shuffledGoldItems } from "./score-blend.js";
 import { heldOutLogLik, type HeldOutScore, twoWaySe } from "./cv-likelihood.js";
-import { dependentGroups, localDependence } from "./dependence.js";
+import { dependenceTest, dependentGroups } from "./dependence.js";
 import { percentileRanks, posteriorMean, spearman } from "./evaluate.js";
 import { labelModels, type LabelModelName } from "./index.js";
 import { oneCoin } from "./one-coin.js";
@@ -184,7 +184,7 @@ function autoWithoutGold(m: LabelMatrix, opts: AutoOptions): AutoFit {
   const reason =
     `${why}: ${folds}-fold cross-validated log-likelihood of the labels themselves, ${f(scored[pick].score)} nats per label ` +
     `(${others}; no gold).`;
-  const shared = name === "mv" ? null : sharedErrors(m, fit);
+  const shared = name === "mv" ? null : sharedErrors(m, fit, fitters[pick][1]);
   if (shared) {
     const why2 =
       `the mean of the labels instead of ${name}: ${shared.say}; either that group shares its errors or the others share theirs, ` +
@@ -201,7 +201,7 @@ function autoWithoutGold(m: LabelMatrix, opts: AutoOptions): AutoFit {
  * scale (ordinal, K ≥ 3) and pairs judged on common items; on sparse crowd matrices a few
  * dependent pairs among hundreds of workers barely move the estimate, and there it is not run.
  */
-function sharedErrors(m: LabelMatrix, fit: LabelModelFit): { groups: string[][]; say: string } | null {
+function sharedErrors(m: LabelMatrix, fit: LabelModelFit, refit: (m: LabelMatrix) => LabelModelFit): { groups: string[][]; say: string } | null {
   if (!m.ordinal || m.k < 3) return null;
   let labelled = 0;
   let cells = 0;
@@ -212,7 +212,7 @@ function sharedErrors(m: LabelMatrix, fit: LabelModelFit): { groups: string[][];
     cells += row;
   }
   if (!labelled || cells / (labelled * m.nLabelers) < 0.9) return null;
-  const ld = localDependence(m, fit);
+  const ld = dependenceTest(m, fit, refit);
   if (!ld?.flagged.length) return null;
   const groups = dependentGroups(ld.flagged).map((g) => g.map((j) => m.labelerIds[j]));
   const pairs = ld.flagged.map((p) => `${m.labelerIds[p.a]} and ${m.labelerIds[p.b]} (${p.q3.toFixed(2)})`).join(", ");
