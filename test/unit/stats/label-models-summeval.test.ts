@@ -3,7 +3,7 @@ import { parse } from "csv-parse/sync";
 import { expect, it } from "vitest";
 import { summevalExperiment } from "../../../bench/label-models.js";
 import { buildLabelMatrix } from "../../../src/stats/label-matrix.js";
-import { localDependence } from "../../../src/stats/label-models/dependence.js";
+import { dependenceTest } from "../../../src/stats/label-models/dependence.js";
 import { ordinal } from "../../../src/stats/label-models/index.js";
 
 const DIR = "../shared/data/judges/summeval-llm-critics";
@@ -30,7 +30,7 @@ it.skipIf(!existsSync(DIR))(
 );
 
 // Local dependence on real LLM critics: five gpt-3.5 prompts, gpt-4 and three llama-2 sizes.
-// Every pair the Q3 check flags must be two critics of one vendor's model family (the shared
+// Every pair the Q3 check (screen and simulation) flags must be two critics of one vendor's model family (the shared
 // errors it exists to find), and every dimension has some.
 it.skipIf(!existsSync(DIR))("flags dependent critics on SummEval only within one model family (data absent: skipped)", () => {
   const read = (f: string) => parse(readFileSync(`${DIR}/${f}`), { columns: true }) as Record<string, string>[];
@@ -43,7 +43,7 @@ it.skipIf(!existsSync(DIR))("flags dependent critics on SummEval only within one
       rows.flatMap((r) => critics.flatMap((c) => (r[c] === "" ? [] : [{ item: `${r.doc_id}|${r.system_id}`, labeler: c, label: Math.round(Number(r[c])) }]))),
       { k: 5 },
     );
-    const ld = localDependence(m, ordinal(m))!;
+    const ld = dependenceTest(m, ordinal(m), (mm) => ordinal(mm))!;
     expect(ld.flagged.length).toBeGreaterThan(0);
     for (const p of ld.flagged) expect(family(m.labelerIds[p.a]!)).toBe(family(m.labelerIds[p.b]!));
   }
