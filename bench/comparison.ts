@@ -8,8 +8,13 @@ import { parse } from "csv-parse/sync";
 import { kendallTauB } from "../src/stats/agreement.js";
 import { bootstrapPairedDiff, bradleyTerryBootstrap, bradleyTerryWithIntervals } from "../src/stats/bootstrap.js";
 import { winProbability } from "../src/stats/bradley-terry.js";
-import { type ItemWins, type Judgment, preference } from "../src/stats/pairwise.js";
+import { buildLabelMatrix, type LabelRow } from "../src/stats/label-matrix.js";
+import { auto } from "../src/stats/label-models/auto.js";
+import { decide, type ItemWins, type Judgment, preference, preferenceFromDistributions } from "../src/stats/pairwise.js";
 import { createRng, type Rng } from "../src/stats/rng.js";
+import type { PairwiseResult, RunResult } from "../src/run-result.js";
+import { decidePairs } from "../src/runner/pairwise-verdicts.js";
+import { pairedDiff, twoSidedTP } from "../src/stats/intervals.js";
 import type { BenchRow } from "./row.js";
 
 const AREA = "comparison";
@@ -120,6 +125,159 @@ export function llmbarRatingAccuracy(dir = LLMBAR): { forward: LlmbarAccuracy; s
   return { forward: accuracy([0, 1]), swapped: accuracy([1, 0]), published };
 }
 
+export const LLMBAR_GPT4_RATINGS = ["Rating", "Rating_NoRules", "Rating_Metrics", "Rating_Reference", "Rating_Metrics_Reference"].map((s) => `GPT-4/${s}`);
+export const LLMBAR_CHATGPT_RATINGS = ["ChatGPT/Rating", "ChatGPT/Rating_NoRules"];
+
+export interface DecisionAccuracy {
+  items: number;
+  /** Mean expected win probability of the gold side, P(gold ≻ other) + ½P(tie), in %. */
+  expected: number;
+  /** Accuracy of the per-item decision (the more probable side; a tie earns half, as in the paper), in %. */
+  decision: number;
+  /** Items the decision calls a tie. */
+  ties: number;
+}
+
+/**
+ * LLMBar Natural with several rating prompts per output (each scores the output alone, 0–9):
+ * each output's scores across the prompts form a distribution over levels, and each pair gets
+ * the expected win probability of the gold side and the decision (methods.md 4.2; `decide`).
+ * Unparseable scores are left out of that output's distribution.
+ */
+export function llmbarDecisionAccuracy(runs: readonly string[], dir = LLMBAR): DecisionAccuracy {
+  const files = runs.map((r) => JSON.parse(readFileSync(`${dir}/evaluators/${r}/result.json`, "utf8")) as { label: number; results: Record<string, unknown>[] }[]);
+  const items = files[0]!.length;
+  // 0–9 asked for; a judge that answers 10 keeps its 10 rather than being clipped.
+  const levels = 11;
+  let expected = 0;
+  let decision = 0;
+  let ties = 0;
+  for (let i = 0; i < items; i++) {
+    const [pA, pB] = (["score_1", "score_2"] as const).map((k) => {
+      const p = new Array<number>(levels).fill(0);
+      let n = 0;
+      for (const f of files) {
+        const s = (f[i]!.results.at(-1)![k] as [string, string])[0].trim();
+        if (s === "") continue;
+        p[Number(s)]!++;
+        n++;
+      }
+      return p.map((x) => x / n);
+    });
+    const pr = preferenceFromDistributions(pA!, pB!);
+    const gold = files[0]![i]!.label === 1 ? "a" : "b";
+    expected += (gold === "a" ? pr.aWins : pr.bWins) + pr.tie / 2;
+    const d = decide(pr);
+    if (d === "tie") ties++;
+    decision += d === gold ? 1 : d === "tie" ? 0.5 : 0;
+  }
+  return { items, expected: (100 * expected) / items, decision: (100 * decision) / items, ties };
+}
+
+/**
+ * The same check through the product's own path: each rating prompt is a critic, `auto` fits a
+ * label model over the 200 outputs (levels 0–9 as 1–10; a 10 is read as 9), and each pair is
+ * judged from the two outputs' posteriors.
+ */
+export function llmbarLabelModelDecision(runs: readonly string[], dir = LLMBAR): DecisionAccuracy & { picked: string } {
+  const files = runs.map((r) => JSON.parse(readFileSync(`${dir}/evaluators/${r}/result.json`, "utf8")) as { label: number; results: Record<string, unknown>[] }[]);
+  const rows: LabelRow[] = [];
+  files.forEach((f, j) => {
+    f.forEach((it, i) => {
+      for (const k of [1, 2] as const) {
+        const s = (it.results.at(-1)![`score_${k}`] as [string, string])[0].trim();
+        rows.push({ item: `${i}:${k}`, labeler: runs[j]!, label: s === "" ? null : Math.min(9, Number(s)) + 1 });
+      }
+    });
+  });
+  const m = buildLabelMatrix(rows, { k: 10 });
+  const fit = auto(m, { seed: 1 });
+  const at = new Map(m.itemIds.map((id, i) => [id, i]));
+  const post = (id: string) => fit.posterior.subarray(at.get(id)! * m.k, (at.get(id)! + 1) * m.k);
+  const items = files[0]!.length;
+  let expected = 0;
+  let decision = 0;
+  let ties = 0;
+  for (let i = 0; i < items; i++) {
+    const pr = preferenceFromDistributions(post(`${i}:1`), post(`${i}:2`));
+    const gold = files[0]![i]!.label === 1 ? "a" : "b";
+    expected += (gold === "a" ? pr.aWins : pr.bWins) + pr.tie / 2;
+    const d = decide(pr);
+    if (d === "tie") ties++;
+    decision += d === gold ? 1 : d === "tie" ? 0.5 : 0;
+  }
+  return { items, expected: (100 * expected) / items, decision: (100 * decision) / items, ties, picked: fit.picked };
+}
+
+function llmbarDecisionRows(): BenchRow[] {
+  const metric = (who: string) => `LLMBar Natural, ${who}: gold-side expected win prob. / decision accuracy`;
+  if (!existsSync(LLMBAR)) return [absent(metric("GPT-4 5 rating prompts"), "decision > expected")];
+  return [
+    ["GPT-4 5 rating prompts", LLMBAR_GPT4_RATINGS],
+    ["GPT-4 5 + ChatGPT 2 rating prompts", [...LLMBAR_GPT4_RATINGS, ...LLMBAR_CHATGPT_RATINGS]],
+  ].map(([who, runs]) => {
+    const r = llmbarDecisionAccuracy(runs as string[]);
+    return { area: AREA, metric: metric(who as string), value: `${r.expected.toFixed(1)}% / ${r.decision.toFixed(1)}% (${r.ties} ties)`, target: "decision > expected", ok: r.decision > r.expected };
+  }).concat(
+    [
+      ["auto label model over GPT-4 Rating + ChatGPT Rating", ["GPT-4/Rating", "ChatGPT/Rating"]],
+      ["auto label model over the 5 GPT-4 rating prompts", LLMBAR_GPT4_RATINGS],
+    ].map(([who, runs]) => {
+      const r = llmbarLabelModelDecision(runs as string[]);
+      return { area: AREA, metric: metric(`${who} (picked ${r.picked})`), value: `${r.expected.toFixed(1)}% / ${r.decision.toFixed(1)}% (${r.ties} ties)`, target: "decision > expected", ok: r.decision > r.expected };
+    }),
+  );
+}
+
+/** The pairs of one rubric as a run computes them: the paired t interval and its p-value. */
+function nullPairs(scores: number[][], names: readonly string[]): PairwiseResult[] {
+  const out: PairwiseResult[] = [];
+  for (let a = 0; a < names.length; a++) {
+    for (let b = a + 1; b < names.length; b++) {
+      const d = pairedDiff(scores.map((r) => r[a]!), scores.map((r) => r[b]!))!;
+      out.push({ a: names[a]!, b: names[b]!, rubric: "r", winRate: 0.5, meanDiff: d.meanDiff, diffCi95: { lo: d.ci95[0], hi: d.ci95[1] }, n: d.n, p: twoSidedTP(d.meanDiff, d.se, d.n - 1) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Family-wise error of the pairwise verdicts: C equal candidates (every pair null), n items on
+ * a 1..7 scale (a shared item difficulty plus per-output noise, rounded like a critic's
+ * levels), the verdicts decided as a run decides them; the share of runs with any "better".
+ */
+export function pairwiseFamilywiseError(runs: number, candidates = 5, items = 30, seed = "holm-fwer"): { holm: number; none: number; pairs: number } {
+  const rng = createRng(seed);
+  const names = Array.from({ length: candidates }, (_, k) => `c${k}`);
+  const anyBetter = (r: RunResult) => r.pairwise.some((p) => p.verdict === "A better" || p.verdict === "B better");
+  let holm = 0;
+  let none = 0;
+  for (let s = 0; s < runs; s++) {
+    const scores = Array.from({ length: items }, () => {
+      const item = rng.normal();
+      return names.map(() => Math.min(7, Math.max(1, Math.round(4 + item + 1.2 * rng.normal()))));
+    });
+    const h = { pairwise: nullPairs(scores, names) } as RunResult;
+    decidePairs(h, "holm");
+    const n = { pairwise: nullPairs(scores, names) } as RunResult;
+    decidePairs(n, "none");
+    if (anyBetter(h)) holm++;
+    if (anyBetter(n)) none++;
+  }
+  return { holm: holm / runs, none: none / runs, pairs: (candidates * (candidates - 1)) / 2 };
+}
+
+function familywiseRow(): BenchRow {
+  const r = pairwiseFamilywiseError(2000);
+  return {
+    area: AREA,
+    metric: `pairwise verdicts, 5 equal candidates (${r.pairs} null pairs), 2,000 seeded runs of 30 items: runs with any wrong "better", Holm / uncorrected`,
+    value: `${(100 * r.holm).toFixed(1)}% / ${(100 * r.none).toFixed(1)}%`,
+    target: "Holm <= 5%",
+    ok: r.holm <= 0.05,
+  };
+}
+
 function llmbarRow(): BenchRow {
   const metric = "LLMBar Natural GPT-4 Rating Acc from per-output scores (both orders)";
   if (!existsSync(LLMBAR)) return absent(metric, "92.0");
@@ -196,5 +354,5 @@ function btTiming(): BenchRow {
 }
 
 export async function rows(): Promise<BenchRow[]> {
-  return [...hannaRows(), llmbarRow(), meanDiffCoverage(), btCoverage(), btTiming()];
+  return [...hannaRows(), llmbarRow(), ...llmbarDecisionRows(), familywiseRow(), meanDiffCoverage(), btCoverage(), btTiming()];
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -66,21 +66,6 @@ function productionInstallBytes(): number {
   }
 }
 
-/** `critic demo --dry-run`'s dollars against what `critic demo` then reports, in a fresh directory. */
-function dryRunAccuracy(): { planned: number; spent: number } {
-  const cwd = mkdtempSync(join(tmpdir(), "critic-dry-"));
-  try {
-    const bin = join(ROOT, "bin/critic.js");
-    const plan = execFileSync(process.execPath, [bin, "demo", "--dry-run"], { cwd, encoding: "utf8" });
-    const planned = Number(/Planned: \d+ calls, \$([\d.]+)/.exec(plan)?.[1]);
-    execFileSync(process.execPath, [bin, "demo", "--quiet", "--out", "out"], { cwd, encoding: "utf8" });
-    const spent = (JSON.parse(readFileSync(join(cwd, "out/summary.json"), "utf8")) as { costUsd: number }).costUsd;
-    return { planned, spent };
-  } finally {
-    rmSync(cwd, { recursive: true, force: true });
-  }
-}
-
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
@@ -117,8 +102,6 @@ export async function rows(): Promise<BenchRow[]> {
   const rssMb = r.maxRssKb / 1024;
   const cold = coldStartMs() / 1000;
   const prod = productionInstallBytes() / 2 ** 20;
-  const dry = dryRunAccuracy();
-  const dryErr = Math.abs(dry.planned - dry.spent) / dry.spent;
   return [
     { area: "runner", metric: `wall / ideal (${n} judgments, c=${c}, ${latency} ms; median of ${runs} runs)`, value: `${ratio.toFixed(3)} (${(r.wallMs / 1000).toFixed(2)} s vs ${(ideal / 1000).toFixed(2)} s; ${r.failed} failed)`, target: "<= 1.10", ok: ratio <= 1.1 },
     { area: "runner", metric: `harness CPU per judgment (median of ${runs})`, value: `${cpuPer.toFixed(3)} ms`, target: "<= 0.3 ms", ok: cpuPer <= 0.3 },
@@ -132,7 +115,6 @@ export async function rows(): Promise<BenchRow[]> {
     { area: "runner", metric: `writing that run's reports (md, html, csv, json; not in the wall time above)`, value: `${((r.reportMs ?? 0) / 1000).toFixed(2)} s`, target: "", ok: null },
     { area: "runner", metric: `harness peak RSS, run and reports (largest of ${runs})`, value: `${rssMb.toFixed(0)} MB`, target: "<= 250 MB", ok: rssMb <= 250 },
     { area: "cli", metric: "cold start `critic --version` (median of 7)", value: `${cold.toFixed(3)} s`, target: "<= 0.3 s", ok: cold <= 0.3 },
-    { area: "spend", metric: "dry-run estimate vs the demo run's dollars", value: `$${dry.planned.toFixed(4)} vs $${dry.spent.toFixed(4)} (${(dryErr * 100).toFixed(1)}% off)`, target: "within 10%", ok: dryErr <= 0.1 },
     { area: "install", metric: "production install (npm ci --omit=dev + package files)", value: `${prod.toFixed(1)} MiB`, target: "<= 40 MiB", ok: prod <= 40 },
   ];
 }

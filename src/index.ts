@@ -37,6 +37,9 @@ export { labelModels, type LabelModel, type LabelModelFit } from "./stats/label-
 export { auto as autoLabelModel } from "./stats/label-models/auto.js";
 export { bradleyTerryWithIntervals } from "./stats/bootstrap.js";
 export { winRateMatrix } from "./stats/pairwise.js";
+export { decide, itemWinsFromVerdicts, winRatesFromItemWins, type Decision, type MissingRule, type VerdictRow } from "./stats/pairwise.js";
+export { holm } from "./stats/holm.js";
+export { readPairwiseLabels, type PairwiseLabel } from "./data/pairwise-labels.js";
 export { calibrate } from "./stats/calibration.js";
 export { cohenKappa, krippendorffAlpha, spearman, kendallTauB } from "./stats/agreement.js";
 export { meanCi, pairedDiff } from "./stats/intervals.js";

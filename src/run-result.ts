@@ -152,6 +152,29 @@ export interface PairwiseResult {
    * cannot be estimated.
    */
   lengthControlled?: { meanDiff: number; diffCi95: Interval | null; winRate: number } | null;
+  /**
+   * Share of items on which A is the more probable winner (the per-item decision), ties split.
+   * `winRate` is the expected win probability, which uncertainty pulls towards 50%; this is
+   * what a reader who calls each item for one side would count.
+   */
+  decisionWinRate?: number;
+  /** Two-sided p-value of the paired t test behind `diffCi95` (p < 0.05 exactly when it excludes 0); null without one. */
+  p?: number | null;
+  /** "A better", "B better" or "undecided": at 95%, after the family-wise correction in `familywise`; absent without an interval. */
+  verdict?: "A better" | "B better" | "undecided";
+  /**
+   * How the verdict allowed for the rubric's other pairs: "holm" (Holm's step-down over the
+   * rubric's `pairs`, family-wise error ≤ 5%) or "none" (each pair at its own 95%). `level` is
+   * the p-value the pair had to meet, `adjustedP` its Holm-adjusted p-value. Absent for a pair
+   * decided by an anytime-valid confidence sequence, which is not part of the family.
+   */
+  familywise?: { method: "holm" | "none"; pairs: number; level: number | null; adjustedP: number | null };
+  /**
+   * Items where one side's output was judged but has no score (a refusal or abstention), and
+   * what the win rates and Bradley-Terry made of them: "drop" (left out) or "tie" (½ each way).
+   * The mean difference is always over the items both sides scored.
+   */
+  missing?: { count: number; rule: "drop" | "tie" };
 }
 
 /** Change in a critic's level per 1,000 characters of output, within items and candidates. */
@@ -351,6 +374,8 @@ export interface RunResult {
   cells: CellSummary[];
   usage: UsageSummary[];
   pairwise: PairwiseResult[];
+  /** The family-wise correction behind the pairwise verdicts: "holm" (default) or "none". */
+  pairwiseCorrection?: "holm" | "none";
   ranking: RankingEntry[];
   scores: ScoreRow[];
   judgments: Judgment[];

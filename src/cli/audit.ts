@@ -46,7 +46,7 @@ export const auditCommand: Command = {
     const pairsFlag = str(values, "pairs");
     const pairs = pairsFlag === undefined ? 50 : Number(pairsFlag);
     if (!Number.isInteger(pairs) || pairs < 1) throw new ConfigError(`--pairs must be a whole number of at least 1, got "${pairsFlag}"`);
-    const suite = await loadSuite(suiteFlags(values), io.cwd, io.env);
+    const suite = await loadSuite(suiteFlags(values), io.cwd, io.env, undefined, { offline: io.env.CRITIC_REPLAY === "1" });
     const rep = await runPositionAudit(suite, { pairs, signal: io.signal, noCache: bool(values, "no-cache"), replay: io.env.CRITIC_REPLAY === "1" });
     if (rep.pairs === 0) throw new ConfigError(`${suite.dataset}: no item has outputs from two candidates, so there is no pair to audit`);
     const t = new Table({ head: HEAD, style: { head: [], border: [] } });

@@ -1,8 +1,9 @@
 import Table from "cli-table3";
-import { type Suite, isModelCandidate } from "../config/load.js";
+import { ConfigError } from "../errors.js";
+import { type Suite, assertBatchable, isModelCandidate } from "../config/load.js";
 import { type ChatMessage, criticMessages } from "../critic/prompt.js";
 import { type DatasetRow, loadDataset } from "../data/dataset.js";
-import { renderTemplate } from "../runner/run.js";
+import { generationMessages } from "../runner/run.js";
 import { planRun } from "../runner/plan.js";
 import { fmtInt } from "../report/format.js";
 import { sampleRows } from "../runner/sample-rows.js";
@@ -19,12 +20,11 @@ function* renderedPrompts(suite: Suite, rows: readonly DatasetRow[]): Generator<
   for (const row of rows) {
     const outputs = suite.candidates.length ? suite.candidates.map((c) => ({ candidate: c.id, text: `<the answer ${c.id} generates>` })) : [{ candidate: row.candidate, text: row.output ?? "" }];
     for (const c of suite.candidates.filter(isModelCandidate)) {
-      const messages: ChatMessage[] = [...(c.system ? [{ role: "system" as const, content: c.system }] : []), { role: "user", content: renderTemplate(c.prompt, row) }];
-      yield show(c.id, `generate for item ${row.id}`, messages);
+      yield show(c.id, `generate for item ${row.id}`, generationMessages(c, row));
     }
     for (const o of outputs) {
       for (const rubric of suite.rubrics) {
-        const messages = criticMessages(rubric, { input: row.input, output: o.text, reference: row.reference }, suite.maxOutputChars);
+        const messages = criticMessages(rubric, { input: row.input, output: o.text, reference: row.reference, conversation: row.messages, columns: row.meta }, suite.maxOutputChars);
         for (const critic of suite.critics) yield show(critic.id, `${rubric.id} of item ${row.id}, candidate ${o.candidate}`, messages);
       }
     }
@@ -32,10 +32,16 @@ function* renderedPrompts(suite: Suite, rows: readonly DatasetRow[]): Generator<
 }
 
 /** `critic run --dry-run`: the plan, priced, and no call made. */
-export async function dryRun(io: CommandIO, suite: Suite, latencyMs = 1000, showPrompts = false): Promise<number> {
+export async function dryRun(io: CommandIO, suite: Suite, latencyMs = 1000, showPrompts = false, batch = false): Promise<number> {
+  if (batch) assertBatchable(suite);
   const dataset = await loadDataset(suite.dataset, { requireOutput: suite.candidates.length === 0, scales: Object.fromEntries(suite.rubrics.map((r) => [r.id, r.levels.length])) });
+  // As the run would: a comparison of the dataset's candidates names two it has.
+  if (suite.compare && !suite.candidates.length) {
+    const known = [...new Set(dataset.rows.map((r) => r.candidate))];
+    for (const id of [suite.compare.a, suite.compare.b]) if (!known.includes(id)) throw new ConfigError(`--compare: unknown candidate "${id}" (candidates are ${known.join(", ")})`);
+  }
   const { rows, note } = sampleRows(dataset.rows, suite);
-  const plan = planRun(suite, rows, latencyMs);
+  const plan = planRun(suite, rows, latencyMs, { batch });
   if (showPrompts) for (const p of renderedPrompts(suite, rows)) io.stdout(p);
   const table = new Table({ head: ["Model", "Role", "Calls", "Range", "Input tokens", "Output tokens", "Dollars"], style: { head: [], border: [] } });
   for (const l of plan.lines) table.push([l.id, l.role, l.calls, `${l.range[0]}-${l.range[1]}`, fmtInt(l.inputTokens), fmtInt(l.outputTokens), usd(l.usd)]);

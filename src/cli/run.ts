@@ -166,8 +166,10 @@ export const runCommand: Command = {
     const resume = str(values, "resume");
     // `critic run --resume RUN` alone: the run's log holds its suite, whatever flags or config started it.
     const fromLog = resume && !flags.config && !flags.dataset && !findConfig(io.cwd);
-    const suite = fromLog ? await suiteOfRun(resume, io.cwd, io.env, flags) : await loadSuite(flags, io.cwd, io.env);
-    if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000, bool(values, "show-prompts"));
+    // A dry run and a replay of a committed cache call no API: they need no key.
+    const offline = bool(values, "dry-run") || io.env.CRITIC_REPLAY === "1";
+    const suite = fromLog ? await suiteOfRun(resume, io.cwd, io.env, flags) : await loadSuite(flags, io.cwd, io.env, undefined, { offline });
+    if (bool(values, "dry-run")) return dryRun(io, suite, num(values, "assume-latency-ms") ?? 1000, bool(values, "show-prompts"), bool(values, "batch"));
     return runAndReport(io, suite, { resume, noCache: bool(values, "no-cache"), quiet: bool(values, "quiet"), batch: bool(values, "batch"), batchPollMs: num(values, "batch-poll-ms"), junit: str(values, "junit") });
   },
 };

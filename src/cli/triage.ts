@@ -70,7 +70,8 @@ export const triageCommand: Command = {
   async run({ values }, io) {
     const t = await loadTriage(flags(values), io.cwd);
     if (bool(values, "dry-run")) {
-      const p = await planTriage(t, io.env, { latencyMs: num(values, "assume-latency-ms") ?? 1000 });
+      // A dry run calls nothing: it needs no key.
+      const p = await planTriage(t, io.env, { latencyMs: num(values, "assume-latency-ms") ?? 1000, offline: true });
       const d = p.design;
       io.stdout(`Dry run: nothing was called. ${fmtInt(d.lines)} lines read from ${relative(io.cwd, d.log) || d.log}${d.skipped.count ? ` (${d.skipped.count} unreadable, skipped)` : ""}.`);
       for (const s of d.signals) io.stdout(`  signal ${s.name}: fires on ${fmtInt(s.fired)} lines (${fmtPct(s.coverage, 2)}), estimated precision ${fmtPct(s.precision)}`);

@@ -107,6 +107,12 @@ export interface ProviderSettings {
   cacheScope?: string;
 }
 
+/** --batch goes through the openai and anthropic providers only (the run and its dry run refuse the rest alike). */
+export function assertBatchable(suite: Suite): void {
+  const named = [...suite.critics, ...suite.candidates.filter(isModelCandidate)].find((t) => t.provider !== "openai" && t.provider !== "anthropic");
+  if (named) throw new ConfigError(`--batch sends calls through the openai and anthropic providers' batch APIs; ${named.id} uses provider "${named.provider}": run it without --batch`);
+}
+
 /** The API family whose request shapes a provider type takes. */
 export const apiOf = (type: ProviderType): "openai" | "anthropic" => (type === "anthropic" ? "anthropic" : "openai");
 
@@ -140,6 +146,10 @@ export interface Suite {
   explain?: number;
   /** Family-wise correction over the gates. */
   gatesCorrection: "holm" | "none";
+  /** Family-wise correction over each rubric's pairwise verdicts. */
+  pairwiseCorrection: "holm" | "none";
+  /** A refused score next to a scored output, in win rates and Bradley-Terry: left out or a tie. */
+  pairwiseMissing: "drop" | "tie";
 }
 
 /** What the command line can override. */
@@ -358,7 +368,9 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     const name = parseModelRef(ref).provider;
     if (!providers[name]) throw new ConfigError(`"${ref}" names provider "${name}", which is not configured: add it under providers (with its type and baseURL), or use openai: or anthropic:`, { file, field });
   }
-  const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? false, typeOf));
+  // A threshold cascade reads its cheap critic's logprobs: ask for them unless the config says no.
+  const thresholdCheap = c.cascade && !c.cascade.band ? c.cascade.critics[0] : undefined;
+  const critics = c.critics.map((s) => criticTarget(s, flags.logprobs ?? (thresholdCheap !== undefined && (typeof s === "string" ? s : (s.id ?? s.model)) === thresholdCheap), typeOf));
   const timeoutMs = flags.timeoutMs ?? c.timeoutMs ?? 60_000;
   const candidates = (c.candidates ?? []).map((spec) => candidateTarget(spec, typeOf, { concurrency, timeoutMs }, env, configFile ?? undefined));
   rejectDuplicates(critics.map((x) => x.id), "critics", configFile ?? undefined);
@@ -384,13 +396,20 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     for (const id of c.cascade.critics) {
       if (!critics.some((x) => x.id === id)) throw new ConfigError(`unknown critic "${id}" (critics are ${critics.map((x) => x.id).join(", ")})`, { file: configFile ?? undefined, field: "cascade.critics" });
     }
+    if (c.cascade.critics[0] === c.cascade.critics[1]) throw new ConfigError(`names "${c.cascade.critics[0]}" twice: a cascade needs a cheap and a different, expensive critic`, { file: configFile ?? undefined, field: "cascade.critics" });
+    if (c.cascade.band && c.cascade.band[0] > c.cascade.band[1]) throw new ConfigError(`[${c.cascade.band.join(", ")}] is empty: give the lower level first, e.g. [${c.cascade.band[1]}, ${c.cascade.band[0]}]`, { file: configFile ?? undefined, field: "cascade.band" });
     // The threshold rule reads the cheap critic's logprobs; without them only a band can decide.
     const cheap = critics.find((x) => x.id === c.cascade?.critics[0])!;
     if (!cheap.logprobs && !c.cascade.band) {
-      const why = cheap.logprobsUnavailable ? `its model family (${cheap.shape.family}) returns no logprobs` : "it is not asked for logprobs (set logprobs: true on it, or --logprobs)";
+      const api = apiOf(typeOf(cheap.provider));
+      const why = api === "anthropic" ? "Anthropic's API returns no logprobs" : cheap.logprobsUnavailable ? `its model family (${cheap.shape.family}) returns no logprobs` : "its logprobs are turned off (logprobs: false)";
       throw new ConfigError(`the cascade's threshold needs the cheap critic's logprobs, but ${why}; give the cascade a band instead, e.g. band: [3, 5] (escalate when the cheap critic's level is in it)`, { file: configFile ?? undefined, field: "cascade" });
     }
   }
+  // A band is in levels: each rubric must have them (a 5-level rubric has no level 6 to escalate on).
+  const band = c.cascade?.band;
+  const short = band && rubrics.find((r) => band[1] > r.levels.length);
+  if (band && short) throw new ConfigError(`[${band.join(", ")}] goes past rubric "${short.id}", whose levels are 1..${short.levels.length}`, { file: configFile ?? undefined, field: "cascade.band" });
   const suitePrices = withProviderPrices(c.prices ?? {}, providers);
   // A dollar cap is only enforced on calls whose price is known: refuse to start rather than overspend silently.
   const budgetUsd = flags.budgetUsd ?? c.budget?.usd;
@@ -403,6 +422,12 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
         { file: configFile ?? undefined, field: "prices" },
       );
     }
+  }
+  if (c.compare && c.compare.a === c.compare.b) throw new ConfigError(`compares "${c.compare.a}" with itself: give two different candidates`, { file: configFile ?? undefined, field: "compare" });
+  // Candidates listed in the config are known now; a dataset's are checked once it is read.
+  for (const side of ["a", "b"] as const) {
+    const id = c.compare?.[side];
+    if (id !== undefined && candidates.length && !candidates.some((x) => x.id === id)) throw new ConfigError(`unknown candidate "${id}" (candidates are ${candidates.map((x) => x.id).join(", ")})`, { file: configFile ?? undefined, field: `compare.${side}` });
   }
   if (c.compare?.rubric && !rubrics.some((r) => r.id === c.compare?.rubric)) {
     throw new ConfigError(`unknown rubric "${c.compare.rubric}"`, { file: configFile ?? undefined, field: "compare.rubric" });
@@ -433,6 +458,8 @@ export async function loadSuite(flags: SuiteFlags, cwd: string, env: Record<stri
     families: declaredFamilies(c, critics, candidates),
     ...(c.explain ? { explain: c.explain } : {}),
     gatesCorrection: c.gatesCorrection ?? "none",
+    pairwiseCorrection: c.pairwiseCorrection ?? "holm",
+    pairwiseMissing: c.pairwiseMissing ?? "drop",
   };
 }
 

@@ -144,7 +144,7 @@ export const CascadeSchema = z
     /** Escalate when the cheap critic's top level probability (from logprobs) is below this. */
     threshold: z.number().min(0).max(1).default(0.6),
     /** Without logprobs: escalate when the cheap critic's level is inside this band. */
-    band: z.tuple([z.number().int().min(1).max(7), z.number().int().min(1).max(7)]).optional(),
+    band: z.tuple([z.number().int().min(1).max(10), z.number().int().min(1).max(10)]).optional(),
     /** Share of units judged by both critics regardless, to measure honestly what the cascade gives up. */
     audit: z.number().min(0).max(1).default(0.1),
   })
@@ -208,6 +208,10 @@ export const SuiteConfigSchema = z
     gates: z.array(GateSchema).optional(),
     /** "holm": Holm's family-wise correction over the gates (default "none": each gate at its own 95%). */
     gatesCorrection: z.enum(["holm", "none"]).optional(),
+    /** "holm" (default): the "A better than B" verdicts of a rubric's pairs keep a 5% family-wise error; "none": each pair at its own 95%. */
+    pairwiseCorrection: z.enum(["holm", "none"]).optional(),
+    /** A refused or abstained score next to a scored output, in win rates and Bradley-Terry: "drop" (default, left out) or "tie". */
+    pairwiseMissing: z.enum(["drop", "tie"]).optional(),
   })
   .strict();
 

@@ -6,6 +6,7 @@
  */
 import type { Interval, PairwiseResult, RunResult, ScoreRow } from "../run-result.js";
 import { errorFunction } from "simple-statistics";
+import { holm } from "../stats/holm.js";
 import { normalQuantile, studentTCdf, studentTQuantile } from "../stats/intervals.js";
 import type { CompareGate, Gate, GateItem, GateOutcome, MeanGate } from "./types.js";
 
@@ -134,7 +135,7 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
  */
 export function evaluateGates(r: RunResult, gates: readonly Gate[], opts: { familywise?: "holm" | "none" } = {}): GateOutcome[] {
   const out = gates.map((g) => (g.type === "mean" ? evaluateMean(r, g) : evaluateCompare(r, g)));
-  return opts.familywise === "holm" ? holm(out) : out;
+  return opts.familywise === "holm" ? holmOverGates(out) : out;
 }
 
 /** One-sided level of a 95% interval's deciding bound. */
@@ -161,31 +162,26 @@ function normalCdf(x: number): number {
 }
 
 /**
- * Holm's step-down correction (Holm 1979) over the suite's gates: sort the claims' p-values,
- * the i-th smallest must be ≤ α/(m − i + 1) and every smaller one must have passed. It controls
- * the chance that any gate passes wrongly at α, where m separate gates would let it grow to m·α.
+ * Holm's step-down correction over the suite's gates (src/stats/holm.ts): it controls the chance
+ * that any gate passes wrongly at α, where m separate gates would let it grow to m·α.
  */
-function holm(outcomes: GateOutcome[]): GateOutcome[] {
+function holmOverGates(outcomes: GateOutcome[]): GateOutcome[] {
   const m = outcomes.length;
   const ps = outcomes.map(claimP);
-  const order = outcomes.map((_, i) => i).sort((a, b) => (ps[a] ?? 2) - (ps[b] ?? 2));
-  const res = outcomes.map((o) => ({ ...o }));
-  let stillRejecting = true;
-  order.forEach((i, rank) => {
-    const level = ONE_SIDED / (m - rank);
+  const h = holm(ps, ONE_SIDED);
+  return outcomes.map((original, i) => {
+    const o = { ...original };
     const p = ps[i];
-    const ok = stillRejecting && p !== null && p <= level;
-    if (!ok) stillRejecting = false;
-    const o = res[i]!;
-    if (p === null) return;
+    if (p === null) return o;
+    const level = h.level[i]!;
     o.familywise = { method: "holm", p, level, gates: m };
-    if (o.pass && !ok) {
+    if (o.pass && !h.reject[i]) {
       o.pass = false;
       o.verdict = "fail";
       o.message += ` Holm over ${m} gates: p = ${p.toPrecision(2)} > ${level.toPrecision(2)}, so it does not pass.`;
     } else if (o.pass) o.message += ` Holm over ${m} gates: p = ${p.toPrecision(2)} ≤ ${level.toPrecision(2)}.`;
+    return o;
   });
-  return res;
 }
 
 /** The message with the worst items, as printed by a failing gate. */

@@ -44,7 +44,8 @@ export function openaiReply(res: OpenAI.Chat.Completions.ChatCompletion, latency
  */
 function azureClient(opts: ProviderOptions): OpenAI {
   const { baseURL, ...rest } = sdkOptions(opts);
-  return new AzureOpenAI({ ...rest, endpoint: baseURL, apiVersion: opts.azureApiVersion, fetch: nodeFetch });
+  // baseURL: null, or the SDK takes OPENAI_BASE_URL (meant for the openai provider) and refuses it beside the endpoint.
+  return new AzureOpenAI({ ...rest, baseURL: null, endpoint: baseURL, apiVersion: opts.azureApiVersion, fetch: nodeFetch });
 }
 
 /** Any OpenAI-compatible chat-completions endpoint: OpenAI, vLLM, Ollama, llama.cpp, TGI, the simulator. */

@@ -5,7 +5,7 @@
  */
 import Table from "cli-table3";
 import type { RunResult } from "../run-result.js";
-import { cellOf } from "./derive.js";
+import { cellOf, verdictOf } from "./derive.js";
 import { capsLine, fmtInt, fmtInterval, fmtMeanCi, fmtMs, fmtTotalCost, SIMULATED_STATEMENT } from "./format.js";
 import { gateEstimate, gateRule, gateVerdict } from "./gates.js";
 
@@ -35,10 +35,12 @@ function rankingLines(r: RunResult): string[] {
     for (let i = 1; i < order.length; i++) {
       const [a, b] = [order[i - 1]!.candidate, order[i]!.candidate];
       const p = r.pairwise.find((x) => x.rubric === rub.id && ((x.a === a && x.b === b) || (x.a === b && x.b === a)));
-      const decided = p?.diffCi95 ? p.diffCi95.lo > 0 || p.diffCi95.hi < 0 : false;
+      const v = p ? verdictOf(p) : null;
+      const decided = v === "A better" || v === "B better";
       line += `${decided ? " > " : " ≈ "}${plain(b)}`;
     }
-    return [`Ranking on ${plain(rub.id)}: ${line}   (> decided at 95%, ≈ not yet)`];
+    const holm = r.pairwiseCorrection === "holm" && order.length > 2 ? " with Holm's correction" : "";
+    return [`Ranking on ${plain(rub.id)}: ${line}   (> decided at 95%${holm}, ≈ not yet)`];
   });
 }
 

@@ -17,7 +17,7 @@ export function safeCell(s: string): string {
 }
 
 /** A number without exponent notation for tiny costs (1.2e-7 -> 0.00000012); null -> empty. */
-function num(x: number | null): string {
+export function num(x: number | null): string {
   if (x === null || !Number.isFinite(x)) return "";
   const s = String(x);
   if (!/e/i.test(s)) return s;
@@ -27,6 +27,9 @@ function num(x: number | null): string {
 function csv(rows: string[][]): string {
   return stringify(rows.map((row) => row.map(safeCell)));
 }
+
+/** Rows to CSV text, every cell neutralised against formula injection. */
+export const csvText = csv;
 
 export const JUDGMENT_COLUMNS = [
   "item",

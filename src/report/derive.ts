@@ -39,7 +39,42 @@ export function pairOf(r: RunResult, rubric: string, a: string, b: string): Pair
     meanDiff: rev.meanDiff === null ? null : -rev.meanDiff,
     diffCi95: rev.diffCi95 === null ? null : { lo: -rev.diffCi95.hi, hi: -rev.diffCi95.lo },
     n: rev.n,
+    ...(rev.decisionWinRate !== undefined ? { decisionWinRate: 1 - rev.decisionWinRate } : {}),
+    ...(rev.verdict !== undefined ? { verdict: rev.verdict === "A better" ? "B better" : rev.verdict === "B better" ? "A better" : "undecided" } : {}),
+    ...(rev.p !== undefined ? { p: rev.p } : {}),
+    ...(rev.familywise !== undefined ? { familywise: rev.familywise } : {}),
+    ...(rev.missing !== undefined ? { missing: rev.missing } : {}),
   };
+}
+
+/**
+ * The pair's verdict: the one the run decided (after its family-wise correction), or for a
+ * result written before verdicts were stored, what its 95% interval says; null without one.
+ */
+export function verdictOf(p: PairwiseResult): "A better" | "B better" | "undecided" | null {
+  if (p.verdict) return p.verdict;
+  if (!p.diffCi95) return null;
+  return p.diffCi95.lo > 0 ? "A better" : p.diffCi95.hi < 0 ? "B better" : "undecided";
+}
+
+/** One sentence on how a rubric's verdicts allowed for its other pairs. */
+export function correctionSentence(r: RunResult, rubric: string): string {
+  const pairs = r.pairwise.filter((p) => p.rubric === rubric && p.familywise);
+  const m = pairs[0]?.familywise?.pairs ?? pairs.length;
+  if (m <= 1) return "Verdicts at 95% (one pair, so no multiplicity correction is needed).";
+  if (r.pairwiseCorrection === "holm") return `Verdicts at 95% with Holm's correction over the ${m} pairs of this rubric: the chance of any wrong "better" stays at 5% or less.`;
+  if (r.pairwiseCorrection === "none") return `Verdicts at 95% for each pair alone, not corrected for multiplicity: over ${m} pairs the chance of at least one wrong "better" can reach ${Math.min(100, 5 * m)}% (set pairwiseCorrection: holm).`;
+  return "Verdicts at 95% for each pair alone.";
+}
+
+/** How many comparisons of a rubric had a refused score on one side, and what was done with them; null when none. */
+export function missingSentence(r: RunResult, rubric: string): string | null {
+  const pairs = r.pairwise.filter((p) => p.rubric === rubric && p.missing && p.missing.count > 0);
+  if (!pairs.length) return null;
+  const count = pairs.reduce((t, p) => t + p.missing!.count, 0);
+  const rule = pairs[0]!.missing!.rule;
+  const what = rule === "tie" ? "counted as ties in the win rates and Bradley-Terry (pairwiseMissing: tie)" : "left out of the win rates and Bradley-Terry (pairwiseMissing: drop; tie counts them as ties)";
+  return `${count} item comparison${count === 1 ? "" : "s"} had a refused or abstained score on one side: ${what}. Mean differences use the items both sides scored.`;
 }
 
 export function rankingFor(r: RunResult, rubric: string): RankingEntry[] {

@@ -5,7 +5,7 @@
  */
 import { criticsHtml, spendHtml } from "./html-critics.js";
 import type { RunResult } from "../run-result.js";
-import { candidateCost, cellOf, cheapestNotWorse, pairOf, rankingFor, scaleOf, slowestCalls, worstScores } from "./derive.js";
+import { candidateCost, cellOf, cheapestNotWorse, correctionSentence, missingSentence, pairOf, rankingFor, scaleOf, slowestCalls, verdictOf, worstScores } from "./derive.js";
 import { fmtDuration, fmtInt, fmtInterval, fmtMeanCi, fmtMs, fmtNum, fmtPct, fmtSigned, fmtUsd, NA, preview, SIMULATED_STATEMENT, unpricedNote } from "./format.js";
 import { type Cell, htmlPage, htmlTable, numCell } from "./html-assets.js";
 import { gatesSection } from "./html-gates.js";
@@ -117,15 +117,16 @@ function rankingSection(r: RunResult): string {
         `${p.a} − ${p.b}`,
         numCell(p.meanDiff, fmtSigned(p.meanDiff)),
         { text: fmtInterval(p.diffCi95), cls: "num" },
-        p.diffCi95 ? (p.diffCi95.lo > 0 ? "A better" : p.diffCi95.hi < 0 ? "B better" : "not decided") : NA,
+        ((v) => (v === null ? NA : v === "undecided" ? "not decided" : v))(verdictOf(p)),
         numCell(p.winRate, fmtPct(p.winRate, 0)),
+        numCell(p.decisionWinRate ?? null, fmtPct(p.decisionWinRate ?? null, 0)),
         numCell(p.n, fmtInt(p.n)),
       ]);
-    const diffCols = [{ label: "A − B" }, { label: "Mean diff", num: true }, { label: "95% CI", num: true }, { label: "Decided" }, { label: "A win rate", num: true }, { label: "n", num: true }];
+    const diffCols = [{ label: "A − B" }, { label: "Mean diff", num: true }, { label: "95% CI", num: true }, { label: "Decided" }, { label: "A win prob. (expected)", num: true }, { label: "A wins (decided)", num: true }, { label: "n", num: true }];
     return `<h3>${esc(rub.title)} <span class="s">(${esc(rub.id)})</span></h3>
 <div class="two"><div>${chart}<p class="caption">Bradley-Terry strength (log scale, mean 0) with 95% interval; dashed line at 0.</p></div>
-<div><table class="winrate" id="winrate-${esc(rub.id)}"><thead>${matrixHead}</thead><tbody>${matrixRows}</tbody></table><p class="caption">Win rate of the row over the column, ties split.</p></div></div>
-${diffs.length ? htmlTable(`diffs-${rub.id}`, diffCols, diffs) : ""}`;
+<div><table class="winrate" id="winrate-${esc(rub.id)}"><thead>${matrixHead}</thead><tbody>${matrixRows}</tbody></table><p class="caption">Expected win probability of the row over the column: P(row beats column) + ½P(tie), averaged over items.</p></div></div>
+${diffs.length ? `${htmlTable(`diffs-${rub.id}`, diffCols, diffs)}<p class="caption">${esc(correctionSentence(r, rub.id))} ${esc(missingSentence(r, rub.id) ?? "")} Expected win probability: P(A beats B) + ½P(tie) averaged over items; decided: the share of items whose more probable side is A, ties half.</p>` : ""}`;
   });
   return `<section id="ranking"><h2>Ranking and paired comparisons</h2>${parts.join("\n")}</section>`;
 }

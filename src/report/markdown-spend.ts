@@ -1,4 +1,5 @@
 import type { RunResult } from "../run-result.js";
+import { verdictOf } from "./derive.js";
 import { NA, fmtNum, fmtPct, fmtUsd } from "./format.js";
 import { md, table } from "./md-table.js";
 
@@ -7,7 +8,7 @@ const interval = (i: { lo: number; hi: number } | null) => (i ? `[${i.lo.toFixed
 /** After an early stop: which comparisons the judgments made so far do not settle. */
 function undecided(r: RunResult): string[] {
   if (r.complete) return [];
-  const open = r.pairwise.filter((p) => !p.diffCi95 || (p.diffCi95.lo <= 0 && p.diffCi95.hi >= 0));
+  const open = r.pairwise.filter((p) => verdictOf(p) === null || verdictOf(p) === "undecided");
   const lines = open.map((p) => `- ${md(p.rubric)}: ${md(p.a)} vs ${md(p.b)} (difference ${fmtNum(p.meanDiff)} ${interval(p.diffCi95)}, n = ${p.n})`);
   return ["## Still undecided", "", `The run stopped early (${md(r.stopReason ?? "")}). ${open.length ? "These comparisons are not settled by the judgments made so far:" : "Every pairwise comparison is already settled by the judgments made so far."}`, "", ...lines, ""];
 }

@@ -3,8 +3,8 @@
  * Every string that comes from the data goes through `md()`, so an output text cannot
  * break a table, open a code span, inject HTML or turn into a link.
  */
-import type { RunResult } from "../run-result.js";
-import { cellOf, pairOf, rankingFor, slowestCalls, worstScores } from "./derive.js";
+import type { PairwiseResult, RunResult } from "../run-result.js";
+import { cellOf, correctionSentence, missingSentence, pairOf, rankingFor, slowestCalls, verdictOf, worstScores } from "./derive.js";
 import { gatesMarkdown } from "./gates.js";
 import {
   capsLine,
@@ -114,17 +114,25 @@ function rankingSection(r: RunResult): string[] {
         md(a),
         ...r.candidates.map((b) => (a === b ? "—" : fmtPct(pairOf(r, rub.id, a, b)?.winRate ?? null, 0))),
       ]);
-      out.push("Win rate of the row over the column (ties split):", "", table(["", ...r.candidates.map(md)], matrix, ["l", ...r.candidates.map(() => "r" as const)]), "");
-      const diffs = pairs.map((p) => [`${md(p.a)} − ${md(p.b)}`, fmtSigned(p.meanDiff), fmtInterval(p.diffCi95), decided(p.diffCi95), fmtPct(p.winRate, 0), fmtInt(p.n)]);
-      out.push("Paired differences (mean of score A − score B over items both have):", "", table(["A − B", "Mean diff", "95% CI", "Decided", "A win rate", "n"], diffs, ["l", "r", "r", "l", "r", "r"]), "");
+      out.push("Expected win probability of the row over the column, P(row beats column) + ½P(tie) averaged over items:", "", table(["", ...r.candidates.map(md)], matrix, ["l", ...r.candidates.map(() => "r" as const)]), "");
+      const diffs = pairs.map((p) => [`${md(p.a)} − ${md(p.b)}`, fmtSigned(p.meanDiff), fmtInterval(p.diffCi95), decided(p), fmtPct(p.winRate, 0), fmtPct(p.decisionWinRate ?? null, 0), fmtInt(p.n)]);
+      out.push(
+        "Paired differences (mean of score A − score B over items both have). A win prob. is the expected win probability, P(A beats B) + ½P(tie) averaged over items, which uncertainty pulls towards 50%; A wins decided is the share of items whose more probable side is A (ties half).",
+        "",
+        table(["A − B", "Mean diff", "95% CI", "Decided", "A win prob. (expected)", "A wins (decided)", "n"], diffs, ["l", "r", "r", "l", "r", "r", "r"]),
+        "",
+        correctionSentence(r, rub.id),
+        "",
+        ...((m) => (m ? [m, ""] : []))(missingSentence(r, rub.id)),
+      );
     }
   }
   return out;
 }
 
-function decided(ci: { lo: number; hi: number } | null): string {
-  if (!ci) return NA;
-  return ci.lo > 0 ? "A better" : ci.hi < 0 ? "B better" : "not decided";
+function decided(p: PairwiseResult): string {
+  const v = verdictOf(p);
+  return v === null ? NA : v === "undecided" ? "not decided" : v;
 }
 
 function usageSection(r: RunResult): string[] {

@@ -3,7 +3,7 @@
  * then the scores, so the verdict is the first thing on the run's summary page.
  */
 import type { RunResult } from "../run-result.js";
-import { cellOf, pairOf } from "./derive.js";
+import { cellOf, pairOf, verdictOf } from "./derive.js";
 import { fmtInt, fmtInterval, fmtMeanCi, fmtPct, fmtSigned, fmtTotalCost, SIMULATED_STATEMENT } from "./format.js";
 import { gatesMarkdown } from "./gates.js";
 import { md } from "./markdown.js";
@@ -24,8 +24,9 @@ export function renderStepSummary(r: RunResult): string {
   // Adjacent pairs in candidate order only: the full matrix is in report.md.
   const pairs = r.rubrics.flatMap((rub) => r.candidates.slice(1).map((b, i) => pairOf(r, rub.id, b, r.candidates[i])).filter((p) => p !== null));
   if (pairs.length) {
-    out.push("#### Paired differences", "", "| A − B | Rubric | Mean diff | 95% CI | A win rate |", "| --- | --- | ---: | ---: | ---: |");
-    for (const p of pairs) out.push(`| ${md(p.a)} − ${md(p.b)} | ${md(p.rubric)} | ${fmtSigned(p.meanDiff)} | ${fmtInterval(p.diffCi95)} | ${fmtPct(p.winRate, 0)} |`);
+    out.push("#### Paired differences", "", "| A − B | Rubric | Mean diff | 95% CI | Verdict | A win prob. (expected) |", "| --- | --- | ---: | ---: | --- | ---: |");
+    for (const p of pairs) out.push(`| ${md(p.a)} − ${md(p.b)} | ${md(p.rubric)} | ${fmtSigned(p.meanDiff)} | ${fmtInterval(p.diffCi95)} | ${verdictOf(p) ?? "n/a"} | ${fmtPct(p.winRate, 0)} |`);
+    out.push("", r.pairwiseCorrection === "holm" ? "Verdicts at 95% with Holm's correction over each rubric's pairs." : "Verdicts at 95% for each pair alone.");
     out.push("");
   }
   const t = r.totals;

@@ -10,6 +10,7 @@ import type { RunResult } from "../run-result.js";
 import { renderJudgmentsCsv, renderScoresCsv } from "./csv.js";
 import { renderHtml } from "./html.js";
 import { renderJunit } from "./junit.js";
+import { renderBradleyTerryCsv, renderCalibrationCsv, renderPairwiseCsv, renderPreferencesCsv } from "./statistics-csv.js";
 import { renderStepSummary } from "./step-summary.js";
 import { renderSummaryJson } from "./json.js";
 import { renderMarkdown } from "./markdown.js";
@@ -17,12 +18,16 @@ import { renderMarkdown } from "./markdown.js";
 export type ReportFormat = "md" | "csv" | "json" | "html";
 export const REPORT_FORMATS: readonly ReportFormat[] = ["md", "csv", "json", "html"];
 
-/** File names per format; "csv" writes both judgments.csv and scores.csv. */
+/** File names per format; "csv" writes judgments.csv, scores.csv and the statistics behind the report. */
 const FILES: Record<ReportFormat, [string, (r: RunResult) => string][]> = {
   md: [["report.md", renderMarkdown]],
   csv: [
     ["judgments.csv", renderJudgmentsCsv],
     ["scores.csv", renderScoresCsv],
+    ["preferences.csv", renderPreferencesCsv],
+    ["pairwise.csv", renderPairwiseCsv],
+    ["bradley-terry.csv", renderBradleyTerryCsv],
+    ["calibration.csv", renderCalibrationCsv],
   ],
   json: [["summary.json", renderSummaryJson]],
   html: [["report.html", renderHtml]],

@@ -1,5 +1,4 @@
-import { type ModelTarget, type Suite, isModelCandidate } from "../config/load.js";
-import { ConfigError } from "../errors.js";
+import { type ModelTarget, type Suite, assertBatchable } from "../config/load.js";
 import { batchApi } from "../providers/batch/index.js";
 import type { CompletionRequest, ProviderReply } from "../providers/provider.js";
 import type { BatchRecord } from "../store/journal.js";
@@ -22,9 +21,9 @@ interface Waiting {
  * batch price. A re-ask is simply a later round. Batch ids are journaled before polling, so a
  * restarted process collects them instead of paying again.
  */
+
 export function createBatcher(suite: Suite, opts: { known?: readonly BatchRecord[]; record: (r: BatchRecord) => Promise<void>; signal: AbortSignal; onProgress?: (p: BatchProgress) => void; settleMs?: number; pollMs?: number }) {
-  const named = [...suite.critics, ...suite.candidates.filter(isModelCandidate)].find((t) => t.provider !== "openai" && t.provider !== "anthropic");
-  if (named) throw new ConfigError(`--batch sends calls through the openai and anthropic providers' batch APIs; ${named.id} uses provider "${named.provider}": run it without --batch`);
+  assertBatchable(suite);
   const apis = Object.fromEntries((["openai", "anthropic"] as const).map((k) => [k, batchApi(k, { ...suite.providers[k]!, timeoutMs: suite.timeoutMs })]));
   let queue: Waiting[] = [];
   let timer: NodeJS.Timeout | null = null;

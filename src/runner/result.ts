@@ -1,8 +1,9 @@
 import type { Suite } from "../config/load.js";
 import type { RowRef } from "../data/dataset.js";
 import type { CallAccounting, CalibrationRow, CellSummary, LabelModelSummary, Generation, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
-import { bradleyTerryWithIntervals } from "../stats/bootstrap.js";
-import { meanCi, pairedDiff, percentiles } from "../stats/intervals.js";
+import { bradleyTerryBootstrap } from "../stats/bootstrap.js";
+import { itemWins, type MissingRule, missingCount, winRatesFromItemWins } from "../stats/pairwise.js";
+import { meanCi, pairedDiff, percentiles, twoSidedTP } from "../stats/intervals.js";
 import { type AggregatedLevels, aggregateLevels } from "./aggregate.js";
 import { cascadeSummary, cascadeUnits } from "./cascade-summary.js";
 import { costBreakdown } from "./costs.js";
@@ -103,10 +104,12 @@ function ppiCell(gold: (number | null)[], f: (number | null)[]): CellSummary["pp
  * Bradley-Terry from the posteriors (so a tie is a half-win and presentation order cannot
  * matter), with item-bootstrap intervals, and the paired mean difference of every pair.
  */
-function rankAndCompare(rubric: string, candidates: string[], at: (number | undefined)[][], agg: AggregatedLevels, seed: number): { ranking: RankingEntry[]; pairwise: PairwiseResult[] } {
-  const table = at.map((row) => row.map((i) => (i === undefined || !agg.posteriors[i] ? null : Array.from(agg.posteriors[i]!))));
+function rankAndCompare(rubric: string, candidates: string[], at: (number | undefined)[][], agg: AggregatedLevels, seed: number, missing: MissingRule = "drop"): { ranking: RankingEntry[]; pairwise: PairwiseResult[] } {
+  // undefined: no output to compare; null: an output judged without a usable score (per `missing`).
+  const table = at.map((row) => row.map((i) => (i === undefined ? undefined : agg.posteriors[i] ? Array.from(agg.posteriors[i]!) : null)));
   const point = at.map((row) => row.map((i) => (i === undefined ? null : agg.scores[i] ?? null)));
-  const bt = bradleyTerryWithIntervals(table, { rng: createRng(`${seed}:${rubric}`), rounds: 500 });
+  const w = itemWins(table, { missing });
+  const bt = { ...bradleyTerryBootstrap(w, { rng: createRng(`${seed}:${rubric}`), rounds: 500 }), winRates: winRatesFromItemWins(w) };
   const ranking = candidates.map((c, a) => ({ candidate: c, rubric, theta: bt.theta[a]!, ci95: { lo: bt.lo[a]!, hi: bt.hi[a]! }, rank: bt.rank[a]! }));
   const pairwise: PairwiseResult[] = [];
   candidates.forEach((c, a) => {
@@ -120,6 +123,9 @@ function rankAndCompare(rubric: string, candidates: string[], at: (number | unde
         meanDiff: diff ? diff.meanDiff : null,
         diffCi95: diff?.ci95 ? { lo: diff.ci95[0], hi: diff.ci95[1] } : null,
         n: bt.winRates.n[a]![b]!,
+        decisionWinRate: bt.winRates.decisionRate[a]![b] ?? Number.NaN,
+        p: diff ? twoSidedTP(diff.meanDiff, diff.se, diff.n - 1) : null,
+        missing: { count: missingCount(w, a, b), rule: missing },
       });
     }
   });
@@ -240,7 +246,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     selfPreference.push(...selfPreferenceRows(rubric.id, critics, families, units, levels));
     sampleDiagnostics.push(...sampleRows(rubric.id, critics, candidates, units, unitJudgments, levels, gold));
     if (candidates.length >= 2) {
-      const r = rankAndCompare(rubric.id, candidates, at, agg, suite.seed);
+      const r = rankAndCompare(rubric.id, candidates, at, agg, suite.seed, suite.pairwiseMissing);
       addLengthControlled(r.pairwise, length.combinedFit, candidates, at, units, agg.scores, agg.posteriors);
       ranking.push(...r.ranking);
       pairwise.push(...r.pairwise);

@@ -12,6 +12,7 @@ import { describeAdaptation } from "../providers/shapes.js";
 import type { Judgment, RunResult } from "../run-result.js";
 import type { JournalContents, JournalHeader, LogVersions } from "../store/journal.js";
 import { JOURNAL_VERSION } from "../store/journal.js";
+import { decidePairs } from "./pairwise-verdicts.js";
 import { buildRunResult } from "./result.js";
 import type { ExecutedRun, OutputInfo } from "./run.js";
 
@@ -162,6 +163,7 @@ export function resultFromLog(log: JournalContents, withGold?: (d: LogDataset, s
     result.sequential = log.sequential;
     applySequential(result, log.sequential);
   }
+  decidePairs(result, suite.pairwiseCorrection ?? "holm");
   if (log.gates) result.gates = log.gates;
   // `explain: N` answers, recorded after scoring (the last record wins after a resume).
   const explained = [...log.other].reverse().find((o) => o.type === "explanations") as { explanations?: RunResult["explanations"] } | undefined;

@@ -305,12 +305,18 @@ export function plannedUnits(rows: readonly { id: string; candidate: string }[],
   return suite.candidates.length ? rows.flatMap((r) => suite.candidates.map((t) => ({ item: r.id, candidate: t.id }))) : rows.map((r) => ({ item: r.id, candidate: r.candidate }));
 }
 
-async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callId: string): Promise<Generation> {
+/** What a model candidate is sent for a row (the dry run shows and prices the same). */
+export function generationMessages(t: Pick<CandidateTarget, "system" | "prompt">, row: DatasetRow): ChatMessage[] {
   const messages: ChatMessage[] = [];
   if (t.system && !row.messages?.some((m) => m.role === "system")) messages.push({ role: "system", content: t.system });
   // A conversation is continued as it stands; a single prompt is the candidate's template filled in.
   if (row.messages) messages.push(...row.messages);
   else messages.push({ role: "user", content: renderTemplate(t.prompt, row) });
+  return messages;
+}
+
+async function generate(call: Caller, t: CandidateTarget, row: DatasetRow, callId: string): Promise<Generation> {
+  const messages = generationMessages(t, row);
   const r = await call(t, { model: t.model, messages, ...shapeFields(t.shape), ...(t.stream ? { stream: true } : {}) }, callId);
   const first = r.cached ? null : (r.reply.firstTokenMs ?? null);
   // Tokens after the first, over the time after the first token: the pace a reader sees the answer arrive at.

@@ -12,6 +12,7 @@ import {
   krippendorffAlpha,
   mae,
   pairs,
+  pearson,
   spearman,
   withinOneAgreement,
 } from "./agreement.js";
@@ -25,6 +26,8 @@ export interface Calibration {
   withinOne: number | null;
   /** Quadratic-weighted Cohen's kappa. */
   qwk: number | null;
+  /** Linear (Pearson) correlation, beside the rank correlations. */
+  pearson: number | null;
   spearman: number | null;
   kendallTauB: number | null;
   confusion: Confusion;
@@ -54,6 +57,7 @@ export function calibrate(critic: ArrayLike<Maybe>, gold: ArrayLike<Maybe>, opts
     exact: exactAgreement(critic, gold),
     withinOne: withinOneAgreement(critic, gold),
     qwk: cohenKappa(critic, gold, { weights: "quadratic", levels }),
+    pearson: pearson(critic, gold),
     spearman: spearman(critic, gold),
     kendallTauB: kendallTauB(critic, gold),
     confusion: confusionMatrix(critic, gold, levels),

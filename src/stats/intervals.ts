@@ -92,6 +92,19 @@ export function pairedDiff(a: ArrayLike<Maybe>, b: ArrayLike<Maybe>, opts: Inter
   return { n: m.n, meanDiff: m.mean, sd: m.sd, se: m.se, ci95: m.ci95, ci: m.ci, level: m.level };
 }
 
+/**
+ * Two-sided p-value of a t statistic mean/se with `df` degrees of freedom: the test whose
+ * inversion is the t interval, so p < 0.05 exactly when the 95% interval excludes 0. A zero
+ * standard error is the interval's own limit: p = 0 for a non-zero mean, 1 for a zero one.
+ *
+ * @example
+ * const d = pairedDiff(a, b)!; twoSidedTP(d.meanDiff, d.se, d.n - 1);
+ */
+export function twoSidedTP(mean: number, se: number, df: number): number {
+  if (!(se > 0)) return mean === 0 ? 1 : 0;
+  return Math.min(1, 2 * studentTCdf(-Math.abs(mean / se), df));
+}
+
 /** a[i] − b[i] for the items where both are present. Throws on unequal lengths (a caller bug). */
 export function pairedDifferences(a: ArrayLike<Maybe>, b: ArrayLike<Maybe>): number[] {
   if (a.length !== b.length) throw new RangeError(`paired arrays differ in length: ${a.length} vs ${b.length}`);

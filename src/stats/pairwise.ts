@@ -7,9 +7,10 @@
 /**
  * One candidate's judgment of one item: a point score (an integer level, or an expected score
  * from methods.md section 8), a distribution over levels (p[k] = P(level k + 1), summing to 1),
- * or null when missing or abstained.
+ * null when the output was judged but has no score (a refusal or abstention), or undefined
+ * when the candidate has no output for the item (never compared, whatever the missing rule).
  */
-export type Judgment = number | ArrayLike<number> | null;
+export type Judgment = number | ArrayLike<number> | null | undefined;
 
 /** Probabilities that A wins, that they tie, and that B wins; they sum to 1. */
 export interface Preference {
@@ -62,10 +63,30 @@ export function thresholdedPreference(sA: number, sB: number, delta = 0): Prefer
  * preference(6, [0, 0, 0, 0, 0, 0.5, 0.5]); // { aWins: 0, tie: 0.5, bWins: 0.5 }
  */
 export function preference(a: Judgment, b: Judgment, delta = 0): Preference | null {
-  if (a === null || b === null) return null;
+  if (a === null || b === null || a === undefined || b === undefined) return null;
   if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) || Number.isNaN(b) ? null : thresholdedPreference(a, b, delta);
   const k = typeof a !== "number" ? a.length : typeof b !== "number" ? b.length : 0;
   return preferenceFromDistributions(asDistribution(a, k), asDistribution(b, k));
+}
+
+/** The side a per-item preference decides for: "a", "b", or "tie". */
+export type Decision = "a" | "b" | "tie";
+
+/**
+ * The per-item decision: the more probable side, a tie only when both sides are equally
+ * probable. A preference from score distributions is a probability (P(A≻B) + ½P(tie) is an
+ * expected win, pulled towards 50% by every uncertain item); a reader who calls each item for
+ * one side needs this instead. Calling the more probable side maximises the expected accuracy
+ * against a strict gold preference when a tie earns half credit (the LLMBar / MT-Bench
+ * convention): calling A earns P(A≻B) + ½P(tie), calling a tie ½, so A wins whenever
+ * P(A≻B) > P(B≻A).
+ *
+ * @example
+ * decide({ aWins: 0.4, tie: 0.35, bWins: 0.25 }); // "a", though the expected win is only 0.575
+ */
+export function decide(p: Preference, eps = 1e-12): Decision {
+  const d = p.aWins - p.bWins;
+  return d > eps ? "a" : d < -eps ? "b" : "tie";
 }
 
 function asDistribution(j: number | ArrayLike<number>, k: number): ArrayLike<number> {
@@ -88,9 +109,18 @@ export function posteriorRows(posterior: Float64Array, k: number): Float64Array[
   return Array.from({ length: posterior.length / k }, (_, i) => posterior.subarray(i * k, (i + 1) * k));
 }
 
+/**
+ * What a comparison with a missing score on one side (a refusal, an abstention) counts as:
+ * "drop" leaves it out (default), "tie" counts it as a tie, ½ win each way. Neither is silent:
+ * ItemWins counts them.
+ */
+export type MissingRule = "drop" | "tie";
+
 export interface PairwiseOptions {
   /** Tie band δ for point scores (methods.md 4.1); default 0. */
   delta?: number;
+  /** A null judgment next to a present one (or two nulls): left out or a tie; default "drop". */
+  missing?: MissingRule;
 }
 
 /**
@@ -104,6 +134,18 @@ export interface ItemWins {
   wins: Float64Array;
   ties: Float64Array;
   compared: Uint8Array;
+  /** missing[(i·C + a)·C + b] = 1 when the comparison had a missing side (counted as a tie or dropped, per `missingRule`). */
+  missing?: Uint8Array;
+  missingRule?: MissingRule;
+}
+
+/** Comparisons of a and b with a missing side, and the rule they were handled by. */
+export function missingCount(w: ItemWins, a: number, b: number): number {
+  if (!w.missing) return 0;
+  const C = w.candidates;
+  let n = 0;
+  for (let i = 0; i < w.items; i++) n += w.missing[(i * C + a) * C + b]!;
+  return n;
 }
 
 /**
@@ -118,15 +160,20 @@ export function itemWins(scores: ReadonlyArray<ReadonlyArray<Judgment>>, opts: P
   const wins = new Float64Array(items * C * C);
   const ties = new Float64Array(items * C * C);
   const compared = new Uint8Array(items * C * C);
+  const missing = new Uint8Array(items * C * C);
+  const rule = opts.missing ?? "drop";
   for (let i = 0; i < items; i++) {
     const row = scores[i]!;
     if (row.length !== C) throw new RangeError(`item ${i} has ${row.length} candidates, item 0 has ${C}`);
     for (let a = 0; a < C; a++) {
       for (let b = a + 1; b < C; b++) {
-        const p = preference(row[a]!, row[b]!, opts.delta);
-        if (p === null) continue;
+        if (row[a] === undefined || row[b] === undefined) continue;
         const ab = (i * C + a) * C + b;
         const ba = (i * C + b) * C + a;
+        const refused = row[a] === null || row[b] === null;
+        if (refused) missing[ab] = missing[ba] = 1;
+        const p = refused ? (rule === "tie" ? { aWins: 0, tie: 1, bWins: 0 } : null) : preference(row[a], row[b], opts.delta);
+        if (p === null) continue;
         wins[ab] = p.aWins + p.tie / 2;
         wins[ba] = p.bWins + p.tie / 2;
         ties[ab] = ties[ba] = p.tie;
@@ -134,7 +181,73 @@ export function itemWins(scores: ReadonlyArray<ReadonlyArray<Judgment>>, opts: P
       }
     }
   }
-  return { items, candidates: C, wins, ties, compared };
+  return { items, candidates: C, wins, ties, compared, missing, missingRule: rule };
+}
+
+/** One pairwise verdict on one item (a human's or an LLM judge's): "a", "b", "tie", or null when missing (a refusal). */
+export interface VerdictRow {
+  item: string;
+  a: string;
+  b: string;
+  verdict: Decision | null;
+}
+
+/**
+ * Per-item wins from pairwise verdicts, the same ItemWins that scores give, so win rates,
+ * Bradley-Terry and its item bootstrap take either. Several verdicts on one item and pair
+ * (raters, or both presentation orders) are averaged: the item counts once, as for scores.
+ * A missing verdict is a tie or left out, per `missing` (default "drop"), and counted.
+ *
+ * @example
+ * const { wins, items } = itemWinsFromVerdicts([{ item: "q1", a: "v1", b: "v2", verdict: "a" }], ["v1", "v2"]);
+ */
+export function itemWinsFromVerdicts(rows: readonly VerdictRow[], candidates: readonly string[], opts: { missing?: MissingRule } = {}): ItemWins & { itemIds: string[] } {
+  const C = candidates.length;
+  const index = new Map(candidates.map((c, k) => [c, k]));
+  const itemIds: string[] = [];
+  const itemIndex = new Map<string, number>();
+  for (const r of rows) {
+    if (!itemIndex.has(r.item)) {
+      itemIndex.set(r.item, itemIds.length);
+      itemIds.push(r.item);
+    }
+  }
+  const items = itemIds.length;
+  const rule = opts.missing ?? "drop";
+  const wins = new Float64Array(items * C * C);
+  const ties = new Float64Array(items * C * C);
+  const counted = new Float64Array(items * C * C);
+  const missing = new Uint8Array(items * C * C);
+  for (const r of rows) {
+    const a = index.get(r.a);
+    const b = index.get(r.b);
+    if (a === undefined || b === undefined) throw new RangeError(`verdict on ${r.a} vs ${r.b}: not among the candidates ${candidates.join(", ")}`);
+    const i = itemIndex.get(r.item)!;
+    const ab = (i * C + a) * C + b;
+    const ba = (i * C + b) * C + a;
+    if (r.verdict === null) {
+      missing[ab] = missing[ba] = 1;
+      if (rule === "drop") continue;
+    }
+    const v = r.verdict ?? "tie";
+    const aw = v === "a" ? 1 : v === "tie" ? 0.5 : 0;
+    wins[ab]! += aw;
+    wins[ba]! += 1 - aw;
+    if (v === "tie") {
+      ties[ab]! += 1;
+      ties[ba]! += 1;
+    }
+    counted[ab]! += 1;
+    counted[ba]! += 1;
+  }
+  const compared = new Uint8Array(items * C * C);
+  for (let t = 0; t < counted.length; t++) {
+    if (counted[t]! === 0) continue;
+    compared[t] = 1;
+    wins[t]! /= counted[t]!;
+    ties[t]! /= counted[t]!;
+  }
+  return { items, candidates: C, wins, ties, compared, missing, missingRule: rule, itemIds };
 }
 
 /**
@@ -164,6 +277,11 @@ export interface WinRates {
   n: number[][];
   /** Per candidate, the mean of its row's win rates (each opponent weighted equally); null with no opponent. */
   overall: (number | null)[];
+  /**
+   * decisionRate[a][b] = share of shared items whose decision (see `decide`) is a, a tie
+   * counted half: the win rate of hard per-item calls, where winRate is the expected one.
+   */
+  decisionRate: (number | null)[][];
 }
 
 /**
@@ -183,27 +301,34 @@ export function winRatesFromItemWins(w: ItemWins): WinRates {
   const tieRate: (number | null)[][] = [];
   const n: number[][] = [];
   const overall: (number | null)[] = [];
+  const decisionRate: (number | null)[][] = [];
   for (let a = 0; a < C; a++) {
     winRate.push([]);
     tieRate.push([]);
     n.push([]);
+    decisionRate.push([]);
     let rowSum = 0;
     let rowCount = 0;
     for (let b = 0; b < C; b++) {
       let count = 0;
       let win = 0;
       let tie = 0;
+      let decided = 0;
       for (let i = 0; i < w.items; i++) {
         const t = (i * C + a) * C + b;
         if (!w.compared[t]) continue;
         count++;
         win += w.wins[t]!;
         tie += w.ties[t]!;
+        // wins[ab] − wins[ba] = P(a≻b) − P(b≻a): the ½P(tie) shares cancel.
+        const d = w.wins[t]! - w.wins[(i * C + b) * C + a]!;
+        decided += d > 1e-12 ? 1 : d < -1e-12 ? 0 : 0.5;
       }
       n[a]!.push(count);
       const rate = a === b || count === 0 ? null : win / count;
       winRate[a]!.push(rate);
       tieRate[a]!.push(a === b || count === 0 ? null : tie / count);
+      decisionRate[a]!.push(a === b || count === 0 ? null : decided / count);
       if (rate !== null) {
         rowSum += rate;
         rowCount++;
@@ -211,5 +336,5 @@ export function winRatesFromItemWins(w: ItemWins): WinRates {
     }
     overall.push(rowCount === 0 ? null : rowSum / rowCount);
   }
-  return { winRate, tieRate, n, overall };
+  return { winRate, tieRate, n, overall, decisionRate };
 }

@@ -238,7 +238,7 @@ export async function runTriage(t: Triage, opts: TriageRunOptions): Promise<Tria
     if (!existsSync(file)) throw new ConfigError(`no triage run "${run}" in ${join(t.cacheDir, "triage")} (resume needs the same working directory or cacheDir)`);
     design = JSON.parse(await readFile(file, "utf8")) as TriageDesign;
   } else {
-    const p = await planTriage(t, opts.env);
+    const p = await planTriage(t, opts.env, { offline: opts.replay });
     design = p.design;
     budgetNote = p.budgetNote;
     run = newRunId();
@@ -247,7 +247,8 @@ export async function runTriage(t: Triage, opts: TriageRunOptions): Promise<Tria
     await writeFileAtomic(join(dir, "sample.jsonl"), `${datasetRows(design.drawn).map((r) => JSON.stringify({ id: r.id, input: r.input, output: r.output })).join("\n")}\n`);
     await writeFileAtomic(join(dir, "design.json"), JSON.stringify(design));
   }
-  const suite = await triageSuite(t, join(triageDir(t.cacheDir, run), "sample.jsonl"), opts.env);
+  // Replaying a committed cache calls no API: it needs no key.
+  const suite = await triageSuite(t, join(triageDir(t.cacheDir, run), "sample.jsonl"), opts.env, { offline: opts.replay });
   const judged = await runSuite(suite, { cwd: opts.cwd, run: opts.resume ? undefined : run, resume: opts.resume, noCache: opts.noCache, replay: opts.replay, signal: opts.signal, onEvent: opts.onEvent, simulated: opts.simulated, write: false });
   const result = buildTriageResult(design, judged.result);
   if (budgetNote) result.notes.unshift(budgetNote);

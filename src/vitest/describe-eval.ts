@@ -111,8 +111,9 @@ function simulatedProviders(providers: Suite["providers"], sim: SimServer): Suit
 }
 
 async function prepare(name: string, opts: DescribeEvalOptions, cwd: string, env: Record<string, string | undefined>): Promise<Suite> {
-  // Simulated, no provider needs a key: each is pointed at the simulator before the run.
-  return loadSuite({ config: opts.config }, cwd, env, inlineSuite(name, opts), { offline: Boolean(opts.simulate) });
+  // Simulated, no provider needs a key: each is pointed at the simulator before the run. Replaying
+  // a committed cache calls no API either.
+  return loadSuite({ config: opts.config }, cwd, env, inlineSuite(name, opts), { offline: Boolean(opts.simulate) || (opts.replay ?? env.CRITIC_REPLAY === "1") });
 }
 
 /**

@@ -56,7 +56,7 @@ describe("critic run --dry-run", () => {
     const config = {
       dataset: join(ROOT, "datasets/support-judged.csv"),
       rubrics: ["helpfulness"],
-      critics: ["openai:sim-critic-fast", "openai:sim-critic-strong"],
+      critics: [{ model: "openai:sim-critic-fast", logprobs: false }, "openai:sim-critic-strong"],
       cascade: { critics: ["openai:sim-critic-fast", "openai:sim-critic-strong"], threshold: 0.6 },
       providers: { openai: { baseURL: "http://127.0.0.1:9/v1" } },
     };
@@ -66,5 +66,28 @@ describe("critic run --dry-run", () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/critic\.config\.json.*cascade.*threshold needs the cheap critic's logprobs.*band/);
     }
+  });
+
+  it("is a configuration error (exit 2) when a comparison names a candidate the dataset does not have, before any call", async () => {
+    const cwd = await scratch.workdir("critic-plan-");
+    const args = ["run", "--dataset", join(ROOT, "datasets/support-judged.csv"), "--rubric", "politeness", "--critic", "openai:sim-critic-strong", "--base-url", "http://127.0.0.1:9/v1", "--compare", "v1,v9", "--until-decided", "--dry-run"];
+    const r = await critic(args, { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--compare: unknown candidate "v9" \(candidates are v1, v2, v3\)/);
+  });
+
+  it("prices --batch at the batch price, and refuses it, as the run does, for a provider without a batch API", async () => {
+    const cwd = await scratch.workdir("critic-plan-");
+    const base = ["run", "--dataset", join(ROOT, "datasets/support-judged.csv"), "--rubric", "politeness", "--critic", "openai:gpt-4o-mini", "--base-url", "http://127.0.0.1:9/v1", "--dry-run"];
+    const dollars = (out: string) => Number(/Planned: \d+ calls, \$([\d.]+)/.exec(out)?.[1]);
+    const [plain, batched] = await Promise.all([critic(base, { cwd }), critic([...base, "--batch"], { cwd })]);
+    expect(batched.code).toBe(0);
+    // Half, up to the printed rounding.
+    expect(Math.abs(dollars(batched.stdout) - dollars(plain.stdout) / 2)).toBeLessThanOrEqual(0.0001);
+    expect(batched.stdout).toMatch(/--batch: every call at the batch price \(50% of the list price\)/);
+    await writeFile(join(cwd, "critic.config.json"), JSON.stringify({ dataset: join(ROOT, "datasets/support-judged.csv"), rubrics: ["politeness"], critics: ["local:qwen2.5-7b-instruct"], providers: { local: { type: "openai", baseURL: "http://127.0.0.1:9/v1" } } }));
+    const named = await critic(["run", "--dry-run", "--batch"], { cwd });
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/--batch sends calls through the openai and anthropic providers' batch APIs; local:qwen2.5-7b-instruct uses provider "local"/);
   });
 });

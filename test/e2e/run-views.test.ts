@@ -64,5 +64,20 @@ describe("views of a finished run", () => {
     expect(r.stdout).toMatch(/politeness:/);
     for (const c of ["v1", "v2", "v3"]) expect(r.stdout).toContain(c);
     expect(r.stdout).toMatch(/better|undecided/);
+    // Three candidates, three pairs: the verdicts are Holm-corrected by default, and say so.
+    expect(r.stdout).toContain("Holm's correction over the 3 pairs");
+    const summary = JSON.parse(await readFile(join(cwd, "first/summary.json"), "utf8"));
+    expect(summary.pairwiseCorrection).toBe("holm");
+    for (const p of summary.pairwise) {
+      expect(p.familywise).toMatchObject({ method: "holm", pairs: 3 });
+      expect(["A better", "B better", "undecided"]).toContain(p.verdict);
+      expect(p.decisionWinRate).toBeGreaterThanOrEqual(0);
+    }
+    expect(await readFile(join(cwd, "first/report.md"), "utf8")).toContain("Holm's correction over the 3 pairs");
+    const none = await critic(["compare", run, "--pairwise-correction", "none"], { cwd });
+    expect(none.stdout).toContain("not corrected for multiplicity");
+    const bad = await critic(["compare", run, "--pairwise-correction", "bonferroni"], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--pairwise-correction");
   });
 });

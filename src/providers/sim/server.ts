@@ -29,6 +29,8 @@ export interface SimServerOptions extends FaultOptions, SimBatchOptions {
   serveUnknownModels?: boolean;
   /** Every model answers strictly, as OpenAI's reasoning models do (default: only those named like one). */
   strict?: boolean;
+  /** Tokens of a text as `usage` bills them (default: a token per 4 characters). */
+  countTokens?: (text: string) => number;
 }
 
 export interface SimServer {
@@ -150,7 +152,7 @@ function readBody(req: IncomingMessage): Promise<string> {
  */
 export async function startSimServer(opts: SimServerOptions = {}): Promise<SimServer> {
   const seed = opts.seed ?? 1;
-  const world = new SimWorld({ seed, models: opts.models ?? DEFAULT_SIM_MODELS, reaskUnparseableRate: opts.reaskUnparseableRate, serveUnknown: opts.serveUnknownModels });
+  const world = new SimWorld({ seed, models: opts.models ?? DEFAULT_SIM_MODELS, reaskUnparseableRate: opts.reaskUnparseableRate, serveUnknown: opts.serveUnknownModels, countTokens: opts.countTokens });
   const counters = new SimCounters();
   const timers = new Set<NodeJS.Timeout>();
   const retryAfterMs = Math.max(1, opts.retryAfterMs ?? 500);

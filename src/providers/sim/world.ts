@@ -49,6 +49,8 @@ export interface SimWorldOptions {
   serveUnknown?: boolean;
   /** Probability that a critic stays unparseable after a re-ask (default 0: it then answers). */
   reaskUnparseableRate?: number;
+  /** Tokens of a text as `usage` bills them (default: a token per 4 characters). A bench can bill by another rule. */
+  countTokens?: (text: string) => number;
 }
 
 /** Caches stay bounded so a long benchmark cannot grow memory without limit. */
@@ -68,8 +70,12 @@ export class SimWorld {
   private readonly serveUnknown: boolean;
   private readonly generated = new Set<string>();
   private readonly writer = new Map<string, { model: SimModel; input: string }>();
+  private readonly countTokens?: (text: string) => number;
+  private readonly count: (text: string) => number;
 
   constructor(opts: SimWorldOptions) {
+    this.countTokens = opts.countTokens;
+    this.count = opts.countTokens ?? ((text) => tokens(text.length));
     this.seed = opts.seed;
     this.models = opts.models;
     this.byName = new Map(opts.models.map((m) => [m.name, m]));
@@ -87,9 +93,11 @@ export class SimWorld {
 
   /** Prompt tokens of a request, as `reply` counts them (about 4 characters a token, 3 per message). */
   promptTokens(req: SimRequest): number {
+    const overhead = 3 * (req.turns.length + (req.system ? 1 : 0));
+    if (this.countTokens) return this.countTokens(req.system + req.turns.map((t) => t.text).join("")) + overhead;
     let chars = req.system.length;
     for (const t of req.turns) chars += t.text.length;
-    return tokens(chars) + 3 * (req.turns.length + (req.system ? 1 : 0));
+    return tokens(chars) + overhead;
   }
 
   /** What `m` writes for `input`; remembered so a later critic prompt can be traced to it. */
@@ -168,7 +176,7 @@ export class SimWorld {
     const thinking = this.reasoning(m, req, key);
     for (const c of choices) {
       if (!thinking) {
-        completionTokens += tokens(c.text.length);
+        completionTokens += this.count(c.text);
         continue;
       }
       // Hidden reasoning comes out of the allowance first; what is left may not fit the answer.
@@ -181,7 +189,7 @@ export class SimWorld {
       }
       const used = Math.min(thinking, req.maxTokens ?? thinking);
       reasoningTokens += used;
-      completionTokens += used + (c.text ? tokens(c.text.length) : 0);
+      completionTokens += used + (c.text ? this.count(c.text) : 0);
     }
     return { kind: parsed ? "critic" : "candidate", choices, promptTokens, completionTokens, reasoningTokens };
   }
@@ -202,7 +210,7 @@ export class SimWorld {
     const key = textKey(`${req.system}\n${user}`);
     const choices: SimChoice[] = [];
     for (let i = 0; i < Math.max(1, Math.min(req.n, 128)); i++) choices.push({ text: pairwiseVerdict(this.seed, m, key, truth(p.first), truth(p.second), i), finish: "stop", logprobs: null });
-    const promptTokens = tokens(req.system.length + user.length) + 6;
+    const promptTokens = this.count(req.system + user) + 6;
     return { kind: "critic", choices, promptTokens, completionTokens: choices.length, reasoningTokens: 0 };
   }
 

@@ -6,6 +6,7 @@ import { renderJudgmentsCsv, renderScoresCsv } from "../../../src/report/csv.js"
 import { renderHtml } from "../../../src/report/html.js";
 import { renderSummaryJson } from "../../../src/report/json.js";
 import { renderMarkdown } from "../../../src/report/markdown.js";
+import { renderBradleyTerryCsv, renderCalibrationCsv, renderPairwiseCsv, renderPreferencesCsv } from "../../../src/report/statistics-csv.js";
 import { writeReports } from "../../../src/report/write.js";
 import { buildRunResult } from "../../fixtures/run-result.js";
 
@@ -19,11 +20,12 @@ describe("writeReports", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("creates the directory and writes all five files with the rendered text", async () => {
+  it("creates the directory and writes every file with the rendered text", async () => {
     const dir = join(root, "nested", "run");
     const paths = await writeReports(r, dir);
-    expect(paths.map((p) => p.slice(dir.length + 1))).toEqual(["report.md", "judgments.csv", "scores.csv", "summary.json", "report.html"]);
-    expect((await readdir(dir)).sort()).toEqual(["judgments.csv", "report.html", "report.md", "scores.csv", "summary.json"]);
+    const stats = ["preferences.csv", "pairwise.csv", "bradley-terry.csv", "calibration.csv"];
+    expect(paths.map((p) => p.slice(dir.length + 1))).toEqual(["report.md", "judgments.csv", "scores.csv", ...stats, "summary.json", "report.html"]);
+    expect((await readdir(dir)).sort()).toEqual(["judgments.csv", "report.html", "report.md", "scores.csv", "summary.json", ...stats].sort());
     expect(await readFile(join(dir, "report.md"), "utf8")).toBe(renderMarkdown(r));
     expect(await readFile(join(dir, "judgments.csv"), "utf8")).toBe(renderJudgmentsCsv(r));
     expect(await readFile(join(dir, "scores.csv"), "utf8")).toBe(renderScoresCsv(r));
@@ -47,7 +49,16 @@ describe("writeReports", () => {
     expect(left.filter((f) => f.endsWith(".tmp"))).toEqual([]);
     for (const f of left.filter((f) => f !== "report.html")) {
       const text = await readFile(join(root, f), "utf8");
-      const whole = { "report.md": renderMarkdown, "judgments.csv": renderJudgmentsCsv, "scores.csv": renderScoresCsv, "summary.json": renderSummaryJson }[f]!(r);
+      const whole = {
+        "report.md": renderMarkdown,
+        "judgments.csv": renderJudgmentsCsv,
+        "scores.csv": renderScoresCsv,
+        "preferences.csv": renderPreferencesCsv,
+        "pairwise.csv": renderPairwiseCsv,
+        "bradley-terry.csv": renderBradleyTerryCsv,
+        "calibration.csv": renderCalibrationCsv,
+        "summary.json": renderSummaryJson,
+      }[f]!(r);
       expect(text).toBe(whole);
     }
   });

@@ -127,3 +127,18 @@ describe("simulated critic replies", () => {
     }
   });
 });
+
+describe("billed tokens", () => {
+  it("count a token per 4 characters by default, or by the rule the world is given (a bench bills by a tokenizer-like one)", () => {
+    const c = DEFAULT_SIM_MODELS[0]!;
+    const req = criticRequest(c.name, "How do I reset it?", "Hold the button for five seconds.");
+    const chars = req.system.length + req.turns.reduce((t, x) => t + x.text.length, 0);
+    const overhead = 3 * (req.turns.length + (req.system ? 1 : 0));
+    const plain = new SimWorld({ seed: 1, models: DEFAULT_SIM_MODELS }).reply(c, req);
+    expect(plain.promptTokens).toBe(Math.ceil(chars / 4) + overhead);
+    const words = (t: string) => (t.match(/\S+/g) ?? []).length;
+    const billed = new SimWorld({ seed: 1, models: DEFAULT_SIM_MODELS, countTokens: words }).reply(c, req);
+    expect(billed.promptTokens).toBe(words(req.system + req.turns.map((t) => t.text).join("")) + overhead);
+    expect(billed.completionTokens).toBe(1);
+  });
+});

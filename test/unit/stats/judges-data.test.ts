@@ -3,7 +3,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { kendallTauB, krippendorffAlpha, pearson, spearman } from "../../../src/stats/agreement.js";
 import { calibrate, maeSentence } from "../../../src/stats/calibration.js";
-import { HANNA, LLMBAR, hannaSystemTaus, llmbarRatingAccuracy, loadHanna, percent } from "../../../bench/comparison.js";
+import { HANNA, LLMBAR, LLMBAR_CHATGPT_RATINGS, LLMBAR_GPT4_RATINGS, hannaSystemTaus, llmbarDecisionAccuracy, llmbarLabelModelDecision, llmbarRatingAccuracy, loadHanna, percent } from "../../../bench/comparison.js";
 
 const SUMMEVAL = "../shared/data/judges/summeval-llm-critics";
 
@@ -66,6 +66,41 @@ describe.skipIf(!existsSync(LLMBAR))("LLMBar Natural (needs ../shared/data/judge
       lines.push(`published GPT-4 ${strategy.padEnd(18)} Acc ${percent(s.correct_average).toFixed(1)}  Agr ${percent(s.equal).toFixed(1)}`);
     }
     console.log(`LLMBar Natural (100 pairs)\n${lines.join("\n")}`);
+  });
+
+  it("per-item decisions from score distributions (five GPT-4 rating prompts per output) beat the expected win probability against gold, and match the best single prompt", () => {
+    const published = LLMBAR_GPT4_RATINGS.map((r) => percent(JSON.parse(readFileSync(`${LLMBAR}/evaluators/${r}/statistics.json`, "utf8")).correct_average));
+    const gpt4 = llmbarDecisionAccuracy(LLMBAR_GPT4_RATINGS);
+    const mixed = llmbarDecisionAccuracy([...LLMBAR_GPT4_RATINGS, ...LLMBAR_CHATGPT_RATINGS]);
+    console.log(
+      [
+        "LLMBar Natural, gold-side expected win probability vs decision accuracy (ties half credit)",
+        `GPT-4, 5 rating prompts:             expected ${gpt4.expected.toFixed(1)}%  decision ${gpt4.decision.toFixed(1)}% (${gpt4.ties} ties)`,
+        `GPT-4 5 + ChatGPT 2 rating prompts:  expected ${mixed.expected.toFixed(1)}%  decision ${mixed.decision.toFixed(1)}% (${mixed.ties} ties)`,
+        `published single GPT-4 prompts: ${published.map((p) => p.toFixed(1)).join(", ")}`,
+      ].join("\n"),
+    );
+    expect(gpt4.items).toBe(100);
+    // The expected win probability is a probability, pulled towards 50% by every item the
+    // prompts disagree on; the decision is what a reader who calls each item would score.
+    expect(gpt4.decision).toBeGreaterThan(gpt4.expected);
+    expect(mixed.decision).toBeGreaterThan(mixed.expected);
+    // Pooling the prompts' distributions loses nothing: at least the best published single prompt.
+    expect(gpt4.decision).toBeGreaterThanOrEqual(Math.max(...published));
+  });
+
+  it("through the label model: pairs judged from auto's posteriors, decided and as expected win probabilities", () => {
+    const two = llmbarLabelModelDecision(["GPT-4/Rating", "ChatGPT/Rating"]);
+    const five = llmbarLabelModelDecision(LLMBAR_GPT4_RATINGS);
+    console.log(
+      [
+        "LLMBar Natural through auto's posteriors: gold-side expected win probability vs decision accuracy",
+        `GPT-4 Rating + ChatGPT Rating (${two.picked}): expected ${two.expected.toFixed(1)}%  decision ${two.decision.toFixed(1)}%`,
+        `5 GPT-4 rating prompts (${five.picked}):        expected ${five.expected.toFixed(1)}%  decision ${five.decision.toFixed(1)}%`,
+      ].join("\n"),
+    );
+    expect(two.decision).toBeGreaterThan(two.expected);
+    expect(five.decision).toBeGreaterThan(five.expected);
   });
 });
 

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
+  decide,
   itemWins,
+  missingCount,
   posteriorRows,
   preference,
   preferenceFromDistributions,
   thresholdedPreference,
   totalWins,
   winRateMatrix,
+  winRatesFromItemWins,
 } from "../../../src/stats/pairwise.js";
 import { createRng } from "../../../src/stats/rng.js";
 
@@ -121,5 +124,94 @@ describe("win-rate matrix", () => {
       [0, 1],
       [1, 0],
     ]);
+  });
+});
+
+describe("decisions and probabilities (issue 13 item 9)", () => {
+  it("decides for the more probable side, a tie only when both sides are equally probable", () => {
+    expect(decide({ aWins: 0.4, tie: 0.35, bWins: 0.25 })).toBe("a");
+    expect(decide({ aWins: 0.1, tie: 0.6, bWins: 0.3 })).toBe("b");
+    expect(decide({ aWins: 0.2, tie: 0.6, bWins: 0.2 })).toBe("tie");
+    expect(decide(thresholdedPreference(4, 4))).toBe("tie");
+  });
+
+  it("seeded truth: the expected win probability is the chance a draw of A's score beats B's, the decision rate how often A is the better output", () => {
+    // Every item: A's true level is one above B's. The critic's distribution over levels is the
+    // true level with probability 0.5 and a neighbour with 0.25 each, and its sampled score is
+    // drawn from that same distribution: so P(A≻B) + ½P(tie) is a calibrated probability for a
+    // sampled verdict, and it sits far below the 100% of items where A is truly better.
+    const rng = createRng("decision-vs-probability");
+    const K = 7;
+    const around = (level: number): number[] => {
+      const p = new Array<number>(K).fill(0);
+      p[level - 1]! += 0.5;
+      p[Math.max(0, level - 2)]! += 0.25;
+      p[Math.min(K - 1, level)]! += 0.25;
+      return p;
+    };
+    const draw = (p: number[]): number => {
+      let u = rng.next();
+      for (let k = 0; k < K; k++) {
+        u -= p[k]!;
+        if (u < 0) return k + 1;
+      }
+      return K;
+    };
+    const items = 4000;
+    const table: number[][][] = [];
+    let sampledWins = 0;
+    for (let i = 0; i < items; i++) {
+      const b = 2 + rng.int(4); // 2..5, so A = b + 1 stays inside 1..7 with room for both neighbours
+      const pA = around(b + 1);
+      const pB = around(b);
+      table.push([pA, pB]);
+      const [x, y] = [draw(pA), draw(pB)];
+      sampledWins += x > y ? 1 : x === y ? 0.5 : 0;
+    }
+    const w = winRateMatrix(table);
+    const expected = w.winRate[0]![1]!;
+    expect(expected).toBeCloseTo(sampledWins / items, 1);
+    // A − B = 1 + e_A − e_B, e = −1, 0, 1 with ¼, ½, ¼: P(A≻B) = 11/16, P(tie) = 4/16.
+    expect(expected).toBeCloseTo(13 / 16, 12);
+    expect(w.decisionRate[0]![1]).toBe(1);
+    expect(w.decisionRate[1]![0]).toBe(0);
+  });
+
+  it("decision rates split ties and are complementary", () => {
+    const w = winRateMatrix([
+      [5, 4],
+      [3, 3],
+      [2, 6],
+      [[0, 0.5, 0.5], [0, 1, 0]].map((p) => [...p, 0, 0, 0, 0]),
+    ]);
+    // item 4: A is level 2 or 3 with ½ each, B is level 2: P(A≻B) = ½ > P(B≻A) = 0, so A.
+    expect(w.decisionRate[0]![1]).toBeCloseTo((1 + 0.5 + 0 + 1) / 4, 12);
+    expect(w.decisionRate[0]![1]! + w.decisionRate[1]![0]!).toBeCloseTo(1, 12);
+    expect(w.winRate[0]![1]).toBeCloseTo((1 + 0.5 + 0 + 0.75) / 4, 12);
+  });
+});
+
+describe("a missing score next to a present one (issue 13 item 10)", () => {
+  const scores = [
+    [5, 4],
+    [null, 4], // A refused
+    [3, undefined], // B has no output for this item: never compared
+  ];
+
+  it("is left out by default and counted", () => {
+    const w = itemWins(scores);
+    expect(w.missingRule).toBe("drop");
+    expect(missingCount(w, 0, 1)).toBe(1);
+    expect(winRatesFromItemWins(w).n[0]![1]).toBe(1);
+    expect(winRatesFromItemWins(w).winRate[0]![1]).toBe(1);
+  });
+
+  it("is a tie when asked, and an item without an output is still not compared", () => {
+    const w = itemWins(scores, { missing: "tie" });
+    expect(missingCount(w, 0, 1)).toBe(1);
+    const rates = winRatesFromItemWins(w);
+    expect(rates.n[0]![1]).toBe(2);
+    expect(rates.winRate[0]![1]).toBeCloseTo(0.75, 12);
+    expect(rates.tieRate[0]![1]).toBeCloseTo(0.5, 12);
   });
 });
