@@ -3,7 +3,8 @@
  * - Without gold: held-out predictive likelihood of the labels themselves (cv-likelihood.ts):
  *   every candidate predicts labels it was not fitted on, from the item's other labels.
  *   Majority vote takes part as its likelihood counterpart (one accuracy shared by all
- *   labelers). Among the models within one paired standard error of the best, the one with the
+ *   labelers), and Dawid-Skene with labeler subtypes (subtypes.ts) as the model that can hold
+ *   errors labelers share, which plain DS would otherwise mistake for the truth. Among the models within one paired standard error of the best, the one with the
  *   fewest parameters wins (the one-standard-error rule, Hastie, Tibshirani and Friedman, ESL
  *   §7.10), the SE taken on the per-item differences, not on one model's score.
  * - Critics that each scored every item, some of which agree beyond what the picked model
