@@ -9,7 +9,7 @@ import { readGold, readLabels } from "../src/data/labels.js";
 import { buildLabelMatrix, fromDense, goldIndex, type LabelRow } from "../src/stats/label-matrix.js";
 import { auto } from "../src/stats/label-models/auto.js";
 import { posteriorMean, scoreAgainstGold, spearman } from "../src/stats/label-models/evaluate.js";
-import { dawidSkene, majorityVote, scoreBlend } from "../src/stats/label-models/index.js";
+import { dawidSkene, majorityVote, ordinal, scoreBlend } from "../src/stats/label-models/index.js";
 import { createRng } from "../src/stats/rng.js";
 import type { BenchRow } from "./row.js";
 
@@ -151,6 +151,65 @@ export async function loadCrowd(labels: string, truth?: string) {
   return { m, gold: goldIndex(m, gold) };
 }
 
+/**
+ * Five critics on 1..7; critics 0-2 (three prompts of one model) see the truth plus one shared
+ * per-output error (sd 1.2) and little noise of their own (0.5), critics 3 and 4 are independent
+ * (noise 0.9 and 1.0). With `shared` false nobody shares anything: the false-alarm case.
+ */
+export function fiveCritics(seed: string, shared: boolean, n = 400): { truth: number[]; levels: number[][] } {
+  const r = createRng(seed);
+  const own = [0.5, 0.5, 0.5, 0.9, 1.0];
+  const truth: number[] = [];
+  const levels: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const z = 1 + 5 * r.next();
+    truth.push(z);
+    const e = shared ? 1.2 * r.normal() : 0;
+    levels.push(own.map((sd, j) => Math.max(1, Math.min(7, Math.round(z + (j < 3 ? e : 0) + sd * r.normal() + 1)))));
+  }
+  return { truth, levels };
+}
+
+/**
+ * The shared-error guard (dependence.ts) on 10 seeds of each case: Spearman with the truth of the
+ * best critic, of the ordinal model that counts the three as independent, and of auto; and how
+ * often the guard fires when nobody shares errors (its false-alarm rate).
+ */
+export function sharedErrorRows(): BenchRow[] {
+  const seeds = Array.from({ length: 10 }, (_, s) => `shared-${s}`);
+  let best = 0;
+  let ord = 0;
+  let picked = 0;
+  let falseAlarms = 0;
+  for (const seed of seeds) {
+    const { truth, levels } = fiveCritics(seed, true);
+    const m = fromDense(Int32Array.from(levels.flat(), (v) => v - 1), levels.length, 5, 7);
+    const rho = (x: ArrayLike<number>) => spearman(x, truth)!;
+    best += Math.max(...[0, 1, 2, 3, 4].map((j) => rho(levels.map((row) => row[j]!)))) / seeds.length;
+    ord += rho(posteriorMean(m, ordinal(m).posterior)) / seeds.length;
+    picked += rho(posteriorMean(m, auto(m).posterior)) / seeds.length;
+    const indep = fiveCritics(`${seed}-indep`, false);
+    const mi = fromDense(Int32Array.from(indep.levels.flat(), (v) => v - 1), indep.levels.length, 5, 7);
+    if (auto(mi).dependentLabelers) falseAlarms++;
+  }
+  return [
+    {
+      area: "label-models",
+      metric: "3 of 5 critics share errors (simulated, 10 seeds): Spearman best critic / ordinal / auto",
+      value: `${best.toFixed(3)} / ${ord.toFixed(3)} / ${picked.toFixed(3)}`,
+      target: "auto >= best critic",
+      ok: picked >= best,
+    },
+    {
+      area: "label-models",
+      metric: "5 independent critics (simulated, 10 seeds): shared-error guard fired",
+      value: `${falseAlarms} / ${seeds.length}`,
+      target: "<= 1",
+      ok: falseAlarms <= 1,
+    },
+  ];
+}
+
 /** snow2008-rte exactness, the sets where plain DS falls below MV, and planted accuracies recovered. */
 async function failureModeRows(): Promise<BenchRow[]> {
   const D = "../shared/data/crowd";
@@ -179,7 +238,7 @@ async function failureModeRows(): Promise<BenchRow[]> {
 }
 
 export async function rows(): Promise<BenchRow[]> {
-  const out = [...scaleRow(), ...(await crowdRows()), ...(await failureModeRows())];
+  const out = [...scaleRow(), ...(await crowdRows()), ...(await failureModeRows()), ...sharedErrorRows()];
   if (existsSync(SUMMEVAL)) {
     for (const aggregator of ["auto", "blend"] as const) {
       for (const r of summevalExperiment(SUMMEVAL, 20, 50, aggregator)) {

@@ -262,6 +262,8 @@ export interface LabelModelSummary {
   reason: string | null;
   /** True when the critics' qualities are not identified (two critics, no gold): the estimate is their plain mean. */
   notIdentified?: boolean;
+  /** Groups of critics that agree beyond what the label model predicts (shared errors), when that made the estimate the plain mean. */
+  dependentCritics?: string[][];
   /**
    * The scale of every estimate of this rubric: "critic" (fitted without gold, or a critic's
    * levels chosen by gold) or "human" (a label model anchored on gold labels). Never both.

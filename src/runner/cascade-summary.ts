@@ -1,6 +1,6 @@
 import type { Suite } from "../config/load.js";
 import type { CascadeSummary, Judgment } from "../run-result.js";
-import { needsEscalation } from "../sampling/cascade.js";
+import { type CascadeUnits, needsEscalation } from "../sampling/cascade.js";
 import { isAudited } from "./audit.js";
 
 /**
@@ -50,4 +50,28 @@ export function cascadeSummary(suite: Suite, judgments: readonly Judgment[]): Ca
     usdSaved: perCall == null ? null : perCall * saved,
     agreement: { n, cascadeWithinOne: n ? cascadeHits / n : null, cheapWithinOne: n ? cheapHits / n : null, exactCascade: n ? exact / n : null },
   };
+}
+
+/**
+ * Which of one rubric's units the cascade audited and which it escalated, from the cheap
+ * critic's judgment of each unit, for the label model's fill of the missing expensive levels.
+ */
+export function cascadeUnits(
+  suite: Suite,
+  critics: readonly string[],
+  rubric: string,
+  units: ReadonlyArray<{ item: string; candidate: string }>,
+  unitJudgments: ReadonlyArray<readonly Judgment[]>,
+): CascadeUnits | undefined {
+  const spec = suite.cascade;
+  if (!spec) return undefined;
+  const cheap = critics.indexOf(spec.critics[0]);
+  const expensive = critics.indexOf(spec.critics[1]);
+  if (cheap < 0 || expensive < 0) return undefined;
+  const audited = units.map((u) => isAudited(suite.seed, u.item, u.candidate, rubric, spec.audit));
+  const escalated = unitJudgments.map((js) => {
+    const c = js.find((j) => j.critic === spec.critics[0] && j.kind !== "failed");
+    return needsEscalation({ cheapLevel: c?.level ?? null, cheapDistribution: c?.distribution, threshold: spec.threshold, band: spec.band });
+  });
+  return { cheap, expensive, audited, escalated };
 }

@@ -5,7 +5,7 @@ import { bradleyTerryBootstrap } from "../stats/bootstrap.js";
 import { itemWins, type MissingRule, missingCount, winRatesFromItemWins } from "../stats/pairwise.js";
 import { meanCi, pairedDiff, percentiles, twoSidedTP } from "../stats/intervals.js";
 import { type AggregatedLevels, aggregateLevels } from "./aggregate.js";
-import { cascadeSummary } from "./cascade-summary.js";
+import { cascadeSummary, cascadeUnits } from "./cascade-summary.js";
 import { costBreakdown } from "./costs.js";
 import { ppiMean } from "../stats/ppi.js";
 import type { ExecutedRun, OutputInfo } from "./run.js";
@@ -191,7 +191,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     const gold = units.map((u) => rowsByUnit.get(u.key)?.gold[rubric.id] ?? null);
     // K levels: 7 unless the rubric describes another number (3 to 10).
     const K = rubric.levels.length;
-    const agg = aggregateLevels(rubric.id, levels, critics, K, gold);
+    const agg = aggregateLevels(rubric.id, levels, critics, K, gold, cascadeUnits(suite, critics, rubric.id, units, unitJudgments));
     if (critics.length > 1 || gold.some((g) => g != null)) labelModels.push(agg.summary);
     const byCritic = critics.map((_, j) => levels.map((row) => row[j] ?? null));
     criticAgreement.push({ rubric: rubric.id, alpha: critics.length > 1 ? criticAlpha(byCritic) : null });

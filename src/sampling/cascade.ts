@@ -61,3 +61,71 @@ export function thresholdForBudget(confidences: ReadonlyArray<number | null>, sh
   if (allowed >= present.length) return Number.POSITIVE_INFINITY;
   return present[allowed];
 }
+
+/** Which units of a cascade ran which critic, per unit of one rubric. */
+export interface CascadeUnits {
+  /** Column of the cheap and of the expensive critic in the levels matrix. */
+  cheap: number;
+  expensive: number;
+  /** In the seeded audit share: both critics ran whatever the cheap one said. */
+  audited: readonly boolean[];
+  /** The cheap critic was unsure (or abstained), so the expensive one ran. */
+  escalated: readonly boolean[];
+}
+
+export interface CascadeFill {
+  /** Per unit: the expensive critic's level distribution over 1..K where it did not run and the cheap one did; else null. */
+  fill: (Float64Array | null)[];
+  /** Audited units where the cheap critic was sure and both levels exist: what the fill is estimated on. */
+  basis: number;
+}
+
+/**
+ * The expensive critic's missing levels, as P(expensive = e | cheap = c, cheap was sure).
+ *
+ * Its labels are missing exactly where the cheap critic was sure, so they are missing not at
+ * random, and the units it did judge are the hard ones: fitting its leniency there, or
+ * averaging only what was observed, biases every mean towards the cheap critic wherever the two
+ * differ. But the escalation rule sees only the cheap critic's reply, so given that reply the
+ * expensive label is missing at random (Rubin 1976), and the audit share, a seeded random sample
+ * judged by both, holds unbiased examples of exactly the missing stratum: audited units that
+ * would not have escalated. The conditional distribution per cheap level is estimated there,
+ * with one pseudo-observation of the pooled offset (e − c over the same units) so a cheap level
+ * seen once or never on the audit still gets a sensible row.
+ * @example cascadeFill(levels, { cheap: 0, expensive: 1, audited, escalated }, 7).basis
+ */
+export function cascadeFill(levels: ReadonlyArray<ReadonlyArray<number | null>>, units: CascadeUnits, k: number): CascadeFill {
+  const counts = Array.from({ length: k }, () => new Float64Array(k));
+  const offsets = new Float64Array(2 * k - 1); // e − c + (k − 1)
+  let basis = 0;
+  levels.forEach((row, i) => {
+    const c = row[units.cheap];
+    const e = row[units.expensive];
+    if (!units.audited[i] || units.escalated[i] || c == null || e == null) return;
+    counts[c - 1]![e - 1]++;
+    offsets[e - c + k - 1]++;
+    basis++;
+  });
+  const rows = counts.map((row, c) => {
+    if (!basis) return null;
+    const out = new Float64Array(k);
+    let total = 0;
+    for (let e = 0; e < k; e++) {
+      // The pooled offset shifted to this cheap level, end levels absorbing what falls off the scale.
+      out[e] = row[e]!;
+      total += row[e]!;
+    }
+    for (let d = 0; d < offsets.length; d++) {
+      const e = Math.max(0, Math.min(k - 1, c + d - (k - 1)));
+      out[e] += offsets[d]! / basis;
+    }
+    total += 1;
+    return out.map((v) => v / total);
+  });
+  const fill = levels.map((row, i) => {
+    const c = row[units.cheap];
+    if (row[units.expensive] != null || c == null || units.escalated[i] || units.audited[i]) return null;
+    return rows[c - 1] ?? null;
+  });
+  return { fill, basis };
+}

@@ -3,9 +3,13 @@
  * - Without gold: held-out predictive likelihood of the labels themselves (cv-likelihood.ts):
  *   every candidate predicts labels it was not fitted on, from the item's other labels.
  *   Majority vote takes part as its likelihood counterpart (one accuracy shared by all
- *   labelers). Among the models within one paired standard error of the best, the one with the
+ *   labelers), and Dawid-Skene with labeler subtypes (subtypes.ts) as the model that can hold
+ *   errors labelers share, which plain DS would otherwise mistake for the truth. Among the models within one paired standard error of the best, the one with the
  *   fewest parameters wins (the one-standard-error rule, Hastie, Tibshirani and Friedman, ESL
  *   §7.10), the SE taken on the per-item differences, not on one model's score.
+ * - Critics that each scored every item, some of which agree beyond what the picked model
+ *   predicts (dependence.ts, Yen's Q3): their qualities are not identified either, so the mean,
+ *   naming the groups that look dependent.
  * - Fewer than three labelers and no gold: the labelers' qualities are not identified (with
  *   two, only the sum of their noise is; a one-factor model needs three indicators), so any
  *   weighting is a guess and the plain mean, the minimax choice when the better one is unknown,
@@ -21,10 +25,12 @@
 import type { LabelMatrix } from "../label-matrix.js";
 import { shuffledGoldItems } from "./score-blend.js";
 import { heldOutLogLik, type HeldOutScore, twoWaySe } from "./cv-likelihood.js";
+import { dependenceTest, dependentGroups } from "./dependence.js";
 import { percentileRanks, posteriorMean, spearman } from "./evaluate.js";
 import { labelModels, type LabelModelName } from "./index.js";
 import { oneCoin } from "./one-coin.js";
 import { bestLabeler, selectLabeler } from "./select-best.js";
+import { SUBTYPES } from "./subtypes.js";
 import type { CommonOptions, LabelModelFit } from "./types.js";
 
 export interface AutoOptions extends CommonOptions {
@@ -54,6 +60,8 @@ export interface AutoFit extends LabelModelFit {
   candidates: CandidateScore[];
   /** True when the data cannot say which labeler is right (see the module comment). */
   notIdentified?: boolean;
+  /** Groups of labelers that look dependent (shared errors), when that made the pick the mean. */
+  dependentLabelers?: string[][];
 }
 
 /** Free parameters by model, for ordering candidates from simple to complex. */
@@ -68,6 +76,7 @@ function complexity(name: string, m: LabelMatrix): number {
     "ds-banded": w * k * (k - 1) + k - 1,
     "ds-prior": w * k * (k - 1) + k - 1,
     ds: w * k * (k - 1) + k - 1 + 0.5, // the unsmoothed one is "more complex" than its MAP twin
+    "ds-subtypes": w * k * SUBTYPES * (k - 1) + k * SUBTYPES - 1,
   };
   return table[name] ?? Number.POSITIVE_INFINITY;
 }
@@ -136,6 +145,7 @@ function autoWithoutGold(m: LabelMatrix, opts: AutoOptions): AutoFit {
     ["one-coin", (mm) => labelModels["one-coin"](mm, opts)],
     ["ds-prior", (mm) => labelModels["ds-prior"](mm, opts)],
     ["ds", (mm) => labelModels.ds(mm, opts)],
+    ["ds-subtypes", (mm) => labelModels["ds-subtypes"](mm, opts)],
   ];
   if (m.ordinal && m.k >= 3) fitters.push(["ordinal", (mm) => labelModels.ordinal(mm, opts)]);
   const held: Array<HeldOutScore | null> = fitters.map(([, fit]) => heldOutLogLik(m, fit, { folds, seed: opts.seed ?? 1 }));
@@ -175,7 +185,42 @@ function autoWithoutGold(m: LabelMatrix, opts: AutoOptions): AutoFit {
   const reason =
     `${why}: ${folds}-fold cross-validated log-likelihood of the labels themselves, ${f(scored[pick].score)} nats per label ` +
     `(${others}; no gold).`;
+  const shared = name === "mv" ? null : sharedErrors(m, fit, fitters[pick][1]);
+  if (shared) {
+    const why2 =
+      `the mean of the labels instead of ${name}: ${shared.say}; either that group shares its errors or the others share theirs, ` +
+      `and agreement alone cannot tell which, so no labeler is weighted on a guess. Gold labels on a few dozen items (--gold), or one ` +
+      `prompt per model plus a critic from another model family, would fix it. (${reason})`;
+    return { ...mv, picked: "mv", reason: why2, candidates, notIdentified: true, dependentLabelers: shared.groups };
+  }
   return { ...fit, picked: name, reason, candidates };
+}
+
+/**
+ * Graded scores from critics that each scored (nearly) every item, the harness's own setting:
+ * labelers whose residuals correlate beyond what the fit predicts (dependence.ts). Q3 needs a
+ * scale (ordinal, K ≥ 3) and pairs judged on common items; on sparse crowd matrices a few
+ * dependent pairs among hundreds of workers barely move the estimate, and there it is not run.
+ */
+function sharedErrors(m: LabelMatrix, fit: LabelModelFit, refit: (m: LabelMatrix) => LabelModelFit): { groups: string[][]; say: string } | null {
+  if (!m.ordinal || m.k < 3) return null;
+  let labelled = 0;
+  let cells = 0;
+  for (let i = 0; i < m.nItems; i++) {
+    let row = 0;
+    for (let j = 0; j < m.nLabelers; j++) if (m.labels[i * m.nLabelers + j] >= 0) row++;
+    if (row) labelled++;
+    cells += row;
+  }
+  if (!labelled || cells / (labelled * m.nLabelers) < 0.9) return null;
+  const ld = dependenceTest(m, fit, refit);
+  if (!ld?.flagged.length) return null;
+  const groups = dependentGroups(ld.flagged).map((g) => g.map((j) => m.labelerIds[j]));
+  const pairs = ld.flagged.map((p) => `${m.labelerIds[p.a]} and ${m.labelerIds[p.b]} (${p.q3.toFixed(2)})`).join(", ");
+  return {
+    groups,
+    say: `labelers agree with each other beyond what the model predicts (residual correlation ${pairs}, against ${ld.meanQ3.toFixed(2)} on average; Yen's Q3), so ${groups.map((g) => `{${g.join(", ")}}`).join(" and ")} look dependent`,
+  };
 }
 
 function autoWithGold(m: LabelMatrix, gold: Int32Array, opts: AutoOptions): AutoFit {
@@ -184,6 +229,8 @@ function autoWithGold(m: LabelMatrix, gold: Int32Array, opts: AutoOptions): Auto
   const useSpearman = m.ordinal && m.k >= 3;
   const names: string[] = ["mv", "select", "one-coin", "ds-prior", "ds"];
   if (useSpearman) names.push("blend", "ordinal", "ds-banded");
+  // Categorical labels only: on graded critic scores the blend and the ordinal model cover it, at a fraction of the cost.
+  else names.push("ds-subtypes");
   // Held-out predictions per candidate, fold by fold, on one pooled scale.
   const foldOf = new Int32Array(m.nItems).fill(-1);
   goldItems.forEach((i, r) => {

@@ -44,7 +44,7 @@ export function cellFolds(m: LabelMatrix, folds: number, seed: number | string):
 }
 
 /**
- * F-fold held-out log-likelihood of the labels under `fitModel` (which must return logTheta).
+ * F-fold held-out log-likelihood of the labels under `fitModel` (which must return logTheta or latent).
  * @example heldOutLogLik(m, (mm) => dawidSkene(mm), { folds: 5 }).perLabel
  */
 export function heldOutLogLik(
@@ -66,14 +66,18 @@ export function heldOutLogLik(
     const labels = Int32Array.from(m.labels);
     for (let c = 0; c < labels.length; c++) if (fold[c] === f) labels[c] = -1;
     const fit = fitModel({ ...m, labels });
-    if (!fit.logTheta) return null;
+    // Predict from the finest latent state the model has: the class, or its subtypes.
+    const states = fit.latent?.states ?? k;
+    const post = fit.latent?.posterior ?? fit.posterior;
+    const logTheta = fit.latent?.logTheta ?? fit.logTheta;
+    if (!logTheta) return null;
     for (let c = 0; c < labels.length; c++) {
       if (fold[c] !== f) continue;
       const i = Math.floor(c / nLabelers);
       const j = c % nLabelers;
-      const base = (j * k + m.labels[c]) * k;
+      const base = (j * k + m.labels[c]) * states;
       let p = 0;
-      for (let t = 0; t < k; t++) p += fit.posterior[i * k + t] * Math.exp(fit.logTheta[base + t]);
+      for (let t = 0; t < states; t++) p += post[i * states + t] * Math.exp(logTheta[base + t]);
       const ll = Math.log(Math.max(p, 1e-300));
       perItem[i] += ll;
       perCell[cellIndex[c]] = ll;

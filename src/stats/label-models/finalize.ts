@@ -68,6 +68,7 @@ export interface FitParts {
   converged: boolean;
   nParams: number;
   logTheta?: Float64Array;
+  latent?: LabelModelFit["latent"];
 }
 
 export function finalize(m: LabelMatrix, obs: Observations, parts: FitParts, gold?: Int32Array): LabelModelFit {

@@ -7,12 +7,13 @@ import { majorityVote } from "./majority-vote.js";
 import { oneCoin } from "./one-coin.js";
 import { ordinal } from "./ordinal.js";
 import { scoreBlend } from "./score-blend.js";
+import { subtypeDawidSkene } from "./subtypes.js";
 import type { CommonOptions, LabelModel } from "./types.js";
 
 export type { DawidSkeneOptions, DirichletPrior } from "./dawid-skene.js";
 export type { ScoreBlendOptions } from "./score-blend.js";
 export type { CommonOptions, LabelerQuality, LabelModel, LabelModelFit } from "./types.js";
-export { dawidSkene, majorityVote, oneCoin, ordinal, scoreBlend };
+export { dawidSkene, majorityVote, oneCoin, ordinal, scoreBlend, subtypeDawidSkene };
 
 /** The banded-prior DS of methods.md §1.6 (b): α0 = 2 pseudo-counts, s = 1 scale point. */
 export const dawidSkeneBanded: LabelModel = (m, opts: CommonOptions = {}) =>
@@ -28,6 +29,7 @@ export const labelModels = {
   "ds-prior": dawidSkenePrior,
   "ds-banded": dawidSkeneBanded,
   "one-coin": oneCoin,
+  "ds-subtypes": subtypeDawidSkene,
   ordinal,
   blend: scoreBlend,
 } satisfies Record<string, LabelModel>;

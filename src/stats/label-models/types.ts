@@ -33,6 +33,12 @@ export interface LabelModelFit {
    * predict a label it did not see (held-out likelihood, cv-likelihood.ts).
    */
   logTheta?: Float64Array;
+  /**
+   * Models whose latent state is finer than the class (subtypes.ts): the state posterior
+   * (nItems x states) and log P(y = l | state) per labeler at [(j·K + l)·states + s]. Held-out
+   * likelihood predicts from these when present.
+   */
+  latent?: { states: number; posterior: Float64Array; logTheta: Float64Array };
 }
 
 /** Options every model accepts. */

@@ -3,7 +3,10 @@ import { aggregateLevels } from "../../../src/runner/aggregate.js";
 import { fromDense } from "../../../src/stats/label-matrix.js";
 import { auto } from "../../../src/stats/label-models/auto.js";
 import { posteriorMean, scoreAgainstGold, spearman } from "../../../src/stats/label-models/evaluate.js";
-import { majorityVote, ordinal } from "../../../src/stats/label-models/index.js";
+import { dawidSkene, majorityVote, ordinal } from "../../../src/stats/label-models/index.js";
+import { digamma } from "../../../src/stats/label-models/subtypes.js";
+import { fiveCritics } from "../../../bench/label-models.js";
+import { dependentGroups, localDependence } from "../../../src/stats/label-models/dependence.js";
 import { createRng } from "../../../src/stats/rng.js";
 
 function gauss(r: ReturnType<typeof createRng>): number {
@@ -74,7 +77,7 @@ describe("auto: model choice by held-out likelihood and the one-standard-error r
   it("without gold, reports every candidate's held-out log-likelihood and the SE of its gap to the best", () => {
     const { m } = graded(800, [0, 0.5, -0.5, 0], [0.6, 0.8, 1, 1.2], 5, "cands");
     const fit = auto(m);
-    expect(fit.candidates.map((c) => c.method)).toEqual(["mv", "one-coin", "ds-prior", "ds", "ordinal"]);
+    expect(fit.candidates.map((c) => c.method)).toEqual(["mv", "one-coin", "ds-prior", "ds", "ds-subtypes", "ordinal"]);
     for (const c of fit.candidates) {
       expect(c.criterion).toBe("cv-loglik");
       expect(c.seOfDifference).not.toBeNull();
@@ -134,5 +137,92 @@ describe("one scale per number", () => {
       if (/^select/.test(agg.summary.method)) expect(agg.scores[i]).toBe(levels[i]![0]);
       expect(agg.scores[i]).not.toBe(gold[i]);
     }
+  });
+});
+
+describe("labelers that share their errors (conditional independence broken)", () => {
+  // Binary, 25% positives. Two heavy labelers are both fooled by the same "look-alike"
+  // negatives (30% of negatives); a third heavy labeler and 40 light ones err independently.
+  // Plain Dawid-Skene spends its latent class on the shared error, as on ZenCrowd.
+  function sharedErrors(seed: string) {
+    const r = createRng(seed);
+    const n = 1500;
+    const light = 40;
+    const w = 3 + light;
+    const labels = new Int32Array(n * w).fill(-1);
+    const truth = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const z = r.next() < 0.25 ? 1 : 0;
+      truth[i] = z;
+      const lookAlike = z === 0 && r.next() < 0.3;
+      const say = (acc: number) => (r.next() < acc ? z : 1 - z);
+      labels[i * w] = lookAlike && r.next() < 0.95 ? 1 : say(0.9);
+      labels[i * w + 1] = lookAlike && r.next() < 0.95 ? 1 : say(0.9);
+      labels[i * w + 2] = say(0.9);
+      for (let c = 0; c < 3; c++) labels[i * w + 3 + r.int(light)] = say(0.75);
+    }
+    return { m: fromDense(labels, n, w, 2), truth };
+  }
+
+  it.each(["shared-errors", "shared-errors-2"])("auto prefers the subtype model by held-out likelihood and stays above majority vote (seed %s)", (seed) => {
+    const { m, truth } = sharedErrors(seed);
+    const acc = (fit: Parameters<typeof scoreAgainstGold>[1]) => scoreAgainstGold(m, fit, truth).accuracy!;
+    const mv = acc(majorityVote(m));
+    expect(acc(dawidSkene(m))).toBeLessThan(mv - 0.05); // the failure being repaired
+    const fit = auto(m);
+    expect(fit.picked).toBe("ds-subtypes");
+    expect(acc(fit)).toBeGreaterThan(mv);
+  });
+
+  it("digamma matches known values", () => {
+    expect(digamma(1)).toBeCloseTo(-0.5772156649, 9);
+    expect(digamma(0.5)).toBeCloseTo(-1.9635100260, 9);
+    expect(digamma(10)).toBeCloseTo(2.2517525891, 9);
+  });
+});
+
+describe("several critics that share their errors (three prompts of one model among five critics)", () => {
+  // 1..7; critics 0-2 share a per-output error, 3 and 4 are independent (bench/label-models.ts).
+  const names = ["gpt-a", "gpt-b", "gpt-c", "other-1", "other-2"];
+
+  it.each(["share-1", "share-2", "share-3"])("are flagged, and the estimate is not dragged below the best critic (seed %s)", (seed) => {
+    const { truth, levels } = fiveCritics(seed, true);
+    const m = fromDense(Int32Array.from(levels.flat(), (v) => v - 1), levels.length, 5, 7);
+    const rho = (x: ArrayLike<number>) => spearman(x, truth)!;
+    const best = Math.max(...names.map((_, j) => rho(levels.map((row) => row[j]!))));
+    // The conditional-independence model follows the three and falls below the best critic.
+    expect(rho(posteriorMean(m, ordinal(m).posterior))).toBeLessThan(best);
+    const agg = aggregateLevels("accuracy", levels, names, 7, levels.map(() => null));
+    expect(agg.summary.method).toBe("mean of critics");
+    expect(agg.summary.notIdentified).toBe(true);
+    expect(agg.summary.dependentCritics!.length).toBeGreaterThan(0);
+    expect(agg.summary.reason).toMatch(/look dependent/);
+    expect(agg.summary.reason).toMatch(/gold labels on a few dozen outputs/);
+    expect(rho(agg.scores as number[])).toBeGreaterThanOrEqual(best);
+    // `critic aggregate`'s auto does the same on the same labels.
+    const fit = auto(m);
+    expect(fit.picked).toBe("mv");
+    expect(fit.notIdentified).toBe(true);
+    expect(fit.dependentLabelers!.length).toBeGreaterThan(0);
+    expect(rho(posteriorMean(m, fit.posterior))).toBeGreaterThanOrEqual(best);
+  });
+
+  it.each(["indep-1", "indep-2", "indep-3"])("independent critics are not flagged, and keep the ordinal model (seed %s)", (seed) => {
+    const { levels } = fiveCritics(seed, false);
+    const agg = aggregateLevels("accuracy", levels, names, 7, levels.map(() => null));
+    expect(agg.summary.method).toBe("ordinal");
+    expect(agg.summary.dependentCritics).toBeUndefined();
+    const m = fromDense(Int32Array.from(levels.flat(), (v) => v - 1), levels.length, 5, 7);
+    expect(auto(m).dependentLabelers).toBeUndefined();
+  });
+
+  it("Q3 residual correlations sit near their average under conditional independence", () => {
+    const { levels } = fiveCritics("q3-null", false);
+    const m = fromDense(Int32Array.from(levels.flat(), (v) => v - 1), levels.length, 5, 7);
+    const ld = localDependence(m, ordinal(m))!;
+    expect(ld.pairs).toHaveLength(10);
+    expect(ld.flagged).toHaveLength(0);
+    for (const p of ld.pairs) expect(Math.abs(p.q3 - ld.meanQ3)).toBeLessThan(0.2);
+    expect(dependentGroups([{ a: 0, b: 1, n: 50, q3: 0.5 }, { a: 3, b: 4, n: 50, q3: 0.5 }, { a: 1, b: 2, n: 50, q3: 0.5 }])).toEqual([[0, 1, 2], [3, 4]]);
   });
 });

@@ -5,7 +5,7 @@ import { loadCrowd } from "../../../bench/label-models.js";
 import { auto } from "../../../src/stats/label-models/auto.js";
 import { buildLabelMatrix } from "../../../src/stats/label-matrix.js";
 import { posteriorMean, scoreAgainstGold } from "../../../src/stats/label-models/evaluate.js";
-import { dawidSkene, majorityVote, ordinal } from "../../../src/stats/label-models/index.js";
+import { dawidSkene, majorityVote, ordinal, subtypeDawidSkene } from "../../../src/stats/label-models/index.js";
 
 const D = "../shared/data/crowd";
 
@@ -32,28 +32,35 @@ it.skipIf(!existsSync(RTE))("Dawid-Skene gives exactly 0.9275 on snow2008-rte, t
   expect(scoreAgainstGold(m, dawidSkene(m), gold).accuracy).toBe(0.9275);
 });
 
-describe.each(["ZenCrowd_in", "CF", "CF_amt"])("activecrowdtoolkit %s", (name) => {
+// Issue 13 item 15: auto without gold never below majority vote on the ZenCrowd and CF sets.
+// On ZenCrowd the two heaviest workers share most of their false positives; plain DS spends its
+// latent class on that shared error (0.79-0.82 against MV 0.83-0.87). The subtype model
+// (subtypes.ts) predicts held-out labels better still, so auto picks it without seeing gold.
+describe.each(["ZenCrowd_all", "ZenCrowd_in", "ZenCrowd_us", "CF", "CF_amt"])("activecrowdtoolkit %s", (name) => {
   const path = `${D}/activecrowdtoolkit/${name}.csv`;
   it.skipIf(!existsSync(path))("auto without gold is not below majority vote (data absent: skipped)", async () => {
     const { m, gold } = await load(path);
     const mv = scoreAgainstGold(m, majorityVote(m), gold).accuracy!;
-    const fit = auto(m);
-    expect(scoreAgainstGold(m, fit, gold).accuracy!).toBeGreaterThanOrEqual(mv);
+    expect(scoreAgainstGold(m, auto(m), gold).accuracy!).toBeGreaterThanOrEqual(mv);
   });
 });
 
-// Known failure, kept visible: on ZenCrowd_all and _us the class-specific (two-coin) model
-// predicts held-out labels far better (−0.44 vs −0.54 nats per label on _us, 16 SE) yet is
-// 4.5 points less accurate than majority vote. Item difficulty violates conditional
-// independence, and no likelihood criterion can see that without gold; with gold, auto's
-// cross-validation on gold picks correctly. When this starts passing, make it a plain test.
-describe.each(["ZenCrowd_all", "ZenCrowd_us"])("activecrowdtoolkit %s", (name) => {
+// The subtype model against its authors' own runs (EBCC, activecrowdtoolkit SOURCE.md).
+describe.each([
+  ["ZenCrowd_in", 0.7809],
+  ["ZenCrowd_us", 0.9123],
+  ["CF_amt", 0.8567],
+  ["SP_amt", 0.944],
+])("activecrowdtoolkit %s", (name, published) => {
   const path = `${D}/activecrowdtoolkit/${name}.csv`;
-  it.skipIf(!existsSync(path)).fails("auto without gold falls below majority vote (known; data absent: skipped)", async () => {
+  it.skipIf(!existsSync(path))("ds-subtypes reproduces the EBCC authors' accuracy within 0.01 (data absent: skipped)", async () => {
     const { m, gold } = await load(path);
-    const mv = scoreAgainstGold(m, majorityVote(m), gold).accuracy!;
-    expect(scoreAgainstGold(m, auto(m), gold).accuracy!).toBeGreaterThanOrEqual(mv);
+    expect(Math.abs(scoreAgainstGold(m, subtypeDawidSkene(m), gold).accuracy! - published)).toBeLessThanOrEqual(0.01);
   });
+});
+
+describe.each(["ZenCrowd_all", "ZenCrowd_us"])("activecrowdtoolkit %s with gold", (name) => {
+  const path = `${D}/activecrowdtoolkit/${name}.csv`;
   it.skipIf(!existsSync(path))("auto with 100 gold items is not below majority vote (data absent: skipped)", async () => {
     const { m, gold } = await load(path);
     const some = new Int32Array(gold.length).fill(-1);
@@ -87,4 +94,17 @@ describe.each(["anger", "fear", "joy", "sadness"])("snow2008-affect %s, 0-100 bi
     const r = (fit: { posterior: Float64Array }) => sampleCorrelation(Array.from(posteriorMean(m, fit.posterior)), truth);
     expect(r(ordinal(m))).toBeGreaterThan(r(majorityVote(m)));
   });
+});
+
+// Dense graded ratings (10 workers rated all 30 pairs, 0-10): auto's estimate must not fall
+// below the plain mean, whose Pearson r with the expert score is the published 0.952.
+const WORDSIM = `${D}/snow2008-wordsim/wordsim.standardized.tsv`;
+it.skipIf(!existsSync(WORDSIM))("snow2008-wordsim: auto correlates with the expert score at least as well as the mean of the raters (data absent: skipped)", () => {
+  const lines = readFileSync(WORDSIM, "utf8").split("\n").slice(1).filter(Boolean).map((l) => l.split("\t"));
+  const expert = new Map(lines.map((c) => [c[2], Number(c[4])]));
+  const m = buildLabelMatrix(lines.map((c) => ({ item: c[2], labeler: c[1], label: Number(c[3]) })));
+  const truth = m.itemIds.map((id) => expert.get(id)!);
+  const r = (fit: { posterior: Float64Array }) => sampleCorrelation(Array.from(posteriorMean(m, fit.posterior)), truth);
+  expect(r(majorityVote(m))).toBeCloseTo(0.952, 3);
+  expect(r(auto(m))).toBeGreaterThanOrEqual(r(majorityVote(m)) - 1e-9);
 });

@@ -1,6 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
 import { expect, it } from "vitest";
 import { summevalExperiment } from "../../../bench/label-models.js";
+import { buildLabelMatrix } from "../../../src/stats/label-matrix.js";
+import { dependenceTest } from "../../../src/stats/label-models/dependence.js";
+import { ordinal } from "../../../src/stats/label-models/index.js";
 
 const DIR = "../shared/data/judges/summeval-llm-critics";
 
@@ -24,3 +28,23 @@ it.skipIf(!existsSync(DIR))(
     expect(avg((r) => r.aggregate)).toBeGreaterThan(avg((r) => r.meanOfCritics));
   },
 );
+
+// Local dependence on real LLM critics: five gpt-3.5 prompts, gpt-4 and three llama-2 sizes.
+// Every pair the Q3 check (screen and simulation) flags must be two critics of one vendor's model family (the shared
+// errors it exists to find), and every dimension has some.
+it.skipIf(!existsSync(DIR))("flags dependent critics on SummEval only within one model family (data absent: skipped)", () => {
+  const read = (f: string) => parse(readFileSync(`${DIR}/${f}`), { columns: true }) as Record<string, string>[];
+  const llm = read("llm_critic_scores.csv");
+  const critics = Object.keys(llm[0]!).filter((c) => c.includes("__"));
+  const family = (c: string) => (c.startsWith("gpt-") ? "openai" : c.startsWith("llama-2") ? "llama-2" : c);
+  for (const dimension of new Set(llm.map((r) => r.dimension))) {
+    const rows = llm.filter((r) => r.dimension === dimension);
+    const m = buildLabelMatrix(
+      rows.flatMap((r) => critics.flatMap((c) => (r[c] === "" ? [] : [{ item: `${r.doc_id}|${r.system_id}`, labeler: c, label: Math.round(Number(r[c])) }]))),
+      { k: 5 },
+    );
+    const ld = dependenceTest(m, ordinal(m), (mm) => ordinal(mm))!;
+    expect(ld.flagged.length).toBeGreaterThan(0);
+    for (const p of ld.flagged) expect(family(m.labelerIds[p.a]!)).toBe(family(m.labelerIds[p.b]!));
+  }
+});
