@@ -2,7 +2,7 @@
 import Table from "cli-table3";
 import type { BenchRow } from "./row.js";
 
-const MODULES = ["harness", "dry-run", "process", "label-models", "crowd", "comparison", "sequential", "ppi", "batch", "limits", "diagnostics", "triage", "proxy", "candidates"];
+const MODULES = ["harness", "dry-run", "process", "label-models", "label-coverage", "crowd", "comparison", "sequential", "ppi", "batch", "limits", "diagnostics", "triage", "proxy", "candidates"];
 
 const all: BenchRow[] = [];
 const only = process.argv.slice(2);

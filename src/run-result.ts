@@ -106,6 +106,14 @@ export interface CellSummary {
   criticMeans: Record<string, number | null>;
   /** Which estimator produced `mean` (e.g. "single critic", "ds", "ordinal"). */
   method: string;
+  /** The scale of `mean` and `ci95`: the rubric's label-model scale (`labelModels[].scale`); "critic" with one critic. */
+  scale?: "critic" | "human";
+  /**
+   * Set when a fitted label model produced `mean`: the standard error of a bootstrap that refits
+   * it on resampled items. `ci95` uses it where it exceeds the t interval's, so the critics'
+   * fitted leniency and noise count as estimates, not as known.
+   */
+  labelModelSe?: { se: number; rounds: number } | null;
   /**
    * Prediction-powered (PPI++) estimate of the human-gold mean, when some outputs carry gold:
    * the critics' estimates on every output, rectified by the gold subset; 95% interval, on the
@@ -145,6 +153,10 @@ export interface PairwiseResult {
   diffCi95: Interval | null;
   /** "confidence-sequence" when the pair was compared sequentially (anytime-valid); fixed-n otherwise. */
   interval?: "fixed-n" | "confidence-sequence";
+  /** The scale of `meanDiff` and `diffCi95`, as the cells'. */
+  scale?: "critic" | "human";
+  /** As `CellSummary.labelModelSe`, for the paired mean difference (fixed-n intervals only). */
+  labelModelSe?: { se: number; rounds: number } | null;
   n: number;
   /**
    * The same comparison at equal length: each item's difference corrected by the rubric's

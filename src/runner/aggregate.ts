@@ -2,10 +2,12 @@ import type { LabelModelSummary } from "../run-result.js";
 import { fromDense, type LabelMatrix } from "../stats/label-matrix.js";
 import { auto, NOT_IDENTIFIED_ADVICE } from "../stats/label-models/auto.js";
 import { dependenceTest, dependentGroups } from "../stats/label-models/dependence.js";
-import { labelModels, ordinal, scoreBlend } from "../stats/label-models/index.js";
+import { isLabelModelName, labelModels, ordinal, scoreBlend } from "../stats/label-models/index.js";
 import { bestLabeler, selectLabeler } from "../stats/label-models/select-best.js";
 import { type CascadeUnits, cascadeFill } from "../sampling/cascade.js";
-import type { LabelModelFit } from "../stats/label-models/types.js";
+import type { CommonOptions, LabelModelFit } from "../stats/label-models/types.js";
+import type { RefitSpec } from "../stats/label-bootstrap.js";
+import type { OrdinalFit } from "../stats/label-models/ordinal.js";
 
 export interface AggregatedLevels {
   /** Posterior mean per unit (the critic's level with a single critic); null when no critic scored it. */
@@ -15,6 +17,27 @@ export interface AggregatedLevels {
   /** The same estimate from the critics alone, without gold: what calibration against gold may fairly score. */
   unsupervisedScores: (number | null)[];
   summary: LabelModelSummary;
+  /**
+   * The fitted label model behind `scores`, for a bootstrap that refits it (label-bootstrap.ts);
+   * absent where the estimate has no fitted parameters: one critic, the critics' mean, or a
+   * critic's levels chosen by gold ("select", "blend", whose only fitted part is a choice).
+   */
+  refit?: RefitSpec;
+}
+
+/** Label models fitted by EM, which a bootstrap can refit on weighted rows from a warm start. */
+const REFITTABLE = new Set(["ordinal", "ds", "ds-prior", "ds-banded", "one-coin"]);
+
+/** How to fit `fit`'s model again, from its own parameters (ordinal) or its posterior (the rest). */
+function refitOf(matrix: LabelMatrix, fit: LabelModelFit, gold?: Int32Array): RefitSpec | undefined {
+  if (!REFITTABLE.has(fit.method) || !isLabelModelName(fit.method)) return undefined;
+  const model = labelModels[fit.method] as (m: LabelMatrix, o: CommonOptions) => LabelModelFit;
+  if (fit.method === "ordinal" && "bias" in fit) {
+    const o = fit as OrdinalFit;
+    const start = { bias: o.bias, sigma: o.sigma, levels: o.levels, classPrior: o.classPrior };
+    return { matrix, gold, fit, refit: (m, opts) => ordinal(m, { ...opts, start }) };
+  }
+  return { matrix, gold, fit, refit: model };
 }
 
 /**
@@ -175,7 +198,10 @@ export function aggregateLevels(
   const method = notIdentified || meanForFew ? "mean of critics" : chosen.method.replace(/^(select|blend):(\d+)/, (_, how: string, j: string) => `${how} ${critics[Number(j)]}`);
   // Leniency is identified even with two critics (only the split of their noise is not); too few outputs give none.
   const quality = (tooFew ? unsupervised : (fitted ?? ordinal(matrix))).labelerQuality;
+  // A fitted model's estimates are its posterior means as they stand (no fill, no gold written over).
+  const refit = filled ? undefined : fit && !criticScale ? refitOf(matrix, fit, goldIdx) : !fit && chosen === fitted ? refitOf(matrix, fitted) : undefined;
   return {
+    ...(refit ? { refit } : {}),
     scores: estimate.scores,
     posteriors: estimate.posteriors,
     // The estimate without gold, with the same fill where it is the critics' mean.

@@ -3,7 +3,8 @@ import type { RowRef } from "../data/dataset.js";
 import type { CallAccounting, CalibrationRow, CellSummary, LabelModelSummary, Generation, LatencySummary, PairwiseResult, RankingEntry, RunResult, ScoreRow, UsageSummary } from "../run-result.js";
 import { bradleyTerryBootstrap } from "../stats/bootstrap.js";
 import { itemWins, type MissingRule, missingCount, winRatesFromItemWins } from "../stats/pairwise.js";
-import { meanCi, pairedDiff, percentiles, twoSidedTP } from "../stats/intervals.js";
+import { meanCi, pairedDiff, percentiles, twoSidedTP, widenedTo } from "../stats/intervals.js";
+import { LABEL_MODEL_ROUNDS, type LabelModelSe, labelModelSe } from "../stats/label-bootstrap.js";
 import { type AggregatedLevels, aggregateLevels } from "./aggregate.js";
 import { cascadeSummary, cascadeUnits } from "./cascade-summary.js";
 import { costBreakdown } from "./costs.js";
@@ -104,7 +105,7 @@ function ppiCell(gold: (number | null)[], f: (number | null)[]): CellSummary["pp
  * Bradley-Terry from the posteriors (so a tie is a half-win and presentation order cannot
  * matter), with item-bootstrap intervals, and the paired mean difference of every pair.
  */
-function rankAndCompare(rubric: string, candidates: string[], at: (number | undefined)[][], agg: AggregatedLevels, seed: number, missing: MissingRule = "drop"): { ranking: RankingEntry[]; pairwise: PairwiseResult[] } {
+function rankAndCompare(rubric: string, candidates: string[], at: (number | undefined)[][], agg: AggregatedLevels, seed: number, missing: MissingRule = "drop", labelSe: LabelModelSe | null = null): { ranking: RankingEntry[]; pairwise: PairwiseResult[] } {
   // undefined: no output to compare; null: an output judged without a usable score (per `missing`).
   const table = at.map((row) => row.map((i) => (i === undefined ? undefined : agg.posteriors[i] ? Array.from(agg.posteriors[i]!) : null)));
   const point = at.map((row) => row.map((i) => (i === undefined ? null : agg.scores[i] ?? null)));
@@ -114,11 +115,14 @@ function rankAndCompare(rubric: string, candidates: string[], at: (number | unde
   const pairwise: PairwiseResult[] = [];
   candidates.forEach((c, a) => {
     for (let b = a + 1; b < candidates.length; b++) {
-      const diff = pairedDiff(point.map((r) => r[a]!), point.map((r) => r[b]!));
+      const bootSe = labelSe?.diff[a]?.[b] ?? null;
+      const diff = widenedTo(pairedDiff(point.map((r) => r[a]!), point.map((r) => r[b]!)), bootSe);
       pairwise.push({
         a: c,
         b: candidates[b]!,
         rubric,
+        scale: agg.summary.scale ?? "critic",
+        ...(labelSe ? { labelModelSe: bootSe === null ? null : { se: bootSe, rounds: labelSe.rounds } } : {}),
         winRate: bt.winRates.winRate[a]![b] ?? Number.NaN,
         meanDiff: diff ? diff.meanDiff : null,
         diffCi95: diff?.ci95 ? { lo: diff.ci95[0], hi: diff.ci95[1] } : null,
@@ -192,6 +196,8 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     // K levels: 7 unless the rubric describes another number (3 to 10).
     const K = rubric.levels.length;
     const agg = aggregateLevels(rubric.id, levels, critics, K, gold, cascadeUnits(suite, critics, rubric.id, units, unitJudgments));
+    // Only a fitted label model pays for this: the critics' mean has no parameters to refit.
+    const labelSe = agg.refit ? labelModelSe(agg.refit, at, createRng(`${suite.seed}:${rubric.id}:label-model`), LABEL_MODEL_ROUNDS) : null;
     if (critics.length > 1 || gold.some((g) => g != null)) labelModels.push(agg.summary);
     const byCritic = critics.map((_, j) => levels.map((row) => row[j] ?? null));
     criticAgreement.push({ rubric: rubric.id, alpha: critics.length > 1 ? criticAlpha(byCritic) : null });
@@ -215,7 +221,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
       const idx = ofCandidate[k]!;
       if (!idx.length) return;
       const s = idx.map((i) => agg.scores[i]!);
-      const ci = meanCi(s);
+      const ci = widenedTo(meanCi(s), labelSe?.mean[k]);
       const present = s.filter((v): v is number => v != null);
       const js = idx.flatMap((i) => unitJudgments[i]!);
       const distribution = new Array<number>(K).fill(0);
@@ -237,6 +243,8 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
           }),
         ),
         method: agg.summary.method,
+        scale: agg.summary.scale ?? "critic",
+        ...(labelSe ? { labelModelSe: labelSe.mean[k] == null ? null : { se: labelSe.mean[k]!, rounds: labelSe.rounds } } : {}),
         ppi: ppiCell(idx.map((i) => gold[i]!), idx.map((i) => agg.unsupervisedScores[i]!)),
       });
     });
@@ -246,7 +254,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     selfPreference.push(...selfPreferenceRows(rubric.id, critics, families, units, levels));
     sampleDiagnostics.push(...sampleRows(rubric.id, critics, candidates, units, unitJudgments, levels, gold));
     if (candidates.length >= 2) {
-      const r = rankAndCompare(rubric.id, candidates, at, agg, suite.seed, suite.pairwiseMissing);
+      const r = rankAndCompare(rubric.id, candidates, at, agg, suite.seed, suite.pairwiseMissing, labelSe);
       addLengthControlled(r.pairwise, length.combinedFit, candidates, at, units, agg.scores, agg.posteriors);
       ranking.push(...r.ranking);
       pairwise.push(...r.pairwise);

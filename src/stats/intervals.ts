@@ -93,6 +93,32 @@ export function pairedDiff(a: ArrayLike<Maybe>, b: ArrayLike<Maybe>, opts: Inter
 }
 
 /**
+ * centre ± t·se with `df` degrees of freedom at `level` (default 0.95): the interval meanCi and
+ * pairedDiff report, for a standard error found another way (a bootstrap).
+ *
+ * @example
+ * tInterval(5, 0.2, 39); // [4.595, 5.405]
+ */
+export function tInterval(centre: number, se: number, df: number, level = 0.95): [number, number] {
+  const h = studentTQuantile(1 - (1 - level) / 2, df) * se;
+  return [centre - h, centre + h];
+}
+
+/**
+ * The same t interval with its standard error raised to `se` where that is larger, never
+ * narrowed: a bootstrap that refits a label model adds the fitted critics' uncertainty, and the
+ * analytic SE stays the floor where a small resample count happens to undershoot it.
+ *
+ * @example
+ * widenedTo(meanCi(scores), 0.3); // same mean, se = max(se, 0.3), t interval on n − 1 df
+ */
+export function widenedTo<T extends { n: number; se: number; ci95: [number, number]; ci: [number, number]; level: number }>(ci: T | null, se: number | null | undefined): T | null {
+  if (!ci || se == null || !(se > ci.se)) return ci;
+  const centre = (ci.ci95[0] + ci.ci95[1]) / 2;
+  return { ...ci, se, ci95: tInterval(centre, se, ci.n - 1), ci: tInterval(centre, se, ci.n - 1, ci.level) };
+}
+
+/**
  * Two-sided p-value of a t statistic mean/se with `df` degrees of freedom: the test whose
  * inversion is the t interval, so p < 0.05 exactly when the 95% interval excludes 0. A zero
  * standard error is the interval's own limit: p = 0 for a non-zero mean, 1 for a zero one.

@@ -66,8 +66,8 @@ export function softMajority(m: LabelMatrix, obs: Observations, gold?: Int32Arra
 }
 
 /**
- * Sufficient statistics of T: counts[(j·K + l)·K + k] = Σ_{i∈I(j), y_ij=l} T_ik, and the
- * class totals Σ_i T_ik.
+ * Sufficient statistics of T: counts[(j·K + l)·K + k] = Σ_{i∈I(j), y_ij=l} w_i·T_ik, and the
+ * class totals Σ_i w_i·T_ik (w_i = 1 unless item weights are given).
  */
 export function sufficientStats(
   k: number,
@@ -76,16 +76,19 @@ export function sufficientStats(
   t: Float64Array,
   counts: Float64Array = new Float64Array(nLabelers * k * k),
   classTotals: Float64Array = new Float64Array(k),
+  weights?: Float64Array,
 ): { counts: Float64Array; classTotals: Float64Array } {
   counts.fill(0);
   classTotals.fill(0);
   const n = obs.start.length - 1;
   for (let i = 0; i < n; i++) {
     const row = i * k;
-    for (let c = 0; c < k; c++) classTotals[c] += t[row + c];
+    const w = weights ? weights[i] : 1;
+    if (w === 0) continue;
+    for (let c = 0; c < k; c++) classTotals[c] += w * t[row + c];
     for (let p = obs.start[i]; p < obs.start[i + 1]; p++) {
       const b = obs.base[p];
-      for (let c = 0; c < k; c++) counts[b + c] += t[row + c];
+      for (let c = 0; c < k; c++) counts[b + c] += w * t[row + c];
     }
   }
   return { counts, classTotals };
@@ -103,11 +106,13 @@ export function eStep(
   logTheta: Float64Array,
   t: Float64Array,
   gold?: Int32Array,
+  weights?: Float64Array,
 ): number {
   const n = obs.start.length - 1;
   const s = new Float64Array(k);
   let ll = 0;
   for (let i = 0; i < n; i++) {
+    const w = weights ? weights[i] : 1;
     for (let c = 0; c < k; c++) s[c] = logPi[c];
     for (let p = obs.start[i]; p < obs.start[i + 1]; p++) {
       const b = obs.base[p];
@@ -117,7 +122,7 @@ export function eStep(
     if (gold && gold[i] >= 0) {
       for (let c = 0; c < k; c++) t[row + c] = 0;
       t[row + gold[i]] = 1;
-      ll += s[gold[i]];
+      ll += w * s[gold[i]];
       continue;
     }
     let max = s[0];
@@ -129,7 +134,7 @@ export function eStep(
       sum += e;
     }
     for (let c = 0; c < k; c++) t[row + c] /= sum;
-    ll += max + Math.log(sum);
+    ll += w * (max + Math.log(sum));
   }
   return ll;
 }
@@ -165,12 +170,13 @@ export function runEm(m: LabelMatrix, obs: Observations, mStep: MStep, opts: Com
   const t = opts.init ? Float64Array.from(opts.init) : softMajority(m, obs, opts.gold);
   const logPi = new Float64Array(k);
   const logTheta = new Float64Array(nLabelers * k * k);
-  const stats = sufficientStats(k, nLabelers, obs, t);
+  const w = opts.itemWeights;
+  const stats = sufficientStats(k, nLabelers, obs, t, undefined, undefined, w);
   mStep(stats.counts, stats.classTotals, logPi, logTheta);
   const history: number[] = [];
   let converged = false;
   for (let it = 0; it < maxIter; it++) {
-    const ll = eStep(k, obs, logPi, logTheta, t, opts.gold);
+    const ll = eStep(k, obs, logPi, logTheta, t, opts.gold, w);
     const prev = history.length ? history[history.length - 1] : null;
     history.push(ll);
     if (prev !== null && Math.abs(ll - prev) < tol * Math.abs(prev)) {
@@ -178,7 +184,7 @@ export function runEm(m: LabelMatrix, obs: Observations, mStep: MStep, opts: Com
       break;
     }
     if (it === maxIter - 1) break;
-    sufficientStats(k, nLabelers, obs, t, stats.counts, stats.classTotals);
+    sufficientStats(k, nLabelers, obs, t, stats.counts, stats.classTotals, w);
     mStep(stats.counts, stats.classTotals, logPi, logTheta);
   }
   return { posterior: t, logPi, logTheta, logLikelihood: history, iterations: history.length, converged };

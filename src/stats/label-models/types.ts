@@ -51,6 +51,11 @@ export interface CommonOptions {
   maxIter?: number;
   /** Stop when |ΔlogL| < tol·|logL| (default 1e-6). */
   tol?: number;
+  /**
+   * EM models only: how many times each item counts (default 1 each), so identical rows can be
+   * fitted once with their multiplicity, as a bootstrap resample is (label-bootstrap.ts).
+   */
+  itemWeights?: Float64Array;
 }
 
 /** The one signature shared by all label models (STYLE.md convention 3). */
