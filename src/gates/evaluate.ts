@@ -55,6 +55,11 @@ function pair(r: RunResult, rubric: string, a: string, b: string): PairwiseResul
   return { a, b, rubric, winRate: 1 - rev.winRate, meanDiff: rev.meanDiff === null ? null : -rev.meanDiff, diffCi95: rev.diffCi95 && { lo: -rev.diffCi95.hi, hi: -rev.diffCi95.lo }, n: rev.n };
 }
 
+/** How a message names the scale of a rubric's critic-side numbers: the critics' own, or a label model's anchored on gold. */
+function scaleWord(r: RunResult, rubric: string): string {
+  return r.cells.some((c) => c.rubric === rubric && c.scale === "human") ? "human-scale (a label model anchored on gold)" : "critic-scale";
+}
+
 function evaluateMean(r: RunResult, g: MeanGate): GateOutcome {
   const lower = g.atLeast !== undefined;
   const threshold = (lower ? g.atLeast : g.atMost) as number;
@@ -82,7 +87,7 @@ function evaluateMean(r: RunResult, g: MeanGate): GateOutcome {
   rows.sort((x, y) => (lower ? x.score - y.score : y.score - x.score) || (x.item < y.item ? -1 : 1));
   const worst: GateItem[] = rows.slice(0, WORST).map((s) => ({ item: s.item, score: s.score, baseline: null, diff: null, outputPreview: s.outputPreview }));
   const base = { gate: g, name: gateName(g), threshold, rule: lower ? ("lower>=" as const) : ("upper<=" as const), worst, scale: human ? ("human" as const) : ("critic" as const) };
-  const what = human ? `human-scale (PPI++) mean of ${g.candidate} on ${g.rubric}` : `mean score of ${g.candidate} on ${g.rubric}`;
+  const what = human ? `human-scale (PPI++) mean of ${g.candidate} on ${g.rubric}` : `${scaleWord(r, g.rubric)} mean score of ${g.candidate} on ${g.rubric}`;
   if (!cell || cell.mean === null) return { ...base, pass: false, estimate: null, interval: null, n: cell?.n ?? 0, message: `no scores for ${g.candidate} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
   if (!cell.ci95) return { ...base, pass: false, estimate: cell.mean, interval: null, n: cell.n, message: `${what} is ${fmtGateNum(cell.mean)} with no 95% interval (n = ${cell.n}), so the gate cannot pass.` };
   const unsure = cannotTell(cell.ci95, cell.n);
@@ -109,7 +114,7 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
   items.sort((x, y) => (x.diff as number) - (y.diff as number) || (x.item < y.item ? -1 : 1));
   const base = { gate: g, name: gateName(g), threshold, rule: "lower>" as const, worst: items.slice(0, WORST), scale: "critic" as const };
   const p = pair(r, g.rubric, g.candidate, g.baseline);
-  const what = `paired difference ${g.candidate} − ${g.baseline} on ${g.rubric}`;
+  const what = `${scaleWord(r, g.rubric)} paired difference ${g.candidate} − ${g.baseline} on ${g.rubric}`;
   if (!p || p.meanDiff === null) return { ...base, pass: false, estimate: null, interval: null, n: p?.n ?? 0, message: `no paired scores for ${g.candidate} and ${g.baseline} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
   if (!p.diffCi95) return { ...base, pass: false, estimate: p.meanDiff, interval: null, n: p.n, message: `${what} is ${fmtGateNum(p.meanDiff)} with no 95% interval (n = ${p.n}), so the gate cannot pass.` };
   const unsure = cannotTell(p.diffCi95, p.n);

@@ -75,14 +75,16 @@ export function renderJudgmentsCsv(r: RunResult): string {
   return csv([[...JUDGMENT_COLUMNS], ...rows]);
 }
 
-/** scores.csv: the aggregate score, each critic's level (`critic:<id>`), gold and the output. */
+/** scores.csv: the aggregate score and its scale ("critic" or "human"), each critic's level (`critic:<id>`), gold and the output. */
 export function renderScoresCsv(r: RunResult): string {
-  const head = ["item", "candidate", "rubric", "score", ...r.critics.map((c) => `critic:${c}`), "gold", "output_chars", "output_preview"];
+  const head = ["item", "candidate", "rubric", "score", "scale", ...r.critics.map((c) => `critic:${c}`), "gold", "output_chars", "output_preview"];
+  const scale = new Map(r.rubrics.map((rub) => [rub.id, r.cells.some((c) => c.rubric === rub.id && c.scale === "human") ? "human" : "critic"]));
   const rows = r.scores.map((s) => [
     s.item,
     s.candidate,
     s.rubric,
     num(s.score),
+    scale.get(s.rubric) ?? "critic",
     ...r.critics.map((c) => num(s.byCritic[c] ?? null)),
     num(s.gold),
     num(s.outputChars),

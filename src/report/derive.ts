@@ -132,3 +132,17 @@ export function scaleOf(r: RunResult, rubric: string): number {
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Which scale a rubric's means, intervals and differences are on, and what their intervals
+ * include; null when the rubric has no scores.
+ */
+export function scaleSentence(r: RunResult, rubric: string): string | null {
+  const cells = r.cells.filter((c) => c.rubric === rubric);
+  if (!cells.length) return null;
+  const human = cells.some((c) => c.scale === "human");
+  const scale = human ? "human scale (a label model anchored on gold labels)" : "critic scale (the critics' levels, fitted without gold)";
+  const boot = cells.find((c) => c.labelModelSe)?.labelModelSe;
+  const widened = boot ? `; the 95% intervals include the label model's own uncertainty (an item bootstrap that refits it, ${boot.rounds} resamples)` : "";
+  return `${scale}${widened}`;
+}

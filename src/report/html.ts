@@ -5,7 +5,7 @@
  */
 import { criticsHtml, spendHtml } from "./html-critics.js";
 import type { RunResult } from "../run-result.js";
-import { candidateCost, cellOf, cheapestNotWorse, correctionSentence, missingSentence, pairOf, rankingFor, scaleOf, slowestCalls, verdictOf, worstScores } from "./derive.js";
+import { candidateCost, cellOf, cheapestNotWorse, correctionSentence, missingSentence, pairOf, rankingFor, scaleOf, scaleSentence, slowestCalls, verdictOf, worstScores } from "./derive.js";
 import { fmtDuration, fmtInt, fmtInterval, fmtMeanCi, fmtMs, fmtNum, fmtPct, fmtSigned, fmtUsd, NA, preview, SIMULATED_STATEMENT, unpricedNote } from "./format.js";
 import { type Cell, htmlPage, htmlTable, numCell } from "./html-assets.js";
 import { gatesSection } from "./html-gates.js";
@@ -78,7 +78,8 @@ function scoresSection(r: RunResult): string {
         `<div class="card"><div class="t">${esc(cand)}</div><div class="s">mean ${esc(fmtMeanCi(c.mean, c.ci95))} · n ${c.n}</div>${distributionChart(c, scale, colorOf(i))}</div>`,
       );
     });
-    if (group.length) cards.push(`<h3>${esc(rub.title)} <span class="s">(${esc(rub.id)}, levels 1..${scale})</span></h3><div class="grid-cards">${group.join("")}</div>`);
+    const on = scaleSentence(r, rub.id);
+    if (group.length) cards.push(`<h3>${esc(rub.title)} <span class="s">(${esc(rub.id)}, levels 1..${scale})</span></h3>${on ? `<p class="caption scale">On the ${esc(on)}.</p>` : ""}<div class="grid-cards">${group.join("")}</div>`);
   }
   return `<section id="scores"><h2>Scores by candidate and rubric</h2>${htmlTable("scores-table", cols, rows)}
 <p class="caption">Distribution of the aggregate score (rounded to the nearest level) per candidate and rubric.</p>${cards.join("\n")}</section>`;
@@ -123,7 +124,8 @@ function rankingSection(r: RunResult): string {
         numCell(p.n, fmtInt(p.n)),
       ]);
     const diffCols = [{ label: "A − B" }, { label: "Mean diff", num: true }, { label: "95% CI", num: true }, { label: "Decided" }, { label: "A win prob. (expected)", num: true }, { label: "A wins (decided)", num: true }, { label: "n", num: true }];
-    return `<h3>${esc(rub.title)} <span class="s">(${esc(rub.id)})</span></h3>
+    const on = scaleSentence(r, rub.id);
+    return `<h3>${esc(rub.title)} <span class="s">(${esc(rub.id)})</span></h3>${on ? `<p class="caption scale">Means and differences are on the ${esc(on)}.</p>` : ""}
 <div class="two"><div>${chart}<p class="caption">Bradley-Terry strength (log scale, mean 0) with 95% interval; dashed line at 0.</p></div>
 <div><table class="winrate" id="winrate-${esc(rub.id)}"><thead>${matrixHead}</thead><tbody>${matrixRows}</tbody></table><p class="caption">Expected win probability of the row over the column: P(row beats column) + ½P(tie), averaged over items.</p></div></div>
 ${diffs.length ? `${htmlTable(`diffs-${rub.id}`, diffCols, diffs)}<p class="caption">${esc(correctionSentence(r, rub.id))} ${esc(missingSentence(r, rub.id) ?? "")} Expected win probability: P(A beats B) + ½P(tie) averaged over items; decided: the share of items whose more probable side is A, ties half.</p>` : ""}`;

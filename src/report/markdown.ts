@@ -4,7 +4,7 @@
  * break a table, open a code span, inject HTML or turn into a link.
  */
 import type { PairwiseResult, RunResult } from "../run-result.js";
-import { cellOf, correctionSentence, missingSentence, pairOf, rankingFor, slowestCalls, verdictOf, worstScores } from "./derive.js";
+import { cellOf, correctionSentence, missingSentence, pairOf, rankingFor, scaleSentence, slowestCalls, verdictOf, worstScores } from "./derive.js";
 import { gatesMarkdown } from "./gates.js";
 import {
   capsLine,
@@ -92,7 +92,8 @@ function scoresSection(r: RunResult): string[] {
     }
   }
   const align = head.map((_, i) => (i === 0 || i === 1 || i === 4 || i === 7 ? "l" : "r")) as ("l" | "r")[];
-  return ["## Scores by candidate and rubric", "", rows.length ? table(head, rows, align) : "No scores.", ""];
+  const scales = r.rubrics.flatMap((rub) => ((t) => (t ? [`${md(rub.id)} is on the ${t}.`] : []))(scaleSentence(r, rub.id)));
+  return ["## Scores by candidate and rubric", "", rows.length ? table(head, rows, align) : "No scores.", "", ...(scales.length ? [scales.join(" "), ""] : [])];
 }
 
 function rankingSection(r: RunResult): string[] {
@@ -100,6 +101,8 @@ function rankingSection(r: RunResult): string[] {
   const out = ["## Ranking", ""];
   for (const rub of r.rubrics) {
     out.push(`### ${md(rub.id)}`, "");
+    const scale = scaleSentence(r, rub.id);
+    if (scale) out.push(`Means and differences are on the ${scale}.`, "");
     const entries = rankingFor(r, rub.id);
     if (entries.length) {
       const rows = entries.map((e) => {

@@ -40,7 +40,7 @@ describe("critic run with gates", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("1 of 2 quality gates failed:");
-    expect(r.stdout).toMatch(/ {2}FAIL mean\(v1, politeness\) ≥ 6\.9\n {4}mean score of v1 on politeness is \d\.\d\d, 95% CI \[\d\.\d\d, \d\.\d\d\] \(n = 20\); the lower bound \d\.\d\d is below the threshold 6\.9\./);
+    expect(r.stdout).toMatch(/ {2}FAIL mean\(v1, politeness\) ≥ 6\.9\n {4}critic-scale mean score of v1 on politeness is \d\.\d\d, 95% CI \[\d\.\d\d, \d\.\d\d\] \(n = 20\); the lower bound \d\.\d\d is below the threshold 6\.9\./);
     expect(r.stdout).not.toContain("FAIL mean(v1, politeness) ≥ 1\n");
 
     const xml = await readFile(join(dir.path, "junit/gates.xml"), "utf8");

@@ -48,7 +48,7 @@ describe("scores.csv", () => {
 
   it("has one row per ScoreRow with a column per critic", () => {
     expect(rows).toHaveLength(r.scores.length);
-    expect(Object.keys(rows[0])).toEqual(["item", "candidate", "rubric", "score", ...r.critics.map((c) => `critic:${c}`), "gold", "output_chars", "output_preview"]);
+    expect(Object.keys(rows[0])).toEqual(["item", "candidate", "rubric", "score", "scale", ...r.critics.map((c) => `critic:${c}`), "gold", "output_chars", "output_preview"]);
     rows.forEach((row, i) => {
       const s = r.scores[i];
       expect(row.score === "" ? null : Number(row.score)).toBe(s.score);
