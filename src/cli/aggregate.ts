@@ -83,7 +83,7 @@ function timestamp(): string {
 export const aggregateCommand: Command = {
   name: "aggregate",
   summary: "Combine existing labels (crowd workers, critics run elsewhere) with a label model.",
-  usage: "LABELS [--k K] [--method auto|mv|ds|one-coin|ordinal|blend] [--gold FILE] [--out DIR] [--seed N] [--continuous round|error]",
+  usage: `LABELS [--k K] [--method ${methodNames.join("|")}] [--gold FILE] [--out DIR] [--seed N] [--continuous round|error]`,
   allowPositionals: true,
   flags: {
     k: { type: "string" },
