@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parse as parseYaml } from "yaml";
 import { ConfigError, fieldPath } from "../errors.js";
 import type { Gate } from "../gates/types.js";
 import { targetPrice, withProviderPrices } from "../providers/prices.js";
@@ -208,7 +207,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
   const ext = extname(file);
   try {
     if (ext === ".json") return JSON.parse(await readFile(file, "utf8"));
-    if (ext === ".yaml" || ext === ".yml") return parseYaml(await readFile(file, "utf8"));
+    if (ext === ".yaml" || ext === ".yml") return (await import("yaml")).parse(await readFile(file, "utf8"));
     return await importModule(file);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
