@@ -235,7 +235,8 @@ function criticTarget(spec: CriticSpec, logprobsDefault: boolean, typeOf: (provi
   const { provider, model } = parseModelRef(ref);
   const id = typeof spec === "string" ? ref : (spec.id ?? ref);
   const api = apiOf(typeOf(provider));
-  const requested = api === "openai" && (typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault));
+  // Asked of a family that has none (Anthropic's API among them): not sent, and the report says so.
+  const requested = typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault);
   const overrides = typeof spec === "string" ? {} : overridesOf(spec);
   const shape = resolveShape(api, model, "critic", overrides);
   return { id, provider, model, logprobs: requested && shape.logprobs, ...(requested && !shape.logprobs ? { logprobsUnavailable: true } : {}), shape, overrides, ...(typeof spec !== "string" && spec.samples && spec.samples > 1 ? { samples: spec.samples } : {}) };
