@@ -3,7 +3,7 @@
 // against the simulator in a process of its own. And the response cache's cost: CPU with the
 // cache on against off in the same session, and the files and bytes it leaves.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,13 +19,41 @@ interface Timed {
   wallS: number;
   cpuS: number;
   rssMb: number;
+  /** Epoch ms when the process was spawned. */
+  spawnedAt?: number;
 }
 
 /** One CLI run under GNU time: wall, user + system CPU and peak RSS of the critic process itself. */
 function timedRun(cwd: string, args: string[], env: NodeJS.ProcessEnv): Timed {
+  const spawnedAt = Date.now();
   const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", process.execPath, BIN, ...args], { cwd, env, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`critic run exited ${r.status}: ${r.stderr.slice(-300)}`);
-  return parseTime(r.stderr);
+  return { ...parseTime(r.stderr), spawnedAt };
+}
+
+/**
+ * Where a run's wall time went, from its own log: spawn to the run's start (module loading, the
+ * dataset and its checks), the first to the last answer, and the last answer to exit (result,
+ * reports, exit). The log's timestamps are the run's own; spawn and exit are the bench's clock.
+ */
+function phases(dir: string, t: Timed): { startS: number; callsS: number; afterS: number } {
+  const runs = join(dir, ".critic", "runs");
+  const newest = readdirSync(runs).sort().at(-1)!;
+  let startedAt = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (const line of readFileSync(join(runs, newest, "journal.jsonl"), "utf8").split("\n")) {
+    if (!line) continue;
+    const rec = JSON.parse(line) as { type: string; startedAt?: string; at?: string };
+    if (rec.type === "run") startedAt = Date.parse(rec.startedAt!);
+    else if (rec.type === "judgment") {
+      const at = Date.parse(rec.at!);
+      first = Math.min(first, at);
+      last = Math.max(last, at);
+    }
+  }
+  const exit = t.spawnedAt! + t.wallS * 1000;
+  return { startS: (startedAt - t.spawnedAt!) / 1000, callsS: (last - first) / 1000, afterS: (exit - last) / 1000 };
 }
 
 function parseTime(stderr: string): Timed {
@@ -57,6 +85,7 @@ export async function rows(): Promise<BenchRow[]> {
     const run = (n: number, url: string, extra: string[]) => timedRun(dir, ["run", "--dataset", `data-${n}.csv`, "--rubric", "helpfulness", "--critic", "openai:sim-critic-strong", "--base-url", url, "--concurrency", String(C), "--quiet", "--out", join(dir, "rep"), ...extra], env);
     // Interleaved, so a slow spell on a shared machine hits every kind of run alike.
     const big: Timed[] = [];
+    const bigPhases: ReturnType<typeof phases>[] = [];
     const small: Timed[] = [];
     const one: Timed[] = [];
     const cacheOff: Timed[] = [];
@@ -65,6 +94,7 @@ export async function rows(): Promise<BenchRow[]> {
     let cacheFiles = { files: 0, bytes: 0, disk: 0, entries: 0 };
     for (let i = 0; i < RUNS; i++) {
       big.push(run(5000, openaiBaseURL, ["--no-cache"]));
+      bigPhases.push(phases(dir, big.at(-1)!));
       // The floor: the same critic prompts through the OpenAI adapter alone, timed inside its process.
       floor.push(childFigures("sdk-floor-child.js", [openaiBaseURL, "5000", String(C)]));
       small.push(run(500, openaiBaseURL, ["--no-cache"]));
@@ -91,6 +121,13 @@ export async function rows(): Promise<BenchRow[]> {
         area: "process",
         metric: `the same 5,000 calls through the OpenAI SDK alone (the floor: official client, critic's fetch, no start-up, cache, journal or reports), interleaved: CPU per call; wall / ideal; whole process CPU / floor CPU`,
         value: `${(f.cpuMs / 5000).toFixed(3)} ms; ${(f.wallMs / 1000 / ideal(5000)).toFixed(3)}; ${((b.cpuS * 1000) / f.cpuMs).toFixed(2)}x`,
+        target: "",
+        ok: null,
+      },
+      {
+        area: "process",
+        metric: "where those runs' wall time went (medians; from each run's log and the bench's clock): spawn to the run's start; first to last answer (ideal for all calls: first + ideal); last answer to exit",
+        value: `${median(bigPhases.map((p) => p.startS)).toFixed(2)} s; ${median(bigPhases.map((p) => p.callsS)).toFixed(2)} s (ideal ${(ideal(5000) - LATENCY / 1000).toFixed(2)} s); ${median(bigPhases.map((p) => p.afterS)).toFixed(2)} s`,
         target: "",
         ok: null,
       },
