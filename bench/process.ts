@@ -32,6 +32,18 @@ function timedRun(cwd: string, args: string[], env: NodeJS.ProcessEnv): Timed {
 }
 
 /**
+ * Instructions a command executes, counted by valgrind's callgrind over all its threads: unlike
+ * seconds, the same for the same build whatever else the machine is doing. null without valgrind.
+ */
+function instructions(cwd: string, args: string[], env: NodeJS.ProcessEnv): number | null {
+  const out = join(cwd, "callgrind.out");
+  const r = spawnSync("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, process.execPath, ...args], { cwd, env, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 24 });
+  rmSync(out, { force: true });
+  const m = /Collected : (\d+)/.exec(r.stderr ?? "");
+  return r.status === 0 && m ? Number(m[1]) : null;
+}
+
+/**
  * Where a run's wall time went, from its own log: spawn to the run's start (module loading, the
  * dataset and its checks), the first to the last answer, and the last answer to exit (result,
  * reports, exit). The log's timestamps are the run's own; spawn and exit are the bench's clock.
@@ -105,6 +117,10 @@ export async function rows(): Promise<BenchRow[]> {
       cacheOn.push(run(2000, fastURL, []));
       cacheFiles = await cacheStats(cacheDir);
     }
+    // The fixed cost in instructions: one judgment against the fast simulator, and bare node.
+    const oneArgs = [BIN, "run", "--dataset", "data-1.csv", "--rubric", "helpfulness", "--critic", "openai:sim-critic-strong", "--base-url", fastURL, "--quiet", "--out", join(dir, "rep"), "--no-cache"];
+    const insOne = instructions(dir, oneArgs, env);
+    const insBare = insOne === null ? null : instructions(dir, ["-e", "0"], env);
     const bare = parseTime(spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", process.execPath, "-e", "0"], { encoding: "utf8" }).stderr);
     const ideal = (n: number) => (Math.ceil(n / C) * LATENCY) / 1000;
     const b = { wallS: median(big.map((t) => t.wallS)), cpuS: median(big.map((t) => t.cpuS)), rssMb: Math.max(...big.map((t) => t.rssMb)) };
@@ -137,6 +153,13 @@ export async function rows(): Promise<BenchRow[]> {
         area: "process",
         metric: `whole process, 1 judgment at 0 ms: the fixed costs (start-up, dataset, result, reports), wall; CPU (median of ${RUNS}; bare \`node -e 0\` beside it)`,
         value: `${median(one.map((t) => t.wallS)).toFixed(2)} s; ${median(one.map((t) => t.cpuS)).toFixed(2)} s (node alone ${bare.wallS.toFixed(2)} s; ${bare.cpuS.toFixed(2)} s)`,
+        target: "",
+        ok: null,
+      },
+      {
+        area: "process",
+        metric: "whole process, 1 judgment: instructions executed (valgrind callgrind, all threads; the same on a busy machine), and beyond bare `node -e 0`",
+        value: insOne === null || insBare === null ? "skipped: valgrind is not installed" : `${(insOne / 1e9).toFixed(3)} G; ${((insOne - insBare) / 1e9).toFixed(3)} G beyond node's ${(insBare / 1e9).toFixed(3)} G`,
         target: "",
         ok: null,
       },
