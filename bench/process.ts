@@ -3,7 +3,7 @@
 // against the simulator in a process of its own. And the response cache's cost: CPU with the
 // cache on against off in the same session, and the files and bytes it leaves.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,13 +19,53 @@ interface Timed {
   wallS: number;
   cpuS: number;
   rssMb: number;
+  /** Epoch ms when the process was spawned. */
+  spawnedAt?: number;
 }
 
 /** One CLI run under GNU time: wall, user + system CPU and peak RSS of the critic process itself. */
 function timedRun(cwd: string, args: string[], env: NodeJS.ProcessEnv): Timed {
+  const spawnedAt = Date.now();
   const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", process.execPath, BIN, ...args], { cwd, env, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`critic run exited ${r.status}: ${r.stderr.slice(-300)}`);
-  return parseTime(r.stderr);
+  return { ...parseTime(r.stderr), spawnedAt };
+}
+
+/**
+ * Instructions a command executes, counted by valgrind's callgrind over all its threads: unlike
+ * seconds, the same for the same build whatever else the machine is doing. null without valgrind.
+ */
+function instructions(cwd: string, args: string[], env: NodeJS.ProcessEnv): number | null {
+  const out = join(cwd, "callgrind.out");
+  const r = spawnSync("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, process.execPath, ...args], { cwd, env, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 24 });
+  rmSync(out, { force: true });
+  const m = /Collected : (\d+)/.exec(r.stderr ?? "");
+  return r.status === 0 && m ? Number(m[1]) : null;
+}
+
+/**
+ * Where a run's wall time went, from its own log: spawn to the run's start (module loading, the
+ * dataset and its checks), the first to the last answer, and the last answer to exit (result,
+ * reports, exit). The log's timestamps are the run's own; spawn and exit are the bench's clock.
+ */
+function phases(dir: string, t: Timed): { startS: number; callsS: number; afterS: number } {
+  const runs = join(dir, ".critic", "runs");
+  const newest = readdirSync(runs).sort().at(-1)!;
+  let startedAt = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (const line of readFileSync(join(runs, newest, "journal.jsonl"), "utf8").split("\n")) {
+    if (!line) continue;
+    const rec = JSON.parse(line) as { type: string; startedAt?: string; at?: string };
+    if (rec.type === "run") startedAt = Date.parse(rec.startedAt!);
+    else if (rec.type === "judgment") {
+      const at = Date.parse(rec.at!);
+      first = Math.min(first, at);
+      last = Math.max(last, at);
+    }
+  }
+  const exit = t.spawnedAt! + t.wallS * 1000;
+  return { startS: (startedAt - t.spawnedAt!) / 1000, callsS: (last - first) / 1000, afterS: (exit - last) / 1000 };
 }
 
 function parseTime(stderr: string): Timed {
@@ -57,6 +97,7 @@ export async function rows(): Promise<BenchRow[]> {
     const run = (n: number, url: string, extra: string[]) => timedRun(dir, ["run", "--dataset", `data-${n}.csv`, "--rubric", "helpfulness", "--critic", "openai:sim-critic-strong", "--base-url", url, "--concurrency", String(C), "--quiet", "--out", join(dir, "rep"), ...extra], env);
     // Interleaved, so a slow spell on a shared machine hits every kind of run alike.
     const big: Timed[] = [];
+    const bigPhases: ReturnType<typeof phases>[] = [];
     const small: Timed[] = [];
     const one: Timed[] = [];
     const cacheOff: Timed[] = [];
@@ -65,6 +106,7 @@ export async function rows(): Promise<BenchRow[]> {
     let cacheFiles = { files: 0, bytes: 0, disk: 0, entries: 0 };
     for (let i = 0; i < RUNS; i++) {
       big.push(run(5000, openaiBaseURL, ["--no-cache"]));
+      bigPhases.push(phases(dir, big.at(-1)!));
       // The floor: the same critic prompts through the OpenAI adapter alone, timed inside its process.
       floor.push(childFigures("sdk-floor-child.js", [openaiBaseURL, "5000", String(C)]));
       small.push(run(500, openaiBaseURL, ["--no-cache"]));
@@ -75,6 +117,10 @@ export async function rows(): Promise<BenchRow[]> {
       cacheOn.push(run(2000, fastURL, []));
       cacheFiles = await cacheStats(cacheDir);
     }
+    // The fixed cost in instructions: one judgment against the fast simulator, and bare node.
+    const oneArgs = [BIN, "run", "--dataset", "data-1.csv", "--rubric", "helpfulness", "--critic", "openai:sim-critic-strong", "--base-url", fastURL, "--quiet", "--out", join(dir, "rep"), "--no-cache"];
+    const insOne = instructions(dir, oneArgs, env);
+    const insBare = insOne === null ? null : instructions(dir, ["-e", "0"], env);
     const bare = parseTime(spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", process.execPath, "-e", "0"], { encoding: "utf8" }).stderr);
     const ideal = (n: number) => (Math.ceil(n / C) * LATENCY) / 1000;
     const b = { wallS: median(big.map((t) => t.wallS)), cpuS: median(big.map((t) => t.cpuS)), rssMb: Math.max(...big.map((t) => t.rssMb)) };
@@ -94,12 +140,26 @@ export async function rows(): Promise<BenchRow[]> {
         target: "",
         ok: null,
       },
+      {
+        area: "process",
+        metric: "where those runs' wall time went (medians; from each run's log and the bench's clock): spawn to the run's start; first to last answer (ideal for all calls: first + ideal); last answer to exit",
+        value: `${median(bigPhases.map((p) => p.startS)).toFixed(2)} s; ${median(bigPhases.map((p) => p.callsS)).toFixed(2)} s (ideal ${(ideal(5000) - LATENCY / 1000).toFixed(2)} s); ${median(bigPhases.map((p) => p.afterS)).toFixed(2)} s`,
+        target: "",
+        ok: null,
+      },
       { area: "process", metric: `whole process, peak RSS, same runs (largest of ${RUNS})`, value: `${b.rssMb.toFixed(0)} MB`, target: "<= 250 MB", ok: b.rssMb <= 250 },
       { area: "process", metric: `whole process, 500 judgments: wall beyond the ${ideal(500).toFixed(2)} s ideal (median of ${RUNS})`, value: `${beyond.toFixed(2)} s`, target: "<= 0.3 s", ok: beyond <= 0.3 },
       {
         area: "process",
         metric: `whole process, 1 judgment at 0 ms: the fixed costs (start-up, dataset, result, reports), wall; CPU (median of ${RUNS}; bare \`node -e 0\` beside it)`,
         value: `${median(one.map((t) => t.wallS)).toFixed(2)} s; ${median(one.map((t) => t.cpuS)).toFixed(2)} s (node alone ${bare.wallS.toFixed(2)} s; ${bare.cpuS.toFixed(2)} s)`,
+        target: "",
+        ok: null,
+      },
+      {
+        area: "process",
+        metric: "whole process, 1 judgment: instructions executed (valgrind callgrind, all threads; the same on a busy machine), and beyond bare `node -e 0`",
+        value: insOne === null || insBare === null ? "skipped: valgrind is not installed" : `${(insOne / 1e9).toFixed(3)} G; ${((insOne - insBare) / 1e9).toFixed(3)} G beyond node's ${(insBare / 1e9).toFixed(3)} G`,
         target: "",
         ok: null,
       },

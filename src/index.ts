@@ -11,7 +11,8 @@
 export { defineConfig } from "./config/define-config.js";
 export type { SuiteConfigInput, CriticSpec, CandidateSpec, CascadeSpec, CompareSpec, Price } from "./config/schema.js";
 export { loadSuite, type Suite, type SuiteFlags } from "./config/load.js";
-export { parseRubric, loadRubricFile, type Rubric } from "./config/rubric.js";
+export { loadRubricFile, type Rubric } from "./config/rubric.js";
+export { parseRubric } from "./config/rubric-yaml.js";
 export { loadDataset, readDataset, type Dataset, type DatasetRow } from "./data/dataset.js";
 export { runSuite, type RunSuiteOptions, type SuiteRun } from "./runner/run-suite.js";
 export type { RunEvent } from "./runner/events.js";

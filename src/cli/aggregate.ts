@@ -2,10 +2,10 @@
  * `critic aggregate LABELS`: run a label model on labels that already exist and write
  * labels.csv, labelers.csv and summary.json (temp file + rename, so nothing is half-written).
  */
+import { csvRows } from "../report/csv.js";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Table from "cli-table3";
-import { stringify } from "csv-stringify/sync";
 import { readGold, readLabels } from "../data/labels.js";
 import { ConfigError, InputError } from "../errors.js";
 import { buildLabelMatrix, goldIndex, type LabelMatrix } from "../stats/label-matrix.js";
@@ -31,7 +31,7 @@ function labelsCsv(m: LabelMatrix, fit: LabelModelFit): string {
     const y = fit.labels[i];
     rows.push([m.itemIds[i], y < 0 ? "" : m.classValues[y], y < 0 ? "" : +row[y].toFixed(6), ...Array.from(row, (p) => +p.toFixed(6))]);
   }
-  return stringify(rows);
+  return csvRows(rows);
 }
 
 function labelersCsv(m: LabelMatrix, fit: LabelModelFit, gold: Int32Array | null): string {
@@ -50,7 +50,7 @@ function labelersCsv(m: LabelMatrix, fit: LabelModelFit, gold: Int32Array | null
     }
     rows.push([q.labeler, q.nLabels, fmt(q.accuracy), fmt(q.bias), fmt(q.spread), gold ? gn : "", gn ? fmt(hits / gn) : ""]);
   });
-  return stringify(rows);
+  return csvRows(rows);
 }
 
 /**
@@ -83,7 +83,7 @@ function timestamp(): string {
 export const aggregateCommand: Command = {
   name: "aggregate",
   summary: "Combine existing labels (crowd workers, critics run elsewhere) with a label model.",
-  usage: "LABELS [--k K] [--method auto|mv|ds|one-coin|ordinal|blend] [--gold FILE] [--out DIR] [--seed N] [--continuous round|error]",
+  usage: `LABELS [--k K] [--method ${methodNames.join("|")}] [--gold FILE] [--out DIR] [--seed N] [--continuous round|error]`,
   allowPositionals: true,
   flags: {
     k: { type: "string" },

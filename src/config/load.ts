@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parse as parseYaml } from "yaml";
 import { ConfigError, fieldPath } from "../errors.js";
 import type { Gate } from "../gates/types.js";
 import { targetPrice, withProviderPrices } from "../providers/prices.js";
@@ -208,7 +207,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
   const ext = extname(file);
   try {
     if (ext === ".json") return JSON.parse(await readFile(file, "utf8"));
-    if (ext === ".yaml" || ext === ".yml") return parseYaml(await readFile(file, "utf8"));
+    if (ext === ".yaml" || ext === ".yml") return (await import("yaml")).parse(await readFile(file, "utf8"));
     return await importModule(file);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
@@ -236,7 +235,8 @@ function criticTarget(spec: CriticSpec, logprobsDefault: boolean, typeOf: (provi
   const { provider, model } = parseModelRef(ref);
   const id = typeof spec === "string" ? ref : (spec.id ?? ref);
   const api = apiOf(typeOf(provider));
-  const requested = api === "openai" && (typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault));
+  // Asked of a family that has none (Anthropic's API among them): not sent, and the report says so.
+  const requested = typeof spec === "string" ? logprobsDefault : (spec.logprobs ?? logprobsDefault);
   const overrides = typeof spec === "string" ? {} : overridesOf(spec);
   const shape = resolveShape(api, model, "critic", overrides);
   return { id, provider, model, logprobs: requested && shape.logprobs, ...(requested && !shape.logprobs ? { logprobsUnavailable: true } : {}), shape, overrides, ...(typeof spec !== "string" && spec.samples && spec.samples > 1 ? { samples: spec.samples } : {}) };

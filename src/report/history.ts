@@ -3,10 +3,9 @@
  * trend chart per rubric (report.html). Pure: runs in, text out. The question it answers:
  * "did last week's prompt change make things worse?"
  */
-import { stringify } from "csv-stringify/sync";
 import type { Interval, RunResult } from "../run-result.js";
 import { meanCi, pairedDiff } from "../stats/intervals.js";
-import { safeCell } from "./csv.js";
+import { csvText } from "./csv.js";
 import { fmtInterval, fmtNum } from "./format.js";
 import { CSP, CSS } from "./html-assets.js";
 import { colorOf, esc } from "./html-svg.js";
@@ -113,7 +112,7 @@ export function renderHistoryCsv(rows: HistoryRow[]): string {
     num(r.change?.ci95.hi),
     r.change?.decided ?? "",
   ]);
-  return stringify([HISTORY_COLUMNS, ...body].map((row) => row.map(safeCell)));
+  return csvText([[...HISTORY_COLUMNS], ...body]);
 }
 
 /** Means with their 95% intervals, run by run, one line per candidate; a decided change is ringed. */

@@ -1,7 +1,7 @@
 /** The gate section of report.html: verdict banner, one row per gate, worst items of failed gates. */
 import type { RunResult } from "../run-result.js";
 import { fmtInterval, fmtNum, fmtSigned, preview } from "./format.js";
-import { gateEstimate, gateRule, gateVerdict } from "./gates.js";
+import { gateEstimate, gateRule, gateVerdict, gatesCorrectionSentence } from "./gates.js";
 import { type Cell, htmlTable, numCell } from "./html-assets.js";
 import { esc } from "./html-svg.js";
 
@@ -11,7 +11,7 @@ export function gatesSection(r: RunResult): string {
   const failed = gates.some((g) => !g.pass);
   const cols = [{ label: "Result" }, { label: "Gate" }, { label: "Estimate", num: true }, { label: "95% CI", num: true }, { label: "Passes when" }, { label: "n", num: true }, { label: "Detail" }];
   const rows = gates.map((o): Cell[] => [
-    { html: o.pass ? '<span class="gate pass">pass</span>' : '<span class="gate fail">fail</span>', sort: o.pass ? 1 : 0 },
+    { html: o.pass ? '<span class="gate pass">pass</span>' : `<span class="gate fail">${o.verdict === "cannot tell" ? "cannot tell" : "fail"}</span>`, sort: o.pass ? 1 : 0 },
     o.name,
     numCell(o.estimate, gateEstimate(o)),
     { text: fmtInterval(o.interval), cls: "num" },
@@ -31,6 +31,7 @@ export function gatesSection(r: RunResult): string {
       );
       return `<h3>Worst items behind: ${esc(o.name)}</h3>${htmlTable(`gate-worst-${gates.indexOf(o)}`, wcols, wrows)}`;
     });
+  const correction = gatesCorrectionSentence(gates);
   return `<section id="gates"><h2>Quality gates</h2><div class="banner ${failed ? "gates-fail" : "gates-pass"}" role="${failed ? "alert" : "status"}">${esc(gateVerdict(gates))}</div>${htmlTable("gates-table", cols, rows)}
-<p class="caption">Each gate is decided on a 95% interval, not the point estimate: a mean gate on the interval's bound, a comparison on the lower bound of the paired difference candidate − baseline.</p>${details.join("\n")}</section>`;
+<p class="caption">Each gate is decided on a 95% interval, not the point estimate: a mean gate on the interval's bound, a comparison on the lower bound of the paired difference candidate − baseline.${correction ? ` ${esc(correction)}` : ""}</p>${details.join("\n")}</section>`;
 }

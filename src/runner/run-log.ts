@@ -88,7 +88,7 @@ export function suiteIds(header: JournalHeader): { critics: string[]; rubrics: s
 /** What the report says about request shapes: logprobs a model family cannot give, and each change learned from a server. */
 function shapeNotes(suite: Suite, log: JournalContents): string[] {
   const notes: string[] = [];
-  for (const c of suite.critics) if (c.logprobsUnavailable) notes.push(`${c.id}: logprobs were asked for, but its model family (${c.shape.family}) returns none, so its probability-weighted score is unavailable (not estimated).`);
+  for (const c of suite.critics) if (c.logprobsUnavailable) notes.push(`${c.id}: logprobs were asked for, but ${c.shape.family === "anthropic" ? "Anthropic's API" : `its model family (${c.shape.family})`} returns none, so its probability-weighted score is unavailable (not estimated).`);
   const cheap = suite.cascade ? suite.critics.find((c) => c.id === suite.cascade?.critics[0]) : undefined;
   for (const a of log.adaptations) {
     notes.push(describeAdaptation(a));

@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { parseRubric } from "../../src/config/rubric.js";
+import { parseRubric } from "../../src/config/rubric-yaml.js";
 import { criticMessages, markerCode, parseCriticPrompt } from "../../src/critic/prompt.js";
 import { critic } from "../helpers/cli.js";
 import { useScratch } from "../helpers/scratch.js";

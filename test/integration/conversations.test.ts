@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TaskRow } from "../../src/candidates/types.js";
 import { loadSuite } from "../../src/config/load.js";
-import { parseRubric } from "../../src/config/rubric.js";
+import { parseRubric } from "../../src/config/rubric-yaml.js";
 import { criticMessages, parseCriticPrompt } from "../../src/critic/prompt.js";
 import { loadDataset } from "../../src/data/dataset.js";
 import { runSuite } from "../../src/runner/run-suite.js";

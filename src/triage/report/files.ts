@@ -2,8 +2,7 @@
  * summary.json (everything but the per-line rows) and failures.csv (one row per judged line
  * that failed, worst first: id, rubric scores, signals fired, facets). Pure.
  */
-import { stringify } from "csv-stringify/sync";
-import { safeCell } from "../../report/csv.js";
+import { csvText } from "../../report/csv.js";
 import type { TriageResult } from "../result.js";
 
 export function renderTriageSummary(r: TriageResult): string {
@@ -32,5 +31,5 @@ export function renderFailuresCsv(r: TriageResult): string {
     String(l.line),
     l.outputPreview,
   ]);
-  return stringify([head, ...rows].map((row) => row.map(safeCell)));
+  return csvText([head, ...rows]);
 }

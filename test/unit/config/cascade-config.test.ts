@@ -35,6 +35,14 @@ describe("cascade configuration", () => {
     expect(anthropic.message).toMatch(/Anthropic's API returns no logprobs/);
   });
 
+  it("does not send logprobs an Anthropic critic was asked for outside a cascade, and flags them for the report instead of dropping them silently", async () => {
+    const suite = await load({ critics: [{ model: "anthropic:claude-3-5-haiku-latest", logprobs: true }, "openai:gpt-4.1"] });
+    expect(suite.critics.map((c) => [c.logprobs, c.logprobsUnavailable ?? false])).toEqual([
+      [false, true],
+      [false, false],
+    ]);
+  });
+
   it("refuses a cascade of one critic twice, and a band whose levels are reversed", async () => {
     const twice = await configError({ cascade: { critics: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"], threshold: 0.6, audit: 0.1 } });
     expect(twice.field).toBe("cascade.critics");

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLED_RUBRIC_DIR, closest, loadRubricFile, missingColumns, parseRubric, resolveRubric, rubricFromObject } from "../../../src/config/rubric.js";
+import { BUNDLED_RUBRIC_DIR, closest, loadRubricFile, missingColumns, resolveRubric, rubricFromObject } from "../../../src/config/rubric.js";
+import { parseRubric } from "../../../src/config/rubric-yaml.js";
 import { ConfigError, InputError } from "../../../src/errors.js";
 
 const FIX = "test/fixtures/bad-input";
@@ -32,6 +33,19 @@ describe("bundled rubrics", () => {
       // A described level says what an output looks like, not just a word like "good".
       for (const l of r.levels) expect(l.split(/\s+/).length).toBeGreaterThanOrEqual(8);
     }
+  });
+
+  it("load as the build parsed them exactly as the YAML parser reads the files (an edited file is parsed afresh)", async () => {
+    const { readFile } = await import("node:fs/promises");
+    for (const f of (await readdir(BUNDLED_RUBRIC_DIR)).filter((x) => x.endsWith(".yaml"))) {
+      const file = join(BUNDLED_RUBRIC_DIR, f);
+      expect(await loadRubricFile(file)).toEqual(parseRubric(await readFile(file, "utf8"), file));
+    }
+    const dir = await mkdtemp(join(tmpdir(), "critic-rubric-"));
+    const edited = (await readFile(join(BUNDLED_RUBRIC_DIR, "helpfulness.yaml"), "utf8")).replace(/^title: .*$/m, "title: Edited");
+    await writeFile(join(dir, "helpfulness.yaml"), edited);
+    expect((await loadRubricFile(join(dir, "helpfulness.yaml"))).title).toBe("Edited");
+    await rm(dir, { recursive: true });
   });
 
   it("ships the rubrics the product promises, resolvable by id", async () => {

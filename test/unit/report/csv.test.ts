@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { JUDGMENT_COLUMNS, renderJudgmentsCsv, renderScoresCsv, safeCell } from "../../../src/report/csv.js";
+import { csvRows, JUDGMENT_COLUMNS, renderJudgmentsCsv, renderScoresCsv, safeCell } from "../../../src/report/csv.js";
+import { createRng } from "../../../src/stats/rng.js";
 import { buildRunResult, PAYLOADS } from "../../fixtures/run-result.js";
 
 const read = (text: string) => parse(text, { columns: true }) as Record<string, string>[];
@@ -64,6 +65,21 @@ describe("scores.csv", () => {
     expect(hostile).toHaveLength(h.scores.length);
     expect(hostile.some((row) => row.output_preview.startsWith(PAYLOADS.pipe))).toBe(true);
     expect(hostile.some((row) => row.output_preview.startsWith(`'${PAYLOADS.formula}`))).toBe(true);
+  });
+});
+
+describe("csvRows", () => {
+  it("writes cells any RFC 4180 reader reads back as they were: commas, quotes, CR, LF, CRLF, blanks, numbers", () => {
+    const r = createRng("csv");
+    const parts = [",", '"', "\r", "\n", "\r\n", " ", "a", "é", "'", "|", ""];
+    const rows = Array.from({ length: 300 }, () => Array.from({ length: 4 }, () => Array.from({ length: r.int(6) }, () => parts[r.int(parts.length)]).join("")));
+    const text = csvRows([["a", "b", "c", "d"], ...rows, ["1", 2.5, -3, "x"]]);
+    expect(text.endsWith("\n")).toBe(true);
+    const back = parse(text, { relax_column_count: false }) as string[][];
+    expect(back.slice(1, -1)).toEqual(rows);
+    expect(back.at(-1)).toEqual(["1", "2.5", "-3", "x"]);
+    expect(csvRows([["plain", "two words"]])).toBe("plain,two words\n");
+    expect(csvRows([['say "hi"', "a,b"]])).toBe('"say ""hi""","a,b"\n');
   });
 });
 

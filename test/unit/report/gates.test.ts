@@ -104,6 +104,17 @@ describe("gate tables in the reports", () => {
     expect(html).not.toContain("<name>");
   });
 
+  it("say whether the gates were corrected for being several, in report.md and report.html", () => {
+    expect(renderMarkdown(r)).toContain("not corrected for multiplicity: over 3 gates the chance that at least one passes wrongly can reach 15% (set gatesCorrection: holm)");
+    const corrected = buildRunResult();
+    corrected.gates = evaluateGates(corrected, GATES, { familywise: "holm" });
+    expect(renderMarkdown(corrected)).toContain("Gates decided with Holm's correction over the 3 gates");
+    expect(renderHtml(corrected)).toContain("Holm&#39;s correction over the 3 gates");
+    const one = buildRunResult();
+    one.gates = evaluateGates(one, GATES.slice(0, 1));
+    expect(renderMarkdown(one)).not.toMatch(/\d+ gates/);
+  });
+
   it("the console summary lists each gate", () => {
     const out = renderConsole(r);
     expect(out).toContain("Quality gates: 1 of 3 gates failed");
