@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
+import { csvRows } from "../../src/report/csv.js";
 import type { RunResult } from "../../src/run-result.js";
 import { meanCi, pairedDiff } from "../../src/stats/intervals.js";
 import { ROOT, critic } from "../helpers/cli.js";
@@ -16,7 +16,7 @@ describe("with three critics on 60 outputs the label model is fitted, and its un
     const cwd = await scratch.workdir();
     // The bundled judged outputs without their gold, so the model is fitted on the critics alone.
     const rows = parse(await readFile(join(ROOT, "datasets/support-judged.csv"), "utf8"), { columns: true }) as Record<string, string>[];
-    await writeFile(join(cwd, "data.csv"), stringify(rows.map((r) => ({ id: r.id, candidate: r.candidate, input: r.input, output: r.output })), { header: true }));
+    await writeFile(join(cwd, "data.csv"), csvRows([["id", "candidate", "input", "output"], ...rows.map((r) => [r.id!, r.candidate!, r.input!, r.output!])]));
     const critics = ["sim-critic-strong", "sim-critic-fast", "sim-critic-lenient"].flatMap((c) => ["--critic", `openai:${c}`]);
     const r = await critic(["run", "--dataset", "data.csv", "--rubric", "politeness", ...critics, "--base-url", sim.openaiBaseURL, "--out", "rep", "--quiet"], { cwd });
     expect(r.stderr).toBe("");
