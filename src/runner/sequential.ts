@@ -95,6 +95,8 @@ export function applySequential(result: RunResult, seq: SequentialSummary): void
     p.meanDiff = seq.estimate === null ? null : same ? seq.estimate : -seq.estimate;
     p.diffCi95 = same ? { ...seq.cs } : { lo: -seq.cs.hi, hi: -seq.cs.lo };
     p.interval = "confidence-sequence";
+    // The sequence is built on the critics' per-item differences, not on a label model's estimates.
+    delete p.labelModelSe;
   }
   result.notes.push(
     `${seq.a} − ${seq.b} on ${seq.rubric}: the difference, its interval and any gate on it use the anytime-valid confidence sequence, because the comparison stopped when it was decided; other intervals are fixed-n and do not account for that stop.`,
