@@ -86,7 +86,8 @@ function evaluateMean(r: RunResult, g: MeanGate): GateOutcome {
   const rows = [...scoresOf(r, g.candidate, g.rubric).values()].filter((s): s is ScoreRow & { score: number } => s.score !== null);
   rows.sort((x, y) => (lower ? x.score - y.score : y.score - x.score) || (x.item < y.item ? -1 : 1));
   const worst: GateItem[] = rows.slice(0, WORST).map((s) => ({ item: s.item, score: s.score, baseline: null, diff: null, outputPreview: s.outputPreview }));
-  const base = { gate: g, name: gateName(g), threshold, rule: lower ? ("lower>=" as const) : ("upper<=" as const), worst, scale: human ? ("human" as const) : ("critic" as const) };
+  // The scale of the numbers the gate read: PPI++'s, or the cell's own (human where a label model is anchored on gold).
+  const base = { gate: g, name: gateName(g), threshold, rule: lower ? ("lower>=" as const) : ("upper<=" as const), worst, scale: human ? ("human" as const) : (found?.scale ?? "critic") };
   const what = human ? `human-scale (PPI++) mean of ${g.candidate} on ${g.rubric}` : `${scaleWord(r, g.rubric)} mean score of ${g.candidate} on ${g.rubric}`;
   if (!cell || cell.mean === null) return { ...base, pass: false, estimate: null, interval: null, n: cell?.n ?? 0, message: `no scores for ${g.candidate} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
   if (!cell.ci95) return { ...base, pass: false, estimate: cell.mean, interval: null, n: cell.n, message: `${what} is ${fmtGateNum(cell.mean)} with no 95% interval (n = ${cell.n}), so the gate cannot pass.` };
@@ -112,7 +113,7 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
     items.push({ item, score: s.score, baseline: b.score, diff: s.score - b.score, outputPreview: s.outputPreview });
   }
   items.sort((x, y) => (x.diff as number) - (y.diff as number) || (x.item < y.item ? -1 : 1));
-  const base = { gate: g, name: gateName(g), threshold, rule: "lower>" as const, worst: items.slice(0, WORST), scale: "critic" as const };
+  const base = { gate: g, name: gateName(g), threshold, rule: "lower>" as const, worst: items.slice(0, WORST), scale: r.cells.some((c) => c.rubric === g.rubric && c.scale === "human") ? ("human" as const) : ("critic" as const) };
   const p = pair(r, g.rubric, g.candidate, g.baseline);
   const what = `${scaleWord(r, g.rubric)} paired difference ${g.candidate} − ${g.baseline} on ${g.rubric}`;
   if (!p || p.meanDiff === null) return { ...base, pass: false, estimate: null, interval: null, n: p?.n ?? 0, message: `no paired scores for ${g.candidate} and ${g.baseline} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };
@@ -154,11 +155,13 @@ const ONE_SIDED = 0.025;
 function claimP(o: GateOutcome): number | null {
   if (o.estimate === null || !o.interval || o.verdict === "cannot tell") return null;
   const df = o.n - 1;
-  const q = o.scale === "human" ? normalQuantile(0.975) : studentTQuantile(0.975, df);
+  // PPI++ intervals are normal; every other interval (either scale) is a t interval.
+  const ppi = o.gate.type === "mean" && o.gate.scale === "human";
+  const q = ppi ? normalQuantile(0.975) : studentTQuantile(0.975, df);
   const se = (o.interval.hi - o.interval.lo) / (2 * q);
   if (!(se > 0)) return null;
   const t = o.rule === "upper<=" ? (o.threshold - o.estimate) / se : (o.estimate - o.threshold) / se;
-  return o.scale === "human" ? 1 - normalCdf(t) : 1 - studentTCdf(t, df);
+  return ppi ? 1 - normalCdf(t) : 1 - studentTCdf(t, df);
 }
 
 /** Φ(x) from the error function (simple-statistics' erf is accurate to ~1e-7). */

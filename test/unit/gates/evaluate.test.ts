@@ -198,3 +198,27 @@ describe("Holm's family-wise correction over a suite's gates", () => {
     expect(held[0]!.message).toMatch(/Holm over 2 gates/);
   });
 });
+
+describe("a default gate names the scale of the numbers it reads", () => {
+  it("the critics', or a label model's anchored on gold; either way a t interval for Holm", () => {
+    const r1 = buildRunResult();
+    // helpfulness has no gold (the critics' mean); faithfulness is the gold-clamped mean.
+    const c1 = r1.cells.find((c) => c.rubric === "helpfulness")!;
+    const other = r1.candidates.find((c) => c !== c1.candidate)!;
+    const gates: Gate[] = [
+      { type: "mean", candidate: c1.candidate, rubric: c1.rubric, atLeast: 1 },
+      { type: "compare", candidate: c1.candidate, baseline: other, rubric: c1.rubric, notWorseBy: 7 },
+    ];
+    const critic = evaluateGates(r1, gates, { familywise: "holm" });
+    expect(critic.map((o) => o.scale)).toEqual(["critic", "critic"]);
+    expect(critic[0]!.message).toMatch(/^critic-scale mean score of /);
+    expect(critic[1]!.message).toMatch(/^critic-scale paired difference /);
+    for (const c of r1.cells) if (c.rubric === c1.rubric) c.scale = "human";
+    const human = evaluateGates(r1, gates, { familywise: "holm" });
+    expect(human.map((o) => o.scale)).toEqual(["human", "human"]);
+    expect(human[0]!.message).toMatch(/^human-scale \(a label model anchored on gold\) mean score of /);
+    expect(human[1]!.message).toMatch(/^human-scale \(a label model anchored on gold\) paired difference /);
+    // Still t intervals, so Holm reads their p-values back with the t quantile, as on the critic scale.
+    expect(human[0]!.familywise!.p).toBeCloseTo(critic[0]!.familywise!.p, 12);
+  });
+});
