@@ -65,50 +65,43 @@ function tailFrom(x: number, r: number): number {
   return x >= 0 ? r / 2 : 1 - r / 2;
 }
 
-/** Upper tail Q(x) = 1 − Φ(x). */
-function upperTail(x: number): number {
-  if (x === Number.POSITIVE_INFINITY) return 0;
-  if (x === Number.NEGATIVE_INFINITY) return 1;
-  return tailFrom(x, erfcAbs(x));
-}
-
-/** P(lo < X < hi) for standard normal X, computed on the side that keeps precision. */
-function interval(lo: number, hi: number): number {
-  if (lo > 0) return upperTail(lo) - upperTail(hi);
-  return upperTail(-hi) - upperTail(-lo);
-}
-
 /** Cut points between levels and their erfc, reused across calls (grown for a larger K). */
 let cuts = new Float64Array(16);
 let cutTails = new Float64Array(16);
 
-/**
- * Fill log θ for one labeler: out[l·K + k] = log P(y = l | z = k). Adjacent levels share a cut
- * point, so each cut's erfc is computed once per true level: the same numbers as interval() on
- * every cell, at under half the exp calls (this is the hot loop of every ordinal fit).
- */
-export function discretisedGaussian(k: number, b: number, sigma: number, out: Float64Array = new Float64Array(k * k), mu?: Float64Array): Float64Array {
+/** The K − 1 cut points (l + ½ − at − b)/σ between levels, for a true level at `at`, and their erfc. */
+function fillCuts(k: number, at: number, b: number, sigma: number): void {
   if (cuts.length < k) {
     cuts = new Float64Array(k);
     cutTails = new Float64Array(k);
   }
+  for (let l = 0; l < k - 1; l++) {
+    const x = (l + 0.5 - at - b) / sigma;
+    cuts[l] = x;
+    cutTails[l] = erfcAbs(x);
+  }
+}
+
+/**
+ * log P(y = l) between the cuts fillCuts left, end bins open: P(lo < X < hi) for standard
+ * normal X, computed on the side that keeps precision. Adjacent levels share a cut, so each
+ * cut's erfc is computed once, not twice (this is the hot loop of every ordinal fit).
+ */
+function logCell(k: number, l: number): number {
+  const lo = l === 0 ? Number.NEGATIVE_INFINITY : cuts[l - 1];
+  const hi = l === k - 1 ? Number.POSITIVE_INFINITY : cuts[l];
+  const p =
+    lo > 0
+      ? tailFrom(lo, cutTails[l - 1]) - (l === k - 1 ? 0 : tailFrom(hi, cutTails[l]))
+      : (l === k - 1 ? 1 : tailFrom(-hi, cutTails[l])) - (l === 0 ? 0 : tailFrom(-lo, cutTails[l - 1]));
+  return Math.log(Math.max(p, 1e-12));
+}
+
+/** Fill log θ for one labeler: out[l·K + k] = log P(y = l | z = k). */
+export function discretisedGaussian(k: number, b: number, sigma: number, out: Float64Array = new Float64Array(k * k), mu?: Float64Array): Float64Array {
   for (let t = 0; t < k; t++) {
-    const at = mu ? mu[t] : t;
-    for (let l = 0; l < k - 1; l++) {
-      const x = (l + 0.5 - at - b) / sigma;
-      cuts[l] = x;
-      cutTails[l] = erfcAbs(x);
-    }
-    for (let l = 0; l < k; l++) {
-      // Cell l lies between cut l − 1 (−∞ for the lowest level) and cut l (+∞ for the highest).
-      const lo = l === 0 ? Number.NEGATIVE_INFINITY : cuts[l - 1];
-      const hi = l === k - 1 ? Number.POSITIVE_INFINITY : cuts[l];
-      const p =
-        lo > 0
-          ? tailFrom(lo, cutTails[l - 1]) - (l === k - 1 ? 0 : tailFrom(hi, cutTails[l]))
-          : (l === k - 1 ? 1 : tailFrom(-hi, cutTails[l])) - (l === 0 ? 0 : tailFrom(-lo, cutTails[l - 1]));
-      out[l * k + t] = Math.log(Math.max(p, 1e-12));
-    }
+    fillCuts(k, mu ? mu[t] : t, b, sigma);
+    for (let l = 0; l < k; l++) out[l * k + t] = logCell(k, l);
   }
   return out;
 }
@@ -315,12 +308,10 @@ function levelLogLik(k: number, nLabelers: number, counts: Float64Array, bias: F
   let q = 0;
   for (let j = 0; j < nLabelers; j++) {
     const off = j * k * k;
+    fillCuts(k, x, bias[j], sigma[j]);
     for (let l = 0; l < k; l++) {
       const c = counts[off + l * k + t];
-      if (c <= 0) continue;
-      const lo = l === 0 ? Number.NEGATIVE_INFINITY : (l - 0.5 - x - bias[j]) / sigma[j];
-      const hi = l === k - 1 ? Number.POSITIVE_INFINITY : (l + 0.5 - x - bias[j]) / sigma[j];
-      q += c * Math.log(Math.max(interval(lo, hi), 1e-12));
+      if (c > 0) q += c * logCell(k, l);
     }
   }
   return q;
