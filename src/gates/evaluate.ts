@@ -55,9 +55,14 @@ function pair(r: RunResult, rubric: string, a: string, b: string): PairwiseResul
   return { a, b, rubric, winRate: 1 - rev.winRate, meanDiff: rev.meanDiff === null ? null : -rev.meanDiff, diffCi95: rev.diffCi95 && { lo: -rev.diffCi95.hi, hi: -rev.diffCi95.lo }, n: rev.n };
 }
 
-/** How a message names the scale of a rubric's critic-side numbers: the critics' own, or a label model's anchored on gold. */
+/** The scale of a rubric's estimates: human where a label model is anchored on gold, else the critics' own. */
+export function rubricScale(r: RunResult, rubric: string): "human" | "critic" {
+  return r.cells.some((c) => c.rubric === rubric && c.scale === "human") ? "human" : "critic";
+}
+
+/** How a message names that scale. */
 function scaleWord(r: RunResult, rubric: string): string {
-  return r.cells.some((c) => c.rubric === rubric && c.scale === "human") ? "human-scale (a label model anchored on gold)" : "critic-scale";
+  return rubricScale(r, rubric) === "human" ? "human-scale (a label model anchored on gold)" : "critic-scale";
 }
 
 function evaluateMean(r: RunResult, g: MeanGate): GateOutcome {
@@ -113,7 +118,7 @@ function evaluateCompare(r: RunResult, g: CompareGate): GateOutcome {
     items.push({ item, score: s.score, baseline: b.score, diff: s.score - b.score, outputPreview: s.outputPreview });
   }
   items.sort((x, y) => (x.diff as number) - (y.diff as number) || (x.item < y.item ? -1 : 1));
-  const base = { gate: g, name: gateName(g), threshold, rule: "lower>" as const, worst: items.slice(0, WORST), scale: r.cells.some((c) => c.rubric === g.rubric && c.scale === "human") ? ("human" as const) : ("critic" as const) };
+  const base = { gate: g, name: gateName(g), threshold, rule: "lower>" as const, worst: items.slice(0, WORST), scale: rubricScale(r, g.rubric) };
   const p = pair(r, g.rubric, g.candidate, g.baseline);
   const what = `${scaleWord(r, g.rubric)} paired difference ${g.candidate} − ${g.baseline} on ${g.rubric}`;
   if (!p || p.meanDiff === null) return { ...base, pass: false, estimate: null, interval: null, n: p?.n ?? 0, message: `no paired scores for ${g.candidate} and ${g.baseline} on ${g.rubric} (candidates in this run: ${r.candidates.join(", ") || "none"}), so the gate cannot pass.` };

@@ -3,6 +3,7 @@
  * cheapest adequate candidate), so every format lists the same rows in the same order.
  * No statistics are estimated here: everything is read from the RunResult.
  */
+import { rubricScale } from "../gates/evaluate.js";
 import type { CellSummary, Judgment, PairwiseResult, RankingEntry, RunResult, ScoreRow } from "../run-result.js";
 
 export function cellOf(r: RunResult, candidate: string, rubric: string): CellSummary | undefined {
@@ -140,8 +141,7 @@ function cmp(a: string, b: string): number {
 export function scaleSentence(r: RunResult, rubric: string): string | null {
   const cells = r.cells.filter((c) => c.rubric === rubric);
   if (!cells.length) return null;
-  const human = cells.some((c) => c.scale === "human");
-  const scale = human ? "human scale (a label model anchored on gold labels)" : "critic scale (the critics' levels, fitted without gold)";
+  const scale = rubricScale(r, rubric) === "human" ? "human scale (a label model anchored on gold labels)" : "critic scale (the critics' levels, fitted without gold)";
   const boot = cells.find((c) => c.labelModelSe)?.labelModelSe;
   const widened = boot ? `; the 95% intervals include the label model's own uncertainty (an item bootstrap that refits it, ${boot.rounds} resamples)` : "";
   return `${scale}${widened}`;

@@ -92,7 +92,11 @@ function scoresSection(r: RunResult): string[] {
     }
   }
   const align = head.map((_, i) => (i === 0 || i === 1 || i === 4 || i === 7 ? "l" : "r")) as ("l" | "r")[];
-  const scales = r.rubrics.flatMap((rub) => ((t) => (t ? [`${md(rub.id)} is on the ${t}.`] : []))(scaleSentence(r, rub.id)));
+  const scales: string[] = [];
+  for (const rub of r.rubrics) {
+    const on = scaleSentence(r, rub.id);
+    if (on) scales.push(`${md(rub.id)} is on the ${on}.`);
+  }
   return ["## Scores by candidate and rubric", "", rows.length ? table(head, rows, align) : "No scores.", "", ...(scales.length ? [scales.join(" "), ""] : [])];
 }
 

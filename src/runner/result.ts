@@ -4,7 +4,7 @@ import type { CallAccounting, CalibrationRow, CellSummary, LabelModelSummary, Ge
 import { bradleyTerryBootstrap } from "../stats/bootstrap.js";
 import { itemWins, type MissingRule, missingCount, winRatesFromItemWins } from "../stats/pairwise.js";
 import { meanCi, pairedDiff, percentiles, twoSidedTP, widenedTo } from "../stats/intervals.js";
-import { LABEL_MODEL_ROUNDS, type LabelModelSe, labelModelSe } from "../stats/label-bootstrap.js";
+import { type LabelModelSe, labelModelSe } from "../stats/label-bootstrap.js";
 import { type AggregatedLevels, aggregateLevels } from "./aggregate.js";
 import { cascadeSummary, cascadeUnits } from "./cascade-summary.js";
 import { costBreakdown } from "./costs.js";
@@ -197,7 +197,7 @@ export function buildRunResult(ex: ExecutedRun, suite: Suite, dataset: { file: s
     const K = rubric.levels.length;
     const agg = aggregateLevels(rubric.id, levels, critics, K, gold, cascadeUnits(suite, critics, rubric.id, units, unitJudgments));
     // Only a fitted label model pays for this: the critics' mean has no parameters to refit.
-    const labelSe = agg.refit ? labelModelSe(agg.refit, at, createRng(`${suite.seed}:${rubric.id}:label-model`), LABEL_MODEL_ROUNDS) : null;
+    const labelSe = agg.refit ? labelModelSe(agg.refit, at, createRng(`${suite.seed}:${rubric.id}:label-model`)) : null;
     if (critics.length > 1 || gold.some((g) => g != null)) labelModels.push(agg.summary);
     const byCritic = critics.map((_, j) => levels.map((row) => row[j] ?? null));
     criticAgreement.push({ rubric: rubric.id, alpha: critics.length > 1 ? criticAlpha(byCritic) : null });

@@ -10,7 +10,9 @@
  * resample is a reweighting (three critics on a seven-point scale give at most 343 distinct
  * rows, however many outputs), and each refit starts at the point fit's parameters.
  */
+import { sampleStandardDeviation } from "simple-statistics";
 import type { LabelMatrix } from "./label-matrix.js";
+import { posteriorMean } from "./label-models/evaluate.js";
 import type { CommonOptions, LabelModelFit } from "./label-models/types.js";
 import type { Rng } from "./rng.js";
 
@@ -76,11 +78,10 @@ function distinctRows(spec: RefitSpec): { matrix: LabelMatrix; rowOf: Int32Array
  */
 const REFIT_TOL = 1e-5;
 
+/** The replicates' standard deviation, over those that could be computed. */
 function sd(xs: number[]): number | null {
   const v = xs.filter(Number.isFinite);
-  if (v.length < 2) return null;
-  const mean = v.reduce((a, b) => a + b, 0) / v.length;
-  return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+  return v.length < 2 ? null : sampleStandardDeviation(v);
 }
 
 /**
@@ -96,7 +97,6 @@ function sd(xs: number[]): number | null {
  */
 export function labelModelSe(spec: RefitSpec, at: ReadonlyArray<ReadonlyArray<number | undefined>>, rng: Rng, rounds = LABEL_MODEL_ROUNDS): LabelModelSe {
   const { matrix: m } = spec;
-  const k = m.k;
   const nCand = at.reduce((c, row) => Math.max(c, row.length), 0);
   const rows = distinctRows(spec);
   const scored = new Uint8Array(m.nItems);
@@ -107,7 +107,6 @@ export function labelModelSe(spec: RefitSpec, at: ReadonlyArray<ReadonlyArray<nu
   const diffs: number[][][] = Array.from({ length: nCand }, () => Array.from({ length: nCand }, () => []));
   const weights = new Float64Array(rows.matrix.nItems);
   const drawn = new Int32Array(at.length);
-  const level = new Float64Array(rows.matrix.nItems);
   for (let r = 0; r < rounds; r++) {
     drawn.fill(0);
     for (let i = 0; i < at.length; i++) drawn[rng.int(at.length)]!++;
@@ -118,11 +117,7 @@ export function labelModelSe(spec: RefitSpec, at: ReadonlyArray<ReadonlyArray<nu
       for (const u of row) if (u !== undefined) weights[rows.rowOf[u]!]! += drawn[i]!;
     });
     const fit = spec.refit(rows.matrix, { gold: rows.gold, itemWeights: weights, init: rows.init, tol: REFIT_TOL });
-    for (let p = 0; p < level.length; p++) {
-      let s = 0;
-      for (let c = 0; c < k; c++) s += fit.posterior[p * k + c]! * (c + 1);
-      level[p] = s;
-    }
+    const level = posteriorMean(rows.matrix, fit.posterior);
     for (let a = 0; a < nCand; a++) {
       let sum = 0;
       let n = 0;
